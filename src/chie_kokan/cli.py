@@ -1,0 +1,123 @@
+"""The command line: parses arguments and hands over. No logic of its own.
+
+Every failure a person can cause ends here as one clear message and exit
+status 2; a traceback means a bug in chie-kokan, not in the user's file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from chie_kokan.i18n import LANGUAGES, get_language, set_language, t
+from chie_kokan.problems import FileError
+
+EXIT_OK = 0
+EXIT_ERROR = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _error(message: str) -> int:
+    print(f"{t('cli.error_prefix')}{message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every file; list every problem; 0 only when all are good."""
+    from chie_kokan.storage import load_any
+
+    bad = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            load_any(path)
+        except FileError as error:
+            bad += 1
+            print(t("cli.validate_bad", file=path))
+            for problem in error.problems:
+                print(f"  {problem}")
+        else:
+            print(t("cli.validate_ok", file=path))
+    if bad:
+        print(t("cli.validate_summary_bad", bad=bad), file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write the commented scenario template, never over an existing file."""
+    from chie_kokan.scenario_template import template_text
+    from chie_kokan.storage import atomic_write
+
+    path = Path(args.path)
+    if path.exists():
+        return _error(t("cli.new_exists", file=path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, template_text(get_language()).encode("utf-8"), overwrite=False)
+    except FileExistsError:
+        return _error(t("cli.new_exists", file=path))
+    except OSError as error:
+        return _error(t("cli.write_failed", file=path, detail=error.strerror))
+    print(t("cli.new_written", file=path))
+    return EXIT_OK
+
+
+def _add_lang(parser: argparse.ArgumentParser, *, default: object) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.lang_help"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chie-kokan", description=t("cli.description"))
+    _add_lang(parser, default=None)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, handler: Handler, help_key: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=t(help_key), description=t(help_key))
+        # --lang may also follow the command; SUPPRESS keeps a global one.
+        _add_lang(sub, default=argparse.SUPPRESS)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    validate = command("validate", cmd_validate, "cli.validate_help")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    new = command("new", cmd_new, "cli.new_help")
+    new.add_argument("path", metavar="PATH")
+    return parser
+
+
+def _early_language(argv: Sequence[str]) -> None:
+    # Help texts are built before parsing, so read --lang by hand first.
+    for index, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value in LANGUAGES:
+            set_language(value)  # type: ignore[arg-type]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``chie-kokan`` command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    set_language("ja")
+    _early_language(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.lang:
+        set_language(args.lang)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return handler(args)
+    except FileError as error:
+        print(error, file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130

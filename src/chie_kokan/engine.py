@@ -1,0 +1,755 @@
+"""The session engine: steps, turns, cards, votes, undo and timers.
+
+Pure Python, no Textual: the screen is a thin view over this, and every rule
+of the meeting is tested here. Every change goes through :meth:`_change`,
+which snapshots the session for undo, restores it if the change fails half
+way, and tells listeners (the saver, the screen) that something changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from chie_kokan.clock import Clock, system_clock
+from chie_kokan.i18n import t
+from chie_kokan.models import (
+    ActionItem,
+    Card,
+    Group,
+    Live,
+    Member,
+    Outcome,
+    Participant,
+    Resource,
+    Roles,
+    Scenario,
+    Session,
+    Status,
+    Step,
+    StepKind,
+    StepTimer,
+    StepVisit,
+    Turn,
+    TurnMode,
+)
+
+
+class DomainError(Exception):
+    """An operation the meeting's rules do not allow. State is left unchanged."""
+
+    def __init__(self, key: str, **context: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.context = context
+
+    def __str__(self) -> str:
+        # Rendered when shown, in the language of the screen at that moment.
+        return t(f"engine.{self.key}", **self.context)
+
+
+class _Current:
+    """Marker: the card goes to whoever is speaking now."""
+
+    def __repr__(self) -> str:
+        return "CURRENT"
+
+
+CURRENT: Any = _Current()
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """A trouble as the pick and exchange steps see it: a card or a group."""
+
+    id: str
+    title: str
+    votes: int
+    picked: bool
+    is_group: bool
+    cards: tuple[Card, ...]
+
+
+def members_from_roster(participants: list[Participant]) -> list[Member]:
+    """Everyone on the roster, present, in roster order, with stable ids."""
+    return [
+        Member(id=f"p{i}", name=p.name, organization=p.organization, role=p.role)
+        for i, p in enumerate(participants, start=1)
+    ]
+
+
+def new_session(
+    scenario: Scenario,
+    *,
+    session_id: str,
+    members: list[Member] | None = None,
+    place: str = "",
+    roles: Roles | None = None,
+    table: str = "",
+    clock: Clock = system_clock,
+) -> Session:
+    """A session set up but not started (the setup screen edits this)."""
+    now = clock()
+    return Session(
+        id=session_id,
+        scenario=scenario,
+        created_at=now,
+        updated_at=now,
+        place=place,
+        table=table,
+        roles=roles or Roles(),
+        members=members if members is not None else members_from_roster(scenario.participants),
+        live=Live(timers=[StepTimer() for _ in scenario.flow]),
+    )
+
+
+class SessionEngine:
+    """Runs one session. All reads are properties; all changes are methods."""
+
+    MAX_UNDO = 500
+
+    def __init__(self, session: Session, clock: Clock = system_clock) -> None:
+        self.session = session
+        self.clock = clock
+        self.revision = 0
+        """Goes up by one with every change (and undo): what the saver compares."""
+        self._undo: list[str] = []
+        self._listeners: list[Callable[[SessionEngine], None]] = []
+        # Older files or hand edits may lack a timer per step.
+        timers = session.live.timers
+        timers.extend(StepTimer() for _ in range(len(self.steps) - len(timers)))
+
+    # -- plumbing -----------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[SessionEngine], None]) -> None:
+        """Call ``listener(engine)`` after every change."""
+        self._listeners.append(listener)
+
+    @contextmanager
+    def _change(self) -> Iterator[datetime]:
+        before = self.session.model_dump_json()
+        try:
+            yield self.clock()
+        except BaseException:
+            # A failed operation leaves no trace: the rules hold even then.
+            self.session = Session.model_validate_json(before)
+            raise
+        self._undo.append(before)
+        del self._undo[: -self.MAX_UNDO]
+        self._changed()
+
+    def _changed(self) -> None:
+        self.session.updated_at = self.clock()
+        self.revision += 1
+        for listener in self._listeners:
+            listener(self)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> None:
+        """Take back the last change, whatever it was (a step change too)."""
+        if not self._undo:
+            raise DomainError("nothing_to_undo")
+        self.session = Session.model_validate_json(self._undo.pop())
+        self._changed()
+
+    # -- reading ------------------------------------------------------------
+
+    @property
+    def steps(self) -> list[Step]:
+        return self.session.scenario.flow
+
+    @property
+    def live(self) -> Live:
+        return self.session.live
+
+    @property
+    def step_index(self) -> int:
+        return self.live.step
+
+    @property
+    def step(self) -> Step:
+        return self.steps[self.live.step]
+
+    @property
+    def questions(self) -> list[str]:
+        return self.step.questions or []
+
+    @property
+    def question(self) -> str | None:
+        """The question being asked now, if the step has questions."""
+        qs = self.questions
+        return qs[self.live.question] if qs else None
+
+    @property
+    def current_speaker(self) -> Member | None:
+        return self.session.member(self.live.speaker)
+
+    @property
+    def members(self) -> list[Member]:
+        return self.session.members
+
+    def member(self, member_id: str) -> Member:
+        found = self.session.member(member_id)
+        if found is None:
+            raise DomainError("unknown_member", member=member_id)
+        return found
+
+    def card(self, card_id: str) -> Card:
+        for card in self.session.cards:
+            if card.id == card_id:
+                return card
+        raise DomainError("unknown_card", card=card_id)
+
+    def group(self, group_id: str) -> Group | None:
+        return next((g for g in self.session.groups if g.id == group_id), None)
+
+    def cards_of_step(self, index: int | None = None) -> list[Card]:
+        index = self.live.step if index is None else index
+        return [c for c in self.session.cards if c.step == index]
+
+    def _current_turn(self) -> Turn | None:
+        turns = self.session.turns
+        if turns and turns[-1].ended_at is None:
+            return turns[-1]
+        return None
+
+    def _round_turns(self) -> list[Turn]:
+        live = self.live
+        return [
+            turn
+            for turn in self.session.turns
+            if turn.step == live.step
+            and turn.question == self._question_key()
+            and turn.round == live.round
+        ]
+
+    def _question_key(self) -> int | None:
+        return self.live.question if self.questions else None
+
+    def round_status(self) -> dict[str, Outcome | None]:
+        """Member id → spoke / passed / None (not yet) in the current round."""
+        status: dict[str, Outcome | None] = {m.id: None for m in self.members}
+        for turn in self._round_turns():
+            if turn.outcome is not None:
+                status[turn.speaker] = turn.outcome
+        return status
+
+    def not_yet_spoken(self) -> list[Member]:
+        """Who has had no turn yet this round, in seat order."""
+        had = {turn.speaker for turn in self._round_turns()}
+        return [m for m in self.members if m.id not in had]
+
+    def upcoming(self, count: int = 3) -> list[Member]:
+        """Who speaks after the current speaker, in seat order (round steps)."""
+        if self.step.turns is not TurnMode.ROUND:
+            return []
+        waiting = {m.id for m in self.not_yet_spoken()}
+        order = self._seat_order_after(self.live.speaker)
+        return [m for m in order if m.id in waiting and m.id != self.live.speaker][:count]
+
+    def _seat_order_after(self, member_id: str | None) -> list[Member]:
+        members = self.members
+        ids = [m.id for m in members]
+        start = ids.index(member_id) + 1 if member_id in ids else 0
+        return members[start:] + members[:start]
+
+    # -- timers -------------------------------------------------------------
+
+    def step_elapsed(self, index: int | None = None) -> float:
+        """Seconds the step's timer has counted."""
+        timer = self.live.timers[self.live.step if index is None else index]
+        running = (
+            (self.clock() - timer.running_since).total_seconds() if timer.running_since else 0.0
+        )
+        return timer.elapsed + max(running, 0.0)
+
+    def step_remaining(self, index: int | None = None) -> float:
+        """Seconds left in the time box; negative when over time."""
+        step = self.steps[self.live.step if index is None else index]
+        return (step.minutes or 0) * 60 - self.step_elapsed(index)
+
+    def is_over_time(self) -> bool:
+        return self.step_remaining() < 0
+
+    @property
+    def timer_running(self) -> bool:
+        return self.live.timers[self.live.step].running_since is not None
+
+    def turn_elapsed(self) -> float | None:
+        turn = self._current_turn()
+        if turn is None:
+            return None
+        return max((self.clock() - turn.started_at).total_seconds(), 0.0)
+
+    def turn_remaining(self) -> float | None:
+        """Seconds left of the gentle per-speaker limit, if the step has one."""
+        elapsed = self.turn_elapsed()
+        limit = self.step.seconds_per_turn
+        if elapsed is None or limit is None:
+            return None
+        return limit - elapsed
+
+    def speaking_time(self) -> dict[str, float]:
+        """Member id → seconds spoken in the whole session (passes excluded)."""
+        now = self.clock()
+        totals = {m.id: 0.0 for m in self.members}
+        for turn in self.session.turns:
+            if turn.outcome is Outcome.PASSED:
+                continue
+            end = turn.ended_at or now
+            totals[turn.speaker] = totals.get(turn.speaker, 0.0) + max(
+                (end - turn.started_at).total_seconds(), 0.0
+            )
+        return totals
+
+    def pass_counts(self) -> dict[str, int]:
+        counts = {m.id: 0 for m in self.members}
+        for turn in self.session.turns:
+            if turn.outcome is Outcome.PASSED:
+                counts[turn.speaker] = counts.get(turn.speaker, 0) + 1
+        return counts
+
+    def _pause_timer(self, index: int, now: datetime) -> None:
+        timer = self.live.timers[index]
+        if timer.running_since is not None:
+            timer.elapsed += max((now - timer.running_since).total_seconds(), 0.0)
+            timer.running_since = None
+
+    def toggle_timer(self) -> bool:
+        """Start or pause the step timer. Returns True when it now runs."""
+        with self._change() as now:
+            timer = self.live.timers[self.live.step]
+            if timer.running_since is None:
+                timer.running_since = now
+            else:
+                self._pause_timer(self.live.step, now)
+            return timer.running_since is not None
+
+    def pause_all_timers(self) -> None:
+        """Used on resume: time while the app was closed does not count."""
+        if any(timer.running_since for timer in self.live.timers):
+            with self._change() as now:
+                for index in range(len(self.live.timers)):
+                    self._pause_timer(index, now)
+
+    # -- the session's life -------------------------------------------------
+
+    @property
+    def started(self) -> bool:
+        return self.live.started
+
+    @property
+    def ended(self) -> bool:
+        return self.live.ended
+
+    def begin(self) -> None:
+        """Start the meeting: the opening step begins, its timer runs."""
+        if not self.members:
+            raise DomainError("no_members")
+        with self._change() as now:
+            self.live.started = True
+            self._enter_step(0, now)
+
+    def _require_started(self) -> None:
+        if not self.live.started:
+            raise DomainError("not_started")
+
+    def _end_turn(self, now: datetime, outcome: Outcome) -> None:
+        turn = self._current_turn()
+        if turn is not None:
+            turn.ended_at = now
+            turn.outcome = outcome
+        self.live.speaker = None
+
+    def _start_turn(self, member_id: str, now: datetime) -> None:
+        self.live.speaker = member_id
+        self.session.turns.append(
+            Turn(
+                speaker=member_id,
+                step=self.live.step,
+                question=self._question_key(),
+                round=self.live.round,
+                started_at=now,
+            )
+        )
+
+    def _leave_step(self, now: datetime) -> None:
+        self._end_turn(now, Outcome.SPOKE)
+        self._pause_timer(self.live.step, now)
+        for visit in self.session.step_log:
+            if visit.ended_at is None:
+                visit.ended_at = now
+
+    def _enter_step(self, index: int, now: datetime) -> None:
+        live = self.live
+        live.step = index
+        # Coming back to a step resumes where it was: its last question and round.
+        earlier = [turn for turn in self.session.turns if turn.step == index]
+        live.question = max((turn.question or 0 for turn in earlier), default=0)
+        live.round = max(
+            (turn.round for turn in earlier if (turn.question or 0) == live.question), default=1
+        )
+        self.session.step_log.append(StepVisit(step=index, started_at=now))
+        live.timers[index].running_since = now
+        if self.step.kind is StepKind.EXCHANGE:
+            picked = [trouble.id for trouble in self.troubles() if trouble.picked]
+            if live.target not in picked:
+                live.target = picked[0] if picked else None
+        if self.step.turns is TurnMode.ROUND:
+            self._start_next_in_round(now, after=None)
+
+    def _start_next_in_round(self, now: datetime, after: str | None) -> None:
+        """Give the floor to the next member without a turn this round."""
+        waiting = {m.id for m in self.not_yet_spoken()}
+        for member in self._seat_order_after(after):
+            if member.id in waiting:
+                self._start_turn(member.id, now)
+                return
+        # Everyone has had a turn: the next question starts its own round.
+        if self.live.question + 1 < len(self.questions):
+            self.live.question += 1
+            self.live.round = 1
+            self._start_turn(self.members[0].id, now)
+
+    def go_to_step(self, index: int) -> None:
+        """Move to any step; nothing recorded is lost, and undo brings you back."""
+        self._require_started()
+        if not 0 <= index < len(self.steps):
+            raise DomainError("last_step" if index >= len(self.steps) else "first_step")
+        with self._change() as now:
+            self._leave_step(now)
+            self.live.ended = False
+            self._enter_step(index, now)
+
+    def next_step(self) -> None:
+        """The next step; after the last one, the session ends (the summary)."""
+        self._require_started()
+        if self.live.ended:
+            raise DomainError("last_step")
+        if self.live.step + 1 >= len(self.steps):
+            self.finish()
+        else:
+            self.go_to_step(self.live.step + 1)
+
+    def previous_step(self) -> None:
+        self._require_started()
+        if self.live.ended:
+            # Back from the summary reopens the last step.
+            self.go_to_step(self.live.step)
+        elif self.live.step == 0:
+            raise DomainError("first_step")
+        else:
+            self.go_to_step(self.live.step - 1)
+
+    def finish(self) -> None:
+        """End the meeting: turns closed, timers stopped."""
+        self._require_started()
+        with self._change() as now:
+            self._leave_step(now)
+            self.live.ended = True
+
+    # -- speakers -----------------------------------------------------------
+
+    def advance_speaker(self) -> None:
+        """The current speaker has spoken; the next one in seat order takes the floor.
+
+        In a free step the floor is simply open again. When nobody is speaking
+        in a round step, this starts the round, or a new round if all have spoken.
+        """
+        self._require_started()
+        with self._change() as now:
+            current = self.live.speaker
+            self._end_turn(now, Outcome.SPOKE)
+            if self.step.turns is TurnMode.ROUND:
+                if current is None and not self.not_yet_spoken():
+                    self.live.round += 1
+                self._start_next_in_round(now, after=current)
+
+    def pass_turn(self) -> None:
+        """The current speaker passes (パス); the turn moves on as with next."""
+        self._require_started()
+        if self.live.speaker is None:
+            raise DomainError("no_speaker")
+        with self._change() as now:
+            current = self.live.speaker
+            self._end_turn(now, Outcome.PASSED)
+            if self.step.turns is TurnMode.ROUND:
+                self._start_next_in_round(now, after=current)
+
+    def choose_speaker(self, member_id: str) -> None:
+        """Give the floor to someone out of turn (a raised hand)."""
+        self._require_started()
+        self.member(member_id)
+        with self._change() as now:
+            self._end_turn(now, Outcome.SPOKE)
+            self._start_turn(member_id, now)
+
+    def set_question(self, index: int) -> None:
+        """Jump to another question of this step (its own round)."""
+        if not 0 <= index < len(self.questions):
+            raise DomainError("step_out_of_range", index=index, last=len(self.questions) - 1)
+        with self._change() as now:
+            self._end_turn(now, Outcome.SPOKE)
+            self.live.question = index
+            self.live.round = 1
+            if self.step.turns is TurnMode.ROUND:
+                self._start_next_in_round(now, after=None)
+
+    # -- cards --------------------------------------------------------------
+
+    def _next_id(self, prefix: str, existing: list[str]) -> str:
+        numbers = [int(i[len(prefix) :]) for i in existing if i[len(prefix) :].isdigit()]
+        return f"{prefix}{max(numbers, default=0) + 1}"
+
+    def record_card(
+        self,
+        text: str,
+        *,
+        speaker: str | None = CURRENT,
+        answers: str | None = CURRENT,
+        runs_by: str = "",
+        place: str = "",
+    ) -> Card:
+        """Record what was said as a card: by default for the current speaker.
+
+        ``speaker=None`` records an unsigned card (全体). On an exchange step
+        the card answers the current question and the trouble being discussed.
+        """
+        self._require_started()
+        text = text.strip()
+        if not text:
+            raise DomainError("empty_text")
+        who = self.live.speaker if speaker is CURRENT else speaker
+        if who is not None:
+            self.member(who)
+        target = self.live.target if answers is CURRENT else answers
+        if target is not None:
+            self._trouble_exists(target)
+        with self._change() as now:
+            card = Card(
+                id=self._next_id("c", [c.id for c in self.session.cards]),
+                step=self.live.step,
+                kind=self.step.kind,
+                text=text,
+                speaker=who,
+                question=self._question_key(),
+                answers=target,
+                runs_by=runs_by.strip(),
+                place=place.strip(),
+                created_at=now,
+            )
+            self.session.cards.append(card)
+            return card
+
+    def edit_card(
+        self,
+        card_id: str,
+        text: str | None = None,
+        *,
+        speaker: str | None = CURRENT,
+        runs_by: str | None = None,
+        place: str | None = None,
+    ) -> None:
+        """Change a card's text (and optionally speaker, example details)."""
+        card = self.card(card_id)
+        if text is not None and not text.strip():
+            raise DomainError("empty_text")
+        if speaker is not CURRENT and speaker is not None:
+            self.member(speaker)
+        with self._change() as now:
+            card = self.card(card_id)
+            if text is not None:
+                card.text = text.strip()
+            if speaker is not CURRENT:
+                card.speaker = speaker
+            if runs_by is not None:
+                card.runs_by = runs_by.strip()
+            if place is not None:
+                card.place = place.strip()
+            card.edited_at = now
+
+    def delete_card(self, card_id: str) -> None:
+        """Remove a card; groups and answers that pointed at it let go of it."""
+        self.card(card_id)
+        with self._change():
+            s = self.session
+            s.cards = [c for c in s.cards if c.id != card_id]
+            for group in s.groups:
+                group.cards = [c for c in group.cards if c != card_id]
+            for card in s.cards:
+                if card.answers == card_id:
+                    card.answers = None
+            if self.live.target == card_id:
+                self.live.target = None
+
+    def mark_resource(self, card_id: str, resource: Resource | None) -> None:
+        """Attach (or with None, remove) resource details to a card."""
+        self.card(card_id)
+        with self._change():
+            self.card(card_id).resource = resource
+
+    # -- pick: groups, votes, picked ----------------------------------------
+
+    def troubles(self) -> list[Trouble]:
+        """Everything that can be voted on: groups, then ungrouped share cards.
+
+        Sorted by votes (most first), stable in recorded order otherwise.
+        """
+        by_id = {c.id: c for c in self.session.cards}
+        grouped = {cid for g in self.session.groups for cid in g.cards}
+        items = [
+            Trouble(g.id, g.title, g.votes, g.picked, True, tuple(by_id[c] for c in g.cards))
+            for g in self.session.groups
+        ]
+        items += [
+            Trouble(c.id, c.text, c.votes, c.picked, False, (c,))
+            for c in self.session.cards
+            if c.kind is StepKind.SHARE and c.id not in grouped
+        ]
+        return sorted(items, key=lambda item: -item.votes)
+
+    def picked_troubles(self) -> list[Trouble]:
+        return [trouble for trouble in self.troubles() if trouble.picked]
+
+    def _trouble_exists(self, target: str) -> Card | Group:
+        group = self.group(target)
+        if group is not None:
+            return group
+        for card in self.session.cards:
+            if card.id == target:
+                return card
+        raise DomainError("unknown_target", target=target)
+
+    def _require_pick(self) -> None:
+        self._require_started()
+        if self.step.kind is not StepKind.PICK:
+            raise DomainError("not_pick")
+
+    def group_cards(self, title: str, card_ids: list[str]) -> Group:
+        """Gather cards under a title; a card leaves any group it was in."""
+        self._require_pick()
+        if not card_ids:
+            raise DomainError("empty_group")
+        if not title.strip():
+            raise DomainError("empty_text")
+        for card_id in card_ids:
+            self.card(card_id)
+        with self._change():
+            for group in self.session.groups:
+                group.cards = [c for c in group.cards if c not in card_ids]
+            group = Group(
+                id=self._next_id("g", [g.id for g in self.session.groups]),
+                step=self.live.step,
+                title=title.strip(),
+                cards=list(dict.fromkeys(card_ids)),
+            )
+            self.session.groups.append(group)
+            return group
+
+    def add_to_group(self, group_id: str, card_id: str) -> None:
+        self._require_pick()
+        self.card(card_id)
+        if self.group(group_id) is None:
+            raise DomainError("unknown_target", target=group_id)
+        with self._change():
+            for group in self.session.groups:
+                group.cards = [c for c in group.cards if c != card_id]
+            target = self.group(group_id)
+            assert target is not None
+            target.cards.append(card_id)
+
+    def ungroup(self, group_id: str) -> None:
+        """Dissolve a group; its cards stand on their own again."""
+        if self.group(group_id) is None:
+            raise DomainError("unknown_target", target=group_id)
+        with self._change():
+            self.session.groups = [g for g in self.session.groups if g.id != group_id]
+            for card in self.session.cards:
+                if card.answers == group_id:
+                    card.answers = None
+            if self.live.target == group_id:
+                self.live.target = None
+
+    def vote(self, target: str, delta: int = 1) -> int:
+        """Add (or with a negative delta, remove) votes from a show of hands."""
+        self._require_pick()
+        item = self._trouble_exists(target)
+        if item.votes + delta < 0:
+            raise DomainError("negative_votes")
+        with self._change():
+            item = self._trouble_exists(target)
+            item.votes += delta
+            return item.votes
+
+    def set_picked(self, target: str, picked: bool | None = None) -> bool:
+        """Mark a trouble picked (★) or not; None toggles. Returns the new state."""
+        self._require_pick()
+        item = self._trouble_exists(target)
+        with self._change():
+            item = self._trouble_exists(target)
+            item.picked = (not item.picked) if picked is None else picked
+            return item.picked
+
+    def set_target(self, target: str | None) -> None:
+        """Which picked trouble the exchange is answering now."""
+        if target is not None:
+            self._trouble_exists(target)
+        with self._change():
+            self.live.target = target
+
+    # -- actions and setup --------------------------------------------------
+
+    def add_action(self, what: str, who: str = "", due: str = "") -> ActionItem:
+        """Record an action item: who does what by when."""
+        self._require_started()
+        if not what.strip():
+            raise DomainError("empty_action")
+        with self._change() as now:
+            item = ActionItem(
+                id=self._next_id("a", [a.id for a in self.session.actions]),
+                what=what.strip(),
+                who=who.strip(),
+                due=due.strip(),
+                step=self.live.step,
+                created_at=now,
+            )
+            self.session.actions.append(item)
+            return item
+
+    def delete_action(self, action_id: str) -> None:
+        if not any(a.id == action_id for a in self.session.actions):
+            raise DomainError("unknown_target", target=action_id)
+        with self._change():
+            self.session.actions = [a for a in self.session.actions if a.id != action_id]
+
+    def add_walk_in(self, name: str, organization: str = "") -> Member:
+        """Someone not on the roster joins; they take the last seat."""
+        if not name.strip():
+            raise DomainError("empty_text")
+        with self._change():
+            member = Member(
+                id=self._next_id("p", [m.id for m in self.members]),
+                name=name.strip(),
+                organization=organization.strip(),
+                walk_in=True,
+            )
+            self.session.members.append(member)
+            return member
+
+    def update_details(self, **fields: Any) -> None:
+        """Set session-level details: place, table, roles, observers, status, public."""
+        allowed = {"place", "table", "roles", "secretariat", "observers", "public", "status"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"not session details: {sorted(unknown)}")
+        with self._change():
+            for name, value in fields.items():
+                if name == "status":
+                    value = Status(value)
+                setattr(self.session, name, value)

@@ -1,0 +1,55 @@
+"""The data of chie-kokan: pydantic models, no Textual."""
+
+from __future__ import annotations
+
+from chie_kokan.models.scenario import (
+    SCENARIO_SCHEMA,
+    STANDARD_FLOW,
+    Case,
+    Participant,
+    Scenario,
+    Step,
+    StepKind,
+    TurnMode,
+)
+from chie_kokan.models.session import (
+    SESSION_SCHEMA,
+    ActionItem,
+    Card,
+    Group,
+    Live,
+    Member,
+    Outcome,
+    Resource,
+    Roles,
+    Session,
+    Status,
+    StepTimer,
+    StepVisit,
+    Turn,
+)
+
+__all__ = [
+    "SCENARIO_SCHEMA",
+    "SESSION_SCHEMA",
+    "STANDARD_FLOW",
+    "ActionItem",
+    "Card",
+    "Case",
+    "Group",
+    "Live",
+    "Member",
+    "Outcome",
+    "Participant",
+    "Resource",
+    "Roles",
+    "Scenario",
+    "Session",
+    "Status",
+    "Step",
+    "StepKind",
+    "StepTimer",
+    "StepVisit",
+    "Turn",
+    "TurnMode",
+]

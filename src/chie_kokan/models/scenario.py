@@ -1,0 +1,174 @@
+"""The scenario: what someone authors before the meeting (``scenarios/*.toml``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+
+from chie_kokan.i18n import Language, t, t_list
+from chie_kokan.models.base import Strict, domain_error
+
+SCENARIO_SCHEMA = 1
+
+
+class StepKind(StrEnum):
+    """The vocabulary of steps, from the council's own material."""
+
+    OPENING = "opening"
+    SHARE = "share"
+    PICK = "pick"
+    EXCHANGE = "exchange"
+    SPREAD = "spread"
+    REFLECT = "reflect"
+
+
+class TurnMode(StrEnum):
+    ROUND = "round"
+    """Everyone in seat order."""
+    FREE = "free"
+    """Whoever raises a hand."""
+
+
+NonBlank = Annotated[str, Field(min_length=1)]
+
+# The standard flow for a 90-minute meeting when a scenario omits ``steps``.
+STANDARD_FLOW: tuple[tuple[StepKind, int, TurnMode], ...] = (
+    (StepKind.OPENING, 5, TurnMode.FREE),
+    (StepKind.SHARE, 20, TurnMode.ROUND),
+    (StepKind.PICK, 15, TurnMode.FREE),
+    (StepKind.EXCHANGE, 25, TurnMode.ROUND),
+    (StepKind.SPREAD, 15, TurnMode.FREE),
+    (StepKind.REFLECT, 10, TurnMode.ROUND),
+)
+DEFAULT_MINUTES = {kind: minutes for kind, minutes, _ in STANDARD_FLOW}
+DEFAULT_TURNS = {kind: turns for kind, _, turns in STANDARD_FLOW}
+
+
+class Case(Strict):
+    """The (model) resident whose troubles the meeting discusses."""
+
+    name: NonBlank
+    """How the person is called, e.g. 清水さん. Replaced in public minutes."""
+    summary: str = ""
+    """One or two sentences: age, household, situation."""
+    details: list[str] = []
+    """The troubles as bullet points. Dropped from public minutes."""
+
+
+class Participant(Strict):
+    """A member on the roster."""
+
+    name: NonBlank
+    organization: str = ""
+    """Organisation the person speaks for, e.g. 自治会."""
+    role: str = ""
+    """Role in the organisation, e.g. 会長."""
+
+
+class Step(Strict):
+    """One step of the session. Omitted fields take a default for the kind."""
+
+    kind: StepKind
+    title: str | None = None
+    """Shown in the step track and the minutes."""
+    prompt: str | None = None
+    """The large line the room reads."""
+    questions: list[NonBlank] | None = None
+    """Asked in order, each its own round (exchange ①②, reflect ③)."""
+    minutes: Annotated[int, Field(gt=0)] | None = None
+    """The time box."""
+    turns: TurnMode | None = None
+    """round (seat order) or free (raised hands)."""
+    seconds_per_turn: Annotated[int, Field(gt=0)] | None = None
+    """The gentle per-speaker limit."""
+    votes_per_person: Annotated[int, Field(ge=0)] | None = None
+    """Pick steps only: how many votes each person has."""
+
+    @model_validator(mode="after")
+    def _votes_only_on_pick(self) -> Step:
+        if self.votes_per_person is not None and self.kind is not StepKind.PICK:
+            raise domain_error("votes_not_pick")
+        return self
+
+    def resolved(self, language: Language, case_name: str) -> Step:
+        """This step with every omitted field filled from the kind's defaults."""
+        base = f"step.{self.kind.value}"
+        questions = self.questions
+        if questions is None:
+            questions = [q.format(case=case_name) for q in t_list(f"{base}.questions", language)]
+        return self.model_copy(
+            update={
+                "title": self.title or t(f"{base}.title", language),
+                "prompt": self.prompt if self.prompt is not None else t(f"{base}.prompt", language),
+                "questions": questions,
+                "minutes": self.minutes or DEFAULT_MINUTES[self.kind],
+                "turns": self.turns or DEFAULT_TURNS[self.kind],
+                "votes_per_person": (
+                    self.votes_per_person
+                    if self.votes_per_person is not None or self.kind is not StepKind.PICK
+                    else 3
+                ),
+            }
+        )
+
+
+class Scenario(Strict):
+    """What a meeting is about and how it runs. Loaded values are fully resolved."""
+
+    schema_version: int = Field(SCENARIO_SCHEMA, alias="schema")
+    """File format version; this program writes 1."""
+    title: NonBlank
+    theme: NonBlank
+    language: Language = "ja"
+    """The UI language unless --lang says otherwise."""
+    ground_rules: list[NonBlank] | None = None
+    """Shown at all times. Default: the council's three rules."""
+    private_names: list[NonBlank] = []
+    """Never shown in public (redacted) minutes."""
+    case: Case | None = None
+    participants: list[Participant] = []
+    """The roster; who is present is chosen when a session starts."""
+    steps: list[Step] | None = None
+    """Omitted: the standard six-step flow."""
+
+    @field_validator("steps")
+    @classmethod
+    def _steps_not_empty(cls, steps: list[Step] | None) -> list[Step] | None:
+        if steps is not None and not steps:
+            raise domain_error("steps_empty")
+        return steps
+
+    @field_validator("participants")
+    @classmethod
+    def _unique_names(cls, people: list[Participant]) -> list[Participant]:
+        seen: set[str] = set()
+        for person in people:
+            if person.name in seen:
+                raise domain_error("duplicate_participant", name=person.name)
+            seen.add(person.name)
+        return people
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Scenario:
+        # Resolve once at load time, so a session's embedded copy is complete
+        # and later changes to the defaults never change a past session.
+        lang = self.language
+        if self.ground_rules is None:
+            self.ground_rules = t_list("defaults.ground_rules", lang)
+        case_name = self.case.name if self.case else t("defaults.case_fallback", lang)
+        steps = self.steps or [Step(kind=kind) for kind, _, _ in STANDARD_FLOW]
+        self.steps = [step.resolved(lang, case_name) for step in steps]
+        return self
+
+    @property
+    def flow(self) -> list[Step]:
+        """The resolved steps (never None after validation)."""
+        assert self.steps is not None
+        return self.steps
+
+    @property
+    def rules(self) -> list[str]:
+        assert self.ground_rules is not None
+        return self.ground_rules

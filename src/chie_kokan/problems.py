@@ -1,0 +1,211 @@
+"""Turn what goes wrong with a file into messages people can act on.
+
+A problem names the file, the line (and column) where we can find it, the
+field path (``steps[2].minutes``) and what to write instead, in the reader's
+language. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from chie_kokan.i18n import t
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file."""
+
+    file: Path
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        if self.line is not None and self.column is not None:
+            where = t("validation.at_line_col", file=self.file, line=self.line, col=self.column)
+        elif self.line is not None:
+            where = t("validation.at_line", file=self.file, line=self.line)
+        else:
+            where = t("validation.file_label", file=self.file)
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class FileError(Exception):
+    """A file that cannot be used; carries every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """``('steps', 2, 'minutes')`` → ``steps[2].minutes``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+_TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+def toml_problem(file: Path, error: Exception) -> Problem:
+    """A ``tomllib.TOMLDecodeError`` as a problem with line and column."""
+    text = str(error)
+    match = _TOML_POS.search(text)
+    detail = _TOML_POS.sub("", text).replace(" (at end of document)", "")
+    line = int(match.group(1)) if match else None
+    col = int(match.group(2)) if match else None
+    return Problem(file, t("validation.toml_syntax", detail=detail), line, col)
+
+
+def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model class whose field set applies at ``loc`` (for listing allowed keys)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None
+        )
+        if info is None:
+            return None
+        current = _unwrap(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """list[X] | None → X, so we can walk into nested models."""
+    while True:
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if get_origin(annotation) is None or not args:
+            return annotation
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        annotation = models[0] if models else args[0]
+
+
+def _keys(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _message(error: dict[str, Any], root: type[BaseModel]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    loc = tuple(error["loc"])
+    name = str(loc[-1]) if loc else ""
+    if kind == "chie":
+        key = ctx["key"]
+        return t(f"validation.{key}", **{k: v for k, v in ctx.items() if k != "key"})
+    if kind == "missing":
+        return t("validation.missing", field=name)
+    if kind == "extra_forbidden":
+        parent = _model_at(root, loc[:-1])
+        allowed = ", ".join(_keys(parent)) if parent else "-"
+        return t("validation.extra", field=name, allowed=allowed)
+    if kind in {"literal_error", "enum"}:
+        allowed = str(ctx.get("expected", "")).replace(" or ", ", ")
+        return t("validation.choice", value=value, allowed=allowed)
+    if kind == "greater_than":
+        return t("validation.gt", value=value, limit=ctx.get("gt"))
+    if kind == "greater_than_equal":
+        return t("validation.ge", value=value, limit=ctx.get("ge"))
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return t("validation.int", value=value)
+    if kind == "string_too_short":
+        return t("validation.blank")
+    if kind == "string_type":
+        return t("validation.str")
+    if kind == "list_type":
+        return t("validation.list")
+    if kind in {"bool_type", "bool_parsing"}:
+        return t("validation.bool")
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return t("validation.table")
+    if kind.startswith("datetime") or kind == "timezone_aware":
+        return t("validation.datetime")
+    if kind == "too_short":
+        return t("validation.too_short", min=ctx.get("min_length", 1))
+    return t("validation.other", detail=error.get("msg", kind))
+
+
+def validation_problems(
+    file: Path, error: ValidationError, root: type[BaseModel], text: str
+) -> list[Problem]:
+    """Every error pydantic found, as problems with field paths and lines."""
+    problems = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        problems.append(
+            Problem(
+                file,
+                _message(dict(item), root),
+                line=locate(text, loc),
+                field=field_path(loc) or None,
+            )
+        )
+    return problems
+
+
+_TABLE = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.\-]+)\s*\]\]|^\s*\[\s*([A-Za-z0-9_.\-]+)\s*\]")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+
+
+def locate(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """Best-effort line number (1-based) of ``loc`` in a TOML text.
+
+    Follows ``[table]`` and ``[[array]]`` headers and counts array entries,
+    which covers how people write scenarios. A key that is missing points at
+    the header of the table it belongs in. None when unsure, rather than a
+    wrong line.
+    """
+    keys = [str(p) for p in loc if not isinstance(p, int)]
+    indexes = [p for p in loc if isinstance(p, int)]
+    if not keys:
+        return None
+    parents, leaf = keys[:-1], keys[-1]
+    counts: dict[str, int] = {}
+    table: tuple[str, int | None] = ("", None)
+    header_line: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TABLE.match(line)
+        if header:
+            name = header.group(1) or header.group(2)
+            if header.group(1):
+                counts[name] = counts.get(name, -1) + 1
+                table = (name, counts[name])
+            else:
+                table = (name, None)
+            if parents and _matches(table, parents, indexes):
+                header_line = number
+            elif _matches(table, [*parents, leaf], indexes):
+                return number
+            continue
+        key = _KEY.match(line)
+        if key and key.group(1) == leaf and _matches(table, parents, indexes):
+            return number
+    return header_line
+
+
+def _matches(table: tuple[str, int | None], path: list[str], indexes: list[int]) -> bool:
+    """Is the table we are in the one at ``path`` (and array entry ``indexes[0]``)?"""
+    name, index = table
+    if ".".join(path) != name:
+        return False
+    return index is None or (bool(indexes) and indexes[0] == index)

@@ -1,0 +1,214 @@
+"""Reading and writing scenario and session files.
+
+Reads turn every failure into :class:`FileError` with problems people can
+act on. Writes are atomic: a temp file in the same folder, fsync, rename,
+fsync the folder; so a crash or power loss leaves either the old file or the
+new one, never half of each.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import tomli_w
+from pydantic import BaseModel, ValidationError
+
+from chie_kokan.i18n import t
+from chie_kokan.models import SCENARIO_SCHEMA, SESSION_SCHEMA, Scenario, Session
+from chie_kokan.problems import FileError, Problem, locate, toml_problem, validation_problems
+
+M = TypeVar("M", bound=BaseModel)
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _session_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
+    """Pre-release drafts called the people present ``attendees``."""
+    data = dict(data)
+    if "attendees" in data:
+        data["members"] = data.pop("attendees")
+    data["schema"] = 1
+    return data
+
+
+# version n → a function that turns a version-n document into version n+1.
+SESSION_MIGRATIONS: dict[int, Migration] = {0: _session_0_to_1}
+SCENARIO_MIGRATIONS: dict[int, Migration] = {}
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or a FileError saying plainly why not."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FileError([Problem(path, t("validation.not_found"))]) from None
+    except IsADirectoryError:
+        raise FileError([Problem(path, t("validation.is_directory"))]) from None
+    except OSError as error:
+        if path.is_dir():
+            raise FileError([Problem(path, t("validation.is_directory"))]) from None
+        raise FileError(
+            [Problem(path, t("validation.unreadable", detail=error.strerror))]
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problem = Problem(path, t("validation.not_utf8", offset=error.start), line=line)
+        raise FileError([problem]) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]  # Notepad's BOM is harmless
+    if not text.strip():
+        raise FileError([Problem(path, t("validation.empty"))])
+    return text
+
+
+def parse_toml(path: Path, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise FileError([toml_problem(path, error)]) from None
+
+
+def is_session_document(data: dict[str, Any]) -> bool:
+    """Sessions embed their scenario as a table; scenarios never have one."""
+    return isinstance(data.get("scenario"), dict)
+
+
+def _migrate(
+    path: Path, text: str, data: dict[str, Any], current: int, migrations: dict[int, Migration]
+) -> dict[str, Any]:
+    line = locate(text, ("schema",))
+    if "schema" not in data:
+        raise FileError([Problem(path, t("validation.missing", field="schema"), field="schema")])
+    found = data["schema"]
+    if not isinstance(found, int) or isinstance(found, bool):
+        problem = Problem(path, t("validation.int", value=found), line=line, field="schema")
+        raise FileError([problem])
+    if found > current:
+        message = t("validation.schema_newer", found=found, supported=current)
+        raise FileError([Problem(path, message, line=line, field="schema")])
+    if found < min(migrations, default=current):
+        message = t("validation.schema_unknown", found=found, supported=current)
+        raise FileError([Problem(path, message, line=line, field="schema")])
+    while data["schema"] < current:
+        data = migrations[data["schema"]](data)
+    return data
+
+
+def _validate(path: Path, text: str, data: dict[str, Any], model: type[M]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise FileError(validation_problems(path, error, model, text)) from None
+
+
+def load_scenario(path: Path) -> Scenario:
+    """A scenario file, validated and with every default filled in."""
+    text = read_text(path)
+    data = parse_toml(path, text)
+    if is_session_document(data):
+        raise FileError([Problem(path, t("validation.kind_unknown"))])
+    data = _migrate(path, text, data, SCENARIO_SCHEMA, SCENARIO_MIGRATIONS)
+    return _validate(path, text, data, Scenario)
+
+
+def load_session(path: Path) -> Session:
+    """A session file written by the app (or a migrated older one)."""
+    text = read_text(path)
+    data = parse_toml(path, text)
+    if not is_session_document(data):
+        raise FileError([Problem(path, t("validation.kind_unknown"))])
+    data = _migrate(path, text, data, SESSION_SCHEMA, SESSION_MIGRATIONS)
+    return _validate(path, text, data, Session)
+
+
+def load_any(path: Path) -> Scenario | Session:
+    """A scenario or a session, whichever the file holds."""
+    text = read_text(path)
+    data = parse_toml(path, text)
+    if is_session_document(data):
+        return load_session(path)
+    if "title" not in data and "theme" not in data and "steps" not in data:
+        raise FileError([Problem(path, t("validation.kind_unknown"))])
+    return load_scenario(path)
+
+
+def session_text(session: Session) -> str:
+    """The session as TOML (TOML has no null, so None fields are left out)."""
+    return tomli_w.dumps(session.model_dump(mode="json", exclude_none=True))
+
+
+def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old or the new file.
+
+    With ``overwrite=False`` the file must not exist yet (checked atomically:
+    we never replace another session that appeared in the meantime).
+    """
+    directory = path.parent
+    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # fails if path exists: never overwrite
+            tmp.unlink()
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: Path) -> None:
+    # The rename itself must reach the disk, or power loss can undo it.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # not possible on every platform (Windows)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def save_session(session: Session, path: Path, *, create: bool = False) -> None:
+    """Write the session atomically. ``create=True`` refuses an existing file."""
+    atomic_write(path, session_text(session).encode("utf-8"), overwrite=not create)
+
+
+def session_path(directory: Path, scenario_stem: str, day: date) -> Path:
+    """A free name ``YYYY-MM-DD-<scenario>.toml``, then ``-2``, ``-3``…"""
+    base = f"{day.isoformat()}-{scenario_stem}"
+    candidate = directory / f"{base}.toml"
+    number = 2
+    while candidate.exists():
+        candidate = directory / f"{base}-{number}.toml"
+        number += 1
+    return candidate
+
+
+def create_session_file(session: Session, directory: Path) -> Path:
+    """Save a new session under a fresh name in ``directory`` (created if needed).
+
+    The session's id becomes the file's stem, so minutes and file agree.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = session.id
+    while True:
+        path = session_path(directory, stem, session.created_at.date())
+        session.id = path.stem
+        try:
+            save_session(session, path, create=True)
+        except FileExistsError:
+            continue  # another process took the name between look and write
+        return path
