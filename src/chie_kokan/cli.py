@@ -66,19 +66,54 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_app(args: argparse.Namespace, **target: Path) -> int:
+    """Open the screen; the file is checked before anything is drawn."""
+    from chie_kokan.tui.app import make_app
+
+    app = make_app(
+        sessions_dir=Path(args.sessions_dir),
+        scenarios_dir=Path("scenarios"),
+        language=args.lang,
+        **target,
+    )
+    result = app.run()
+    return EXIT_OK if result is None else result
+
+
+def cmd_launcher(args: argparse.Namespace) -> int:
+    return _run_app(args)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    return _run_app(args, scenario_path=Path(args.scenario))
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    return _run_app(args, session_path=Path(args.session))
+
+
 def _add_lang(parser: argparse.ArgumentParser, *, default: object) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.lang_help"))
+
+
+def _add_sessions_dir(parser: argparse.ArgumentParser, *, default: object) -> None:
+    parser.add_argument(
+        "--sessions-dir", default=default, metavar="DIR", help=t("cli.sessions_dir_help")
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chie-kokan", description=t("cli.description"))
     _add_lang(parser, default=None)
+    _add_sessions_dir(parser, default="sessions")
+    parser.set_defaults(handler=cmd_launcher)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, handler: Handler, help_key: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=t(help_key), description=t(help_key))
         # --lang may also follow the command; SUPPRESS keeps a global one.
         _add_lang(sub, default=argparse.SUPPRESS)
+        _add_sessions_dir(sub, default=argparse.SUPPRESS)
         sub.set_defaults(handler=handler)
         return sub
 
@@ -86,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", metavar="FILE")
     new = command("new", cmd_new, "cli.new_help")
     new.add_argument("path", metavar="PATH")
+    run = command("run", cmd_run, "cli.run_help")
+    run.add_argument("scenario", metavar="SCENARIO")
+    resume = command("resume", cmd_resume, "cli.resume_help")
+    resume.add_argument("session", metavar="SESSION")
     return parser
 
 
@@ -110,10 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.lang:
         set_language(args.lang)
-    handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return EXIT_OK
+    handler: Handler = args.handler
     try:
         return handler(args)
     except FileError as error:

@@ -1,0 +1,123 @@
+"""Saving off the screen's thread: the newest state reaches the disk at once.
+
+The screen hands over a snapshot (a plain dict) after every change; one
+writer thread serialises it to TOML and writes it atomically. Snapshots that
+arrive while a write is running are coalesced: only the newest is written
+next, and an older one can never overwrite a newer one. A failed write
+(permission, full disk) is reported and retried; nothing is dropped from
+memory, and the target folder can be changed while it fails.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from chie_kokan.storage import atomic_write
+
+
+@dataclass(frozen=True)
+class SaveReport:
+    """What happened to the newest write."""
+
+    revision: int
+    path: Path
+    error: OSError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class AutoSaver:
+    """A single writer thread for one session file."""
+
+    RETRY_SECONDS = 2.0
+
+    def __init__(self, path: Path, on_report: Callable[[SaveReport], None]) -> None:
+        self._path = path
+        self._on_report = on_report
+        self._pending: tuple[int, dict[str, Any]] | None = None
+        self._written = -1
+        self._failing = False
+        self._closed = False
+        self._wake = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="chie-kokan-autosave", daemon=True)
+        self._thread.start()
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def written_revision(self) -> int:
+        """The newest revision known to be on disk."""
+        return self._written
+
+    def submit(self, revision: int, document: dict[str, Any]) -> None:
+        """Queue ``document`` (a JSON-mode model dump) for writing; returns at once."""
+        with self._wake:
+            if self._pending is None or revision > self._pending[0]:
+                self._pending = (revision, document)
+            self._wake.notify()
+
+    def retarget(self, path: Path) -> None:
+        """Write to another file from now on (the user chose another folder)."""
+        with self._wake:
+            self._path = path
+            self._failing = False
+            self._wake.notify()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything submitted is on disk. False if it could not be."""
+        with self._wake:
+            return (
+                self._wake.wait_for(lambda: self._pending is None or self._failing, timeout=timeout)
+                and self._pending is None
+            )
+
+    def close(self, timeout: float = 10.0) -> bool:
+        """Flush, then stop the thread. True when the last state reached the disk."""
+        done = self.flush(timeout)
+        with self._wake:
+            self._closed = True
+            self._wake.notify_all()
+        self._thread.join(timeout=1.0)
+        return done
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._pending is None and not self._closed:
+                    self._wake.wait()
+                if self._pending is None:
+                    return
+                revision, document = self._pending
+                path = self._path
+            error: OSError | None = None
+            try:
+                if revision > self._written:
+                    atomic_write(path, tomli_w.dumps(document).encode("utf-8"))
+            except OSError as failure:
+                error = failure
+            with self._wake:
+                if error is None:
+                    self._written = max(self._written, revision)
+                    self._failing = False
+                    if self._pending is not None and self._pending[0] <= revision:
+                        self._pending = None
+                else:
+                    self._failing = True
+                self._wake.notify_all()
+            self._on_report(SaveReport(revision, path, error))
+            if error is not None:
+                with self._wake:
+                    # Retry later, sooner if a newer state or a new folder arrives.
+                    self._wake.wait(self.RETRY_SECONDS)
+                    if self._closed:
+                        return

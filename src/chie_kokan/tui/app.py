@@ -1,0 +1,176 @@
+"""The application: which screen comes first, and the session's life on disk.
+
+``make_app`` builds the app the same way for the command line and the tests
+(posting's ``make_posting``). Files are loaded *before* the app starts, so a
+broken file gets the same clear message as ``validate`` and never a screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from chie_kokan.clock import Clock, system_clock
+from chie_kokan.engine import SessionEngine
+from chie_kokan.i18n import Language, get_language, set_language, t
+from chie_kokan.models import Scenario, Session
+from chie_kokan.problems import FileError
+from chie_kokan.storage import create_session_file, load_scenario, load_session
+from chie_kokan.tui.keys import Key, localized
+from chie_kokan.tui.themes import THEMES
+
+
+@dataclass(frozen=True)
+class Start:
+    """What the app opens on: the launcher, a scenario's setup, or a session."""
+
+    scenario: Scenario | None = None
+    scenario_path: Path | None = None
+    session: Session | None = None
+    session_path: Path | None = None
+
+
+class ChieKokanApp(App[int]):
+    """chie-kokan: run a council workshop on the projector."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "chie-kokan"
+    ENABLE_COMMAND_PALETTE = True
+    KEYS: tuple[Key, ...] = (
+        Key("ctrl+q", "quit", "save_quit", priority=True),
+        Key("ctrl+p", "command_palette", "palette", show=False, priority=True),
+    )
+
+    def __init__(
+        self,
+        start: Start,
+        *,
+        sessions_dir: Path,
+        scenarios_dir: Path,
+        clock: Clock = system_clock,
+        exports_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.start = start
+        self.sessions_dir = sessions_dir
+        self.scenarios_dir = scenarios_dir
+        self.exports_dir = exports_dir or Path("exports")
+        self.clock = clock
+        self.language: Language = get_language()
+
+    def on_mount(self) -> None:
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = THEMES[0].name
+        start = self.start
+        if start.session is not None and start.session_path is not None:
+            self.show_session(start.session, start.session_path, resumed=True)
+        elif start.scenario is not None and start.scenario_path is not None:
+            self.show_setup(start.scenario, start.scenario_path)
+        else:
+            from chie_kokan.tui.screens.launcher import LauncherScreen
+
+            self.push_screen(localized(LauncherScreen)(self.scenarios_dir, self.sessions_dir))
+
+    # -- moving between screens --------------------------------------------
+
+    def open_scenario(self, path: Path) -> None:
+        """From the launcher: set up a new session of this scenario."""
+        try:
+            scenario = load_scenario(path)
+        except FileError as error:
+            self.notify(str(error), severity="error", timeout=15)
+            return
+        self.show_setup(scenario, path)
+
+    def resume_session(self, path: Path) -> None:
+        """From the launcher: continue this session."""
+        try:
+            session = load_session(path)
+        except FileError as error:
+            self.notify(str(error), severity="error", timeout=15)
+            return
+        self.show_session(session, path, resumed=True)
+
+    def show_setup(self, scenario: Scenario, path: Path) -> None:
+        from chie_kokan.tui.screens.setup import SetupScreen
+
+        self.push_screen(localized(SetupScreen)(scenario, path.stem, clock=self.clock))
+
+    def start_session(self, session: Session) -> None:
+        """From the setup screen: create the file, then the meeting begins."""
+        self._create_file(session)
+
+    @work(thread=True, exclusive=True, group="create")
+    def _create_file(self, session: Session) -> None:
+        try:
+            path = create_session_file(session, self.sessions_dir)
+        except OSError as error:
+            message = t("cli.write_failed", file=self.sessions_dir, detail=error.strerror)
+            self.call_from_thread(self.notify, message, severity="error", timeout=20)
+            return
+        self.call_from_thread(self.show_session, session, path, resumed=False)
+
+    def show_session(self, session: Session, path: Path, *, resumed: bool) -> None:
+        from chie_kokan.tui.screens.running import RunningScreen
+
+        engine = SessionEngine(session, clock=self.clock)
+        if not engine.started:
+            engine.begin()
+        elif resumed:
+            engine.pause_all_timers()
+        screen = localized(RunningScreen)(engine, path, resumed=resumed)
+        # The setup screen (or launcher) is done with; the meeting is the app now.
+        if isinstance(self.screen, Screen) and self.screen is not self.screen_stack[0]:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: on a running session, save first (the screen knows how)."""
+        save_quit = getattr(self.screen, "action_save_quit", None)
+        if save_quit is not None:
+            save_quit()
+        else:
+            self.exit(0)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            yield from commands()
+
+
+def make_app(
+    *,
+    scenario_path: Path | None = None,
+    session_path: Path | None = None,
+    sessions_dir: Path = Path("sessions"),
+    scenarios_dir: Path = Path("scenarios"),
+    language: Language | None = None,
+    clock: Clock = system_clock,
+) -> ChieKokanApp:
+    """Build the app. Raises :class:`FileError` for a file that cannot be used.
+
+    The UI language is ``language`` if given, else the scenario's own.
+    """
+    start = Start()
+    if session_path is not None:
+        session = load_session(session_path)
+        start = Start(session=session, session_path=session_path)
+        scenario_language = session.scenario.language
+    elif scenario_path is not None:
+        scenario = load_scenario(scenario_path)
+        start = Start(scenario=scenario, scenario_path=scenario_path)
+        scenario_language = scenario.language
+    else:
+        scenario_language = "ja"
+    set_language(language or scenario_language)
+    return localized(ChieKokanApp)(
+        start, sessions_dir=sessions_dir, scenarios_dir=scenarios_dir, clock=clock
+    )

@@ -1,0 +1,76 @@
+"""Key bindings whose descriptions come from the catalog.
+
+Textual merges ``BINDINGS`` when a class is created, so a screen gets its
+translated bindings through a small per-language subclass
+(:func:`localized`). Each key is listed once here and serves the footer,
+the help screen, the command palette and the buttons alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import TypeVar
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+from chie_kokan.i18n import Language, get_language, t
+
+
+@dataclass(frozen=True)
+class Key:
+    """One action a person can take: key, action name, catalog label."""
+
+    key: str
+    action: str
+    label: str
+    """Catalog key of the short description (``keys.<label>``)."""
+    show: bool = True
+    """Shown in the footer."""
+    priority: bool = False
+
+    def binding(self, language: Language) -> Binding:
+        return Binding(
+            self.key,
+            self.action,
+            t(f"keys.{self.label}", language),
+            show=self.show,
+            priority=self.priority,
+            id=self.label,
+        )
+
+    def display(self) -> str:
+        """How the key is written on a button or in help: F2, Ctrl+Z, +."""
+        first = self.key.split(",")[0]
+        if first in _SYMBOLS:
+            return _SYMBOLS[first]
+        return "+".join(
+            part.capitalize() if len(part) > 1 else part.upper() for part in first.split("+")
+        )
+
+
+_SYMBOLS = {
+    "plus": "+",
+    "minus": "-",
+    "asterisk": "*",
+    "space": "Space",
+    "delete": "Del",
+    "enter": "Enter",
+    "escape": "Esc",
+}
+
+
+N = TypeVar("N", bound=DOMNode)
+
+
+@cache
+def _localized(cls: type[N], language: Language) -> type[N]:
+    keys: tuple[Key, ...] = getattr(cls, "KEYS", ())
+    bindings = [key.binding(language) for key in keys]
+    return type(cls.__name__, (cls,), {"BINDINGS": bindings, "__module__": cls.__module__})
+
+
+def localized(cls: type[N], language: Language | None = None) -> type[N]:
+    """``cls`` with the bindings of its ``KEYS`` described in ``language``."""
+    return _localized(cls, language or get_language())

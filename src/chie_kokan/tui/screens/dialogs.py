@@ -1,0 +1,171 @@
+"""Small modal dialogs: fill a form, confirm, choose from a list.
+
+Enter moves to the next field and submits from the last; Escape cancels.
+Every dialog also has buttons, for the mouse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from chie_kokan.i18n import t
+
+R = TypeVar("R")
+
+DIALOG_CSS = """
+FormDialog, ConfirmDialog, ChooseDialog {
+    align: center middle;
+    background: $background 70%;
+}
+.dialog {
+    width: 80%;
+    max-width: 110;
+    height: auto;
+    max-height: 90%;
+    border: thick $primary;
+    background: $surface;
+    padding: 1 2;
+}
+.dialog .title { text-style: bold; width: 100%; }
+.dialog .buttons { height: auto; align-horizontal: right; padding: 1 0 0 0; }
+.dialog .buttons Button { margin: 0 0 0 2; }
+.dialog .field-label { padding: 1 0 0 0; color: $text-muted; }
+.dialog OptionList { height: auto; max-height: 20; }
+"""
+
+
+class _Dialog(ModalScreen[R], Generic[R]):
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS = [Binding("escape", "cancel", show=False)]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _buttons(self, ok_label: str) -> Horizontal:
+        return Horizontal(
+            Button(t("tui.cancel"), id="cancel"),
+            Button(ok_label, id="ok", variant="primary"),
+            classes="buttons",
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a form: a line of text, or a yes/no box."""
+
+    key: str
+    label: str
+    value: str | bool = ""
+    placeholder: str = ""
+
+
+class FormDialog(_Dialog[dict[str, Any]]):
+    """A few labelled fields; returns {key: value} or None when cancelled."""
+
+    def __init__(self, title: str, fields: list[Field], ok_label: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        self.ok_label = ok_label or t("tui.ok")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="title")
+            for field in self.fields:
+                if isinstance(field.value, bool):
+                    yield Checkbox(field.label, field.value, id=f"field-{field.key}")
+                else:
+                    yield Label(field.label, classes="field-label")
+                    yield Input(field.value, placeholder=field.placeholder, id=f"field-{field.key}")
+            yield self._buttons(self.ok_label)
+
+    def values(self) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for field in self.fields:
+            widget = self.query_one(f"#field-{field.key}")
+            result[field.key] = widget.value  # type: ignore[attr-defined]
+        return result
+
+    @on(Input.Submitted)
+    def _next_or_submit(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        if event.input is inputs[-1]:
+            self.dismiss(self.values())
+        else:
+            inputs[inputs.index(event.input) + 1].focus()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.dismiss(self.values())
+
+
+class ConfirmDialog(_Dialog[bool]):
+    """Yes or no; Enter says yes to the focused button."""
+
+    BINDINGS = [Binding("escape", "cancel", show=False), Binding("y", "yes", show=False)]
+
+    def __init__(self, message: str, ok_label: str | None = None) -> None:
+        super().__init__()
+        self.message = message
+        self.ok_label = ok_label or t("tui.ok")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.message, classes="title")
+            yield self._buttons(self.ok_label)
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.dismiss(True)
+
+
+class ChooseDialog(_Dialog[str]):
+    """Choose one from a list (a speaker, a trouble); returns its id."""
+
+    def __init__(self, title: str, options: list[tuple[str, str]], highlight: str | None = None):
+        super().__init__()
+        self.title_text = title
+        self.choices = options
+        self.highlight = highlight
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="title")
+            yield OptionList(*(Option(label, id=key) for key, label in self.choices))
+            yield self._buttons(t("tui.ok"))
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        ids = [key for key, _ in self.choices]
+        if self.highlight in ids:
+            options.highlighted = ids.index(self.highlight)
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)

@@ -1,0 +1,66 @@
+"""F1: every key, and what each step is for."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from chie_kokan.i18n import t
+from chie_kokan.models import Step
+from chie_kokan.tui.keys import Key
+from chie_kokan.tui.widgets.step_track import circled
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and step purposes; any of F1, Escape or q closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; background: $background 70%; }
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 120; height: 90%;
+        border: thick $primary; background: $surface; padding: 1 2;
+    }
+    """
+    BINDINGS = [Binding("escape,f1,q", "dismiss", show=False)]
+
+    def __init__(self, keys: tuple[Key, ...], steps: list[Step]) -> None:
+        super().__init__()
+        self.keys = keys
+        self.steps = steps
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(Text(t("help.title"), style="bold"))
+            keys = Table(show_header=False, box=None, padding=(0, 2))
+            keys.add_column(style="bold", no_wrap=True)
+            keys.add_column()
+            seen: set[str] = set()
+            for key in self.keys:
+                if key.label in seen:
+                    continue
+                seen.add(key.label)
+                board = t("help.on_board") if key.action.startswith("screen.") else ""
+                keys.add_row(key.display(), f"{t(f'help.{key.label}')}{board}")
+            keys.add_row("Enter", t("help.enter"))
+            keys.add_row("Ctrl+P", t("help.palette"))
+            yield Static(keys)
+            yield Static(Text("\n" + t("help.steps_title"), style="bold"))
+            steps = Table(show_header=False, box=None, padding=(0, 2))
+            steps.add_column(style="bold", no_wrap=True)
+            steps.add_column()
+            for number, step in enumerate(self.steps, start=1):
+                purpose = t(f"step.{step.kind.value}.purpose")
+                steps.add_row(
+                    f"{circled(number)} {step.title}",
+                    t("help.step_line", purpose=purpose, minutes=step.minutes),
+                )
+            yield Static(steps)
+            yield Static(Text("\n" + t("help.close"), style="italic"))
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

@@ -1,0 +1,340 @@
+"""The launcher: pick a scenario to start, or a session to resume.
+
+Shown by ``chie-kokan`` with no arguments. The folders are read in a thread
+worker, so a slow disk or a large ``sessions/`` never freezes the screen; a
+file that cannot be read is listed with what is wrong, never a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from chie_kokan.i18n import t
+from chie_kokan.problems import FileError
+from chie_kokan.storage import load_scenario, load_session
+from chie_kokan.tui.keys import Key
+
+if TYPE_CHECKING:
+    from chie_kokan.tui.app import ChieKokanApp
+
+
+@dataclass(frozen=True)
+class ScenarioEntry:
+    """One scenario file as the launcher lists it."""
+
+    path: Path
+    title: str
+    theme: str = ""
+    problem: str | None = None
+    """Why the file cannot be used; None when it loaded."""
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    """One session file as the launcher lists it."""
+
+    path: Path
+    title: str
+    when: str = ""
+    """Date and time the session was held."""
+    status: str = ""
+    """案 / 承認済み."""
+    progress: str = ""
+    """The step reached, or 終了."""
+    table: str = ""
+    problem: str | None = None
+    order: float = 0.0
+    """Most recently worked on first."""
+
+
+def _files(folder: Path) -> list[Path]:
+    # Dot files are the atomic writer's temp files (or an editor's): not ours to list.
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.toml") if not p.name.startswith(".") and p.is_file())
+
+
+def _problem_note(error: FileError) -> str:
+    """The first problem, short: the file name is already on the line."""
+    first = error.problems[0]
+    note = first.message
+    if first.field:
+        note = f"{first.field}: {note}"
+    if first.line is not None:
+        note = t("launcher.problem_at_line", line=first.line, problem=note)
+    more = len(error.problems) - 1
+    if more:
+        note = t("launcher.problem_more", problem=note, count=more)
+    return note
+
+
+def scan_scenarios(folder: Path) -> list[ScenarioEntry]:
+    """Every ``*.toml`` in ``folder`` as a scenario, sorted by file name."""
+    entries: list[ScenarioEntry] = []
+    for path in _files(folder):
+        try:
+            scenario = load_scenario(path)
+        except FileError as error:
+            entries.append(ScenarioEntry(path, path.name, problem=_problem_note(error)))
+            continue
+        entries.append(ScenarioEntry(path, scenario.title, scenario.theme))
+    return entries
+
+
+def scan_sessions(folder: Path) -> list[SessionEntry]:
+    """Every ``*.toml`` in ``folder`` as a session, the latest worked on first."""
+    entries: list[SessionEntry] = []
+    for path in _files(folder):
+        try:
+            session = load_session(path)
+        except FileError as error:
+            order = path.stat().st_mtime
+            entries.append(SessionEntry(path, path.name, problem=_problem_note(error), order=order))
+            continue
+        live = session.live
+        steps = session.scenario.flow
+        if live.ended:
+            progress = t("launcher.progress_ended")
+        elif not live.started:
+            progress = t("launcher.progress_not_started")
+        else:
+            progress = t(
+                "launcher.progress_step",
+                number=live.step + 1,
+                total=len(steps),
+                title=steps[live.step].title,
+            )
+        entries.append(
+            SessionEntry(
+                path,
+                session.scenario.title,
+                when=session.created_at.strftime("%Y-%m-%d %H:%M"),
+                status=t(f"status.{session.status.value}"),
+                progress=progress,
+                table=session.table,
+                order=session.updated_at.timestamp(),
+            )
+        )
+    entries.sort(key=lambda entry: entry.order, reverse=True)
+    return entries
+
+
+def _scenario_prompt(entry: ScenarioEntry) -> Content:
+    if entry.problem is not None:
+        return Content.assemble(
+            (entry.title, "bold"),
+            "\n",
+            (t("launcher.problem", problem=entry.problem), "$error"),
+        )
+    return Content.assemble(
+        (entry.title, "bold"),
+        "\n",
+        (t("launcher.theme", theme=entry.theme), "$text-secondary"),
+        "\n",
+        (entry.path.name, "$text-muted"),
+    )
+
+
+def _session_prompt(entry: SessionEntry) -> Content:
+    if entry.problem is not None:
+        return Content.assemble(
+            (entry.title, "bold"),
+            "\n",
+            (t("launcher.problem", problem=entry.problem), "$error"),
+        )
+    title = entry.title
+    if entry.table:
+        title = t("launcher.with_table", title=title, table=entry.table)
+    return Content.assemble(
+        (title, "bold"),
+        "\n",
+        (
+            t(
+                "launcher.session_line",
+                when=entry.when,
+                status=entry.status,
+                progress=entry.progress,
+            ),
+            "$text-secondary",
+        ),
+        "\n",
+        (entry.path.name, "$text-muted"),
+    )
+
+
+class LauncherScreen(Screen[None]):
+    """Scenarios to start on the left, sessions to resume on the right."""
+
+    CSS_PATH = "launcher.tcss"
+    AUTO_FOCUS = "#launcher-scenarios"
+
+    KEYS: tuple[Key, ...] = (
+        # Priority: the lists would otherwise take Enter and the footer not show it.
+        Key("enter", "open", "launcher.open", priority=True),
+        Key("tab", "switch_list", "launcher.switch"),
+        Key("f5", "reload", "launcher.reload"),
+        Key("ctrl+q", "app.quit", "launcher.quit", priority=True),
+    )
+
+    class Scanned(Message):
+        """The worker has read both folders."""
+
+        def __init__(self, scenarios: list[ScenarioEntry], sessions: list[SessionEntry]) -> None:
+            super().__init__()
+            self.scenarios = scenarios
+            self.sessions = sessions
+
+    def __init__(self, scenarios_dir: Path, sessions_dir: Path) -> None:
+        super().__init__()
+        self.scenarios_dir = scenarios_dir
+        self.sessions_dir = sessions_dir
+        self._scenario_paths: dict[str, Path] = {}
+        self._session_paths: dict[str, Path] = {}
+
+    @property
+    def chie(self) -> ChieKokanApp:
+        return cast("ChieKokanApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="launcher-heading"):
+            yield Static(t("launcher.title"), id="launcher-title")
+            yield Static(t("launcher.subtitle"), id="launcher-subtitle")
+        with Horizontal(id="launcher-columns"):
+            with Vertical(classes="launcher-column"):
+                yield Static(
+                    t("launcher.scenarios", folder=self.scenarios_dir), classes="launcher-label"
+                )
+                yield OptionList(id="launcher-scenarios", classes="launcher-list")
+                yield Static(
+                    t("launcher.no_scenarios", folder=self.scenarios_dir.as_posix()),
+                    id="launcher-no-scenarios",
+                    classes="launcher-empty",
+                )
+            with Vertical(classes="launcher-column"):
+                yield Static(
+                    t("launcher.sessions", folder=self.sessions_dir), classes="launcher-label"
+                )
+                yield OptionList(id="launcher-sessions", classes="launcher-list")
+                yield Static(
+                    t("launcher.no_sessions"), id="launcher-no-sessions", classes="launcher-empty"
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#launcher-no-scenarios").display = False
+        self.query_one("#launcher-no-sessions").display = False
+        self.action_reload()
+
+    # -- reading the folders -----------------------------------------------
+
+    @work(thread=True, exclusive=True, group="launcher-scan")
+    def _scan(self) -> None:
+        scenarios = scan_scenarios(self.scenarios_dir)
+        sessions = scan_sessions(self.sessions_dir)
+        self.post_message(self.Scanned(scenarios, sessions))
+
+    @on(Scanned)
+    def _show(self, message: Scanned) -> None:
+        self._scenario_paths = {f"scenario-{i}": e.path for i, e in enumerate(message.scenarios)}
+        self._session_paths = {f"session-{i}": e.path for i, e in enumerate(message.sessions)}
+        self._fill(
+            "#launcher-scenarios",
+            "#launcher-no-scenarios",
+            [
+                Option(_scenario_prompt(entry), id=f"scenario-{i}")
+                for i, entry in enumerate(message.scenarios)
+            ],
+        )
+        self._fill(
+            "#launcher-sessions",
+            "#launcher-no-sessions",
+            [
+                Option(_session_prompt(entry), id=f"session-{i}")
+                for i, entry in enumerate(message.sessions)
+            ],
+        )
+        # Nothing to start but something to resume: the cursor goes where it can act.
+        if not message.scenarios and message.sessions:
+            self.query_one("#launcher-sessions").focus()
+
+    def _fill(self, list_id: str, empty_id: str, options: list[Option]) -> None:
+        option_list = self.query_one(list_id, OptionList)
+        option_list.loading = False
+        previous = option_list.highlighted
+        option_list.clear_options()
+        # A blank line between entries: calmer to read from the back of the room.
+        spaced: list[Option | None] = []
+        for option in options:
+            if spaced:
+                spaced.append(None)
+            spaced.append(option)
+        option_list.add_options(spaced)
+        option_list.display = bool(options)
+        self.query_one(empty_id).display = not options
+        if options:
+            option_list.highlighted = min(previous or 0, option_list.option_count - 1)
+            if option_list.highlighted_option is None:
+                option_list.action_first()
+
+    # -- actions ------------------------------------------------------------
+
+    def _open(self, option_id: str | None) -> None:
+        if option_id in self._scenario_paths:
+            self.chie.open_scenario(self._scenario_paths[option_id])
+        elif option_id in self._session_paths:
+            self.chie.resume_session(self._session_paths[option_id])
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._open(event.option.id)
+
+    def action_open(self) -> None:
+        """Start the highlighted scenario or resume the highlighted session."""
+        focused = self.focused
+        lists = [focused] if isinstance(focused, OptionList) else []
+        lists += list(self.query(".launcher-list").results(OptionList))
+        for option_list in lists:
+            if option_list.display and option_list.highlighted_option is not None:
+                self._open(option_list.highlighted_option.id)
+                return
+
+    def action_switch_list(self) -> None:
+        """Move between the scenarios and the sessions."""
+        visible = [ol for ol in self.query(".launcher-list").results(OptionList) if ol.display]
+        if not visible:
+            return
+        if self.focused in visible:
+            index = visible.index(cast(OptionList, self.focused))
+            visible[(index + 1) % len(visible)].focus()
+        else:
+            visible[0].focus()
+
+    def action_reload(self) -> None:
+        """Read both folders again (someone may have added a scenario meanwhile)."""
+        for option_list in self.query(".launcher-list").results(OptionList):
+            option_list.loading = True
+        self._scan()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """One command palette entry per key (the app adds these to its own)."""
+        for key in self.KEYS:
+            name = key.label.rpartition(".")[2]
+            yield SystemCommand(
+                t(f"keys.{key.label}"),
+                t(f"launcher.help.{name}", key=key.display()),
+                partial(self.run_action, key.action),
+            )

@@ -1,0 +1,764 @@
+"""The running screen: the meeting itself, on the projector.
+
+A thin view over :class:`~chie_kokan.engine.SessionEngine`. Every key calls
+one engine method; the engine tells us it changed, and we redraw from its
+state and hand a snapshot to the saver thread. Nothing here decides a rule
+of the meeting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Static
+
+from chie_kokan.autosave import AutoSaver, SaveReport
+from chie_kokan.engine import DomainError, SessionEngine, Trouble
+from chie_kokan.i18n import t
+from chie_kokan.models import ActionItem, Card, Resource, StepKind, TurnMode
+from chie_kokan.problems import FileError
+from chie_kokan.storage import load_session
+from chie_kokan.tui.keys import Key, localized
+from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, FormDialog
+from chie_kokan.tui.screens.help import HelpScreen
+from chie_kokan.tui.widgets.card_list import CardList, Row
+from chie_kokan.tui.widgets.rules import GroundRules
+from chie_kokan.tui.widgets.speaker_panel import SpeakerPanel
+from chie_kokan.tui.widgets.step_track import StepTrack, circled
+from chie_kokan.tui.widgets.summary import summary_text
+from chie_kokan.tui.widgets.timebox import TimeBox
+from chie_kokan.tui.widgets.wrapped import WrappedStatic
+
+PICK_ONLY = frozenset({StepKind.PICK})
+_NOT_IN_PALETTE = {"focus_board", "screen.focus_entry"}
+
+
+def plain(action: str) -> str:
+    """``screen.vote`` → ``vote``: board keys act on the screen."""
+    return action.removeprefix("screen.")
+
+
+class BoardList(CardList):
+    """The card list of the running screen, with keys that act on its cards."""
+
+    KEYS: tuple[Key, ...] = (
+        Key("delete", "screen.delete_card", "delete", show=False),
+        Key("plus,equals_sign", "screen.vote", "vote", show=False),
+        Key("minus", "screen.unvote", "unvote", show=False),
+        Key("asterisk", "screen.toggle_pick", "pick", show=False),
+        Key("space", "screen.mark", "mark", show=False),
+        Key("u", "screen.ungroup", "ungroup", show=False),
+        Key("escape", "screen.focus_entry", "focus_entry", show=False),
+    )
+
+
+class RunningScreen(Screen[None]):
+    """Step track, prompt, cards, speaker, time box, rules, entry line."""
+
+    CSS_PATH = "running.tcss"
+
+    KEYS: tuple[Key, ...] = (
+        Key("f1", "help", "help"),
+        Key("f2", "next_speaker", "next_speaker"),
+        Key("f3", "pass_turn", "pass_turn"),
+        Key("f4", "choose_speaker", "choose_speaker"),
+        Key("f5", "toggle_timer", "timer"),
+        Key("f6", "previous_step", "previous_step"),
+        Key("f7", "next_step", "next_step"),
+        Key("f8", "presentation", "presentation"),
+        Key("f9", "vote", "vote"),
+        Key("f10", "export", "export"),
+        Key("ctrl+z", "undo", "undo"),
+        Key("ctrl+q", "save_quit", "save_quit", show=False),
+        # Ctrl keys the entry line does not use for editing.
+        Key("ctrl+n", "record_unsigned", "unsigned", show=False),
+        Key("ctrl+o", "edit_card", "edit", show=False),
+        Key("ctrl+g", "group", "group", show=False),
+        Key("ctrl+t", "switch_target", "target", show=False),
+        Key("ctrl+l", "add_action", "action_item", show=False),
+        Key("ctrl+r", "resource", "resource", show=False),
+        Key("up", "focus_board", "focus_board", show=False),
+    )
+
+    # Buttons on the side panel, in this order.
+    BUTTONS = (
+        "next_speaker", "pass_turn", "choose_speaker", "toggle_timer",
+        "previous_step", "next_step", "vote", "unvote", "toggle_pick", "group",
+        "switch_target", "add_action", "resource", "edit_card", "delete_card",
+        "undo", "export", "presentation", "help", "save_quit",
+    )  # fmt: skip
+
+    def __init__(self, engine: SessionEngine, path: Path, *, resumed: bool = False) -> None:
+        super().__init__()
+        self.engine = engine
+        self.path = path
+        self.resumed = resumed
+        self.marked: set[str] = set()
+        """Cards marked (space) to be grouped together on a pick step."""
+        self.report_back: list[ActionItem] = []
+        self.saver: AutoSaver | None = None
+        self._save_error: str | None = None
+
+    # -- layout --------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="save-banner"):
+            yield Static(id="save-error")
+            yield Button(t("tui.save_elsewhere"), id="save-elsewhere", variant="error")
+        yield StepTrack(id="track")
+        with Horizontal(id="main"):
+            with Vertical(id="centre"):
+                yield WrappedStatic(id="prompt")
+                yield WrappedStatic(id="question")
+                yield WrappedStatic(id="context")
+                yield localized(BoardList)(id="cards")
+                with VerticalScroll(id="summary"):
+                    yield Static(id="summary-text")
+            with VerticalScroll(id="side"):
+                yield SpeakerPanel(id="speaker")
+                yield TimeBox(id="timebox")
+                with Grid(id="buttons"):
+                    for action in self.BUTTONS:
+                        key = self._key(action)
+                        label = f"{key.display()} {t(f'keys.{key.label}')}"
+                        yield Button(label, id=f"btn-{action}", classes="action", compact=True)
+        yield GroundRules(self.engine.session.scenario.rules, id="rules")
+        with Horizontal(id="entry-row"):
+            yield Input(id="entry")
+            yield Static(id="saved")
+        yield Footer(compact=True, show_command_palette=False)
+
+    @classmethod
+    def all_keys(cls) -> tuple[Key, ...]:
+        """The screen's keys and the board's, for help, palette and buttons."""
+        return cls.KEYS + BoardList.KEYS
+
+    def _key(self, action: str) -> Key:
+        return next(key for key in self.all_keys() if plain(key.action) == action)
+
+    def on_mount(self) -> None:
+        self.saver = AutoSaver(self.path, self._report_from_thread)
+        self.engine.subscribe(self._engine_changed)
+        self.refresh_view()
+        self._save_now()
+        self.set_interval(1.0, self._tick)
+        self.query_one("#entry", Input).focus()
+        self._load_report_back()
+        if self.resumed:
+            self.notify(t("tui.resumed_paused"), timeout=8)
+
+    def on_unmount(self) -> None:
+        if self.saver is not None:
+            self.saver.close()
+
+    # -- engine → screen -----------------------------------------------------
+
+    def _engine_changed(self, engine: SessionEngine) -> None:
+        self._save_now()
+        self.refresh_view()
+
+    def _save_now(self) -> None:
+        """Hand the current state to the saver thread (serialising happens there)."""
+        assert self.saver is not None
+        document = self.engine.session.model_dump(mode="json", exclude_none=True)
+        self.saver.submit(self.engine.revision, document)
+        self._show_saved()
+
+    def _report_from_thread(self, report: SaveReport) -> None:
+        self.app.call_from_thread(self._save_reported, report)
+
+    def _save_reported(self, report: SaveReport) -> None:
+        if report.ok:
+            if self._save_error is not None:
+                self.notify(t("tui.save_recovered", file=report.path))
+            self._save_error = None
+            self.path = report.path
+        else:
+            detail = report.error.strerror if report.error else ""
+            self._save_error = t("tui.save_failed", file=report.path, detail=detail or "")
+        self._show_saved()
+
+    def _show_saved(self) -> None:
+        banner = self.query_one("#save-banner")
+        banner.display = self._save_error is not None
+        saved = self.query_one("#saved", Static)
+        if self._save_error is not None:
+            self.query_one("#save-error", Static).update(self._save_error)
+            saved.update(Text(t("tui.save_state_failed"), style="bold"))
+        elif self.saver and self.saver.written_revision >= self.engine.revision:
+            saved.update(t("tui.save_state_saved", time=self.engine.clock().strftime("%H:%M:%S")))
+        else:
+            saved.update(t("tui.save_state_saving"))
+
+    def _tick(self) -> None:
+        """Once a second: only the clocks move."""
+        engine = self.engine
+        if engine.ended:
+            return
+        self.query_one(TimeBox).show(
+            engine.step_remaining(), (engine.step.minutes or 0) * 60, engine.timer_running
+        )
+        self.query_one(SpeakerPanel).show_turn_timer(
+            engine.turn_elapsed(), engine.step.seconds_per_turn
+        )
+
+    def refresh_view(self) -> None:
+        """Redraw everything from the engine's state."""
+        engine = self.engine
+        session = engine.session
+        self.query_one(StepTrack).show(
+            [t(f"step.{s.kind.value}.short") for s in engine.steps], engine.step_index, engine.ended
+        )
+        self.set_class(engine.ended, "-ended")
+        self._refresh_buttons()
+        if engine.ended:
+            self.query_one("#summary-text", Static).update(summary_text(engine))
+            self._set("#prompt", Text(t("tui.summary_title"), style="bold"))
+            self._set("#question", "")
+            self._set("#context", "")
+            self._show_saved()
+            return
+        step = engine.step
+        heading = Text(f"{circled(engine.step_index + 1)} {step.title}\n", style="bold underline")
+        heading.append(step.prompt or "", style="bold")
+        self._set("#prompt", heading)
+        if engine.question is not None:
+            self._set("#question", f"{circled(self._question_number())}{engine.question}")
+        else:
+            self._set("#question", "")
+        self._set("#context", self._context_text())
+        self.query_one(CardList).show(self._rows())
+        self.query_one(SpeakerPanel).show(
+            engine.current_speaker,
+            engine.upcoming(),
+            engine.members if step.turns is TurnMode.ROUND else [],
+            engine.round_status(),
+            engine.turn_elapsed(),
+            step.seconds_per_turn,
+        )
+        self._tick()
+        self.query_one("#entry", Input).placeholder = self._placeholder()
+        self._show_saved()
+        del session
+
+    def _set(self, selector: str, content: Text | str) -> None:
+        self.query_one(selector, WrappedStatic).set_text(content)
+
+    def _question_number(self) -> int:
+        """Questions are numbered across the session: ① ② on exchange, ③ on reflect."""
+        engine = self.engine
+        before = sum(len(s.questions or []) for s in engine.steps[: engine.step_index])
+        return before + engine.live.question + 1
+
+    def _placeholder(self) -> str:
+        engine = self.engine
+        who = engine.current_speaker
+        if engine.step.kind is StepKind.SPREAD:
+            return t("tui.entry_spread")
+        if who is None:
+            return t("tui.entry_unsigned")
+        return t("tui.entry_for", name=who.name)
+
+    def _speaker_label(self, card: Card) -> str:
+        member = self.engine.session.member(card.speaker)
+        if member is None:
+            return t("defaults.unsigned")
+        return f"{member.name}（{member.organization}）" if member.organization else member.name
+
+    def _card_text(self, card: Card, prefix: str = "") -> Text:
+        text = Text(prefix)
+        text.append(card.text, style="bold")
+        if card.runs_by or card.place:
+            details = " / ".join(part for part in (card.runs_by, card.place) if part)
+            text.append(f"  〔{details}〕")
+        text.append(f"  — {self._speaker_label(card)}", style="italic")
+        if card.resource is not None:
+            text.append(f"  {t('tui.resource_mark')}", style="bold")
+        return text
+
+    def _rows(self) -> list[Row]:
+        engine = self.engine
+        if engine.step.kind is StepKind.PICK:
+            return self._trouble_rows()
+        rows: list[Row] = []
+        troubles = {trouble.id: trouble for trouble in engine.troubles()}
+        for card in engine.cards_of_step():
+            prefix = ""
+            if card.question is not None:
+                number = self._question_number() - engine.live.question + card.question
+                prefix = f"{circled(number)} "
+            if card.answers and card.answers in troubles and len(engine.picked_troubles()) > 1:
+                prefix += f"[→{troubles[card.answers].title[:12]}] "
+            rows.append((card.id, self._card_text(card, prefix)))
+        return rows
+
+    def _trouble_rows(self) -> list[Row]:
+        rows: list[Row] = []
+        for trouble in self.engine.troubles():
+            rows.append((trouble.id, self._trouble_text(trouble)))
+            if trouble.is_group:
+                for card in trouble.cards:
+                    mark = "☑" if card.id in self.marked else "  "
+                    rows.append((card.id, self._card_text(card, f"    {mark} ")))
+        return rows
+
+    def _trouble_text(self, trouble: Trouble) -> Text:
+        text = Text()
+        text.append("★ " if trouble.picked else "   ", style="bold")
+        votes = t("tui.votes", count=trouble.votes)
+        text.append(f"{votes:>4} ", style="bold")
+        if trouble.is_group:
+            text.append(f"【{trouble.title}】", style="bold")
+            text.append(t("tui.group_size", count=len(trouble.cards)), style="italic")
+        else:
+            mark = "☑ " if trouble.id in self.marked else ""
+            text.append(self._card_text(trouble.cards[0], mark))
+        return text
+
+    def _context_text(self) -> Text:
+        engine = self.engine
+        session = engine.session
+        scenario = session.scenario
+        text = Text()
+        kind = engine.step.kind
+        if kind is StepKind.OPENING:
+            text.append(f"{t('tui.theme')}: ", style="bold")
+            text.append(f"{scenario.theme}\n")
+            if scenario.case:
+                case = scenario.case
+                text.append(f"{t('tui.case')}: ", style="bold")
+                text.append(f"{case.name}　{case.summary}\n")
+                for detail in case.details:
+                    text.append(f"  ・{detail}\n")
+            if self.report_back:
+                text.append(f"{t('tui.report_back')}\n", style="bold")
+                for item in self.report_back:
+                    text.append(f"  ・{self._action_line(item)}\n")
+        elif kind is StepKind.PICK:
+            text.append(t("tui.pick_help"), style="italic")
+        elif kind is StepKind.EXCHANGE:
+            target = next((tr for tr in engine.troubles() if tr.id == engine.live.target), None)
+            text.append(f"{t('tui.target')}: ", style="bold")
+            text.append(f"★ {target.title}" if target else t("tui.no_target"))
+            if len(engine.picked_troubles()) > 1:
+                text.append(f"  {t('tui.target_switch')}", style="italic")
+        elif kind in (StepKind.SPREAD, StepKind.REFLECT) and session.actions:
+            text.append(f"{t('tui.actions')}\n", style="bold")
+            for item in session.actions:
+                text.append(f"  ・{self._action_line(item)}\n")
+        return text.rstrip() or text
+
+    @staticmethod
+    def _action_line(item: ActionItem) -> str:
+        parts = [item.what]
+        if item.who:
+            parts.append(t("tui.action_who", who=item.who))
+        if item.due:
+            parts.append(t("tui.action_due", due=item.due))
+        return "　".join(parts)
+
+    # -- which actions apply where -------------------------------------------
+
+    def _applies(self, action: str) -> bool:
+        engine = self.engine
+        kind = engine.step.kind
+        if engine.ended:
+            return action in {
+                "previous_step", "export", "undo", "help", "save_quit", "presentation",
+                "add_action",
+            }  # fmt: skip
+        if action in {"vote", "unvote", "toggle_pick", "group", "ungroup"}:
+            return kind in PICK_ONLY
+        if action == "switch_target":
+            return kind is StepKind.EXCHANGE
+        if action == "resource":
+            return kind in {StepKind.EXCHANGE, StepKind.SPREAD}
+        if action == "pass_turn":
+            return engine.current_speaker is not None
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if any(plain(key.action) == action for key in self.all_keys()):
+            return self._applies(action)
+        return True
+
+    def _refresh_buttons(self) -> None:
+        for action in self.BUTTONS:
+            self.query_one(f"#btn-{action}", Button).display = self._applies(action)
+        self.refresh_bindings()
+
+    @on(Button.Pressed, ".action")
+    def _button(self, event: Button.Pressed) -> None:
+        action = (event.button.id or "").removeprefix("btn-")
+        self.run_action(action)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """Every action that applies now, for the command palette."""
+        for key in self.all_keys():
+            if self._applies(plain(key.action)) and key.action not in _NOT_IN_PALETTE:
+                yield SystemCommand(
+                    f"{t(f'keys.{key.label}')} ({key.display()})",
+                    t(f"help.{key.label}"),
+                    partial(self.run_action, key.action),
+                )
+
+    # -- doing things --------------------------------------------------------
+
+    def _do(self, operation: Callable[[], Any]) -> Any:
+        """Run an engine operation; a rule it breaks becomes a calm notice."""
+        try:
+            return operation()
+        except DomainError as error:
+            self.notify(str(error), severity="warning")
+            return None
+
+    @on(Input.Submitted, "#entry")
+    def _record(self, event: Input.Submitted) -> None:
+        self._record_entry(unsigned=False)
+
+    def _record_entry(self, *, unsigned: bool) -> None:
+        entry = self.query_one("#entry", Input)
+        text = entry.value.strip()
+        if not text:
+            return
+        engine = self.engine
+        fields: dict[str, Any] = {}
+        if engine.step.kind is StepKind.SPREAD:
+            # "what / who runs it / where": one line, as fast as a sticky note.
+            parts = [part.strip() for part in text.replace("／", "/").split("/")]
+            text = parts[0]
+            fields = {"runs_by": " ".join(parts[1:2]), "place": " / ".join(parts[2:])}
+        if unsigned:
+            fields["speaker"] = None
+        card = self._do(lambda: engine.record_card(text, **fields))
+        if card is not None:
+            entry.value = ""
+
+    def action_record_unsigned(self) -> None:
+        self._record_entry(unsigned=True)
+
+    def action_next_speaker(self) -> None:
+        self._do(self.engine.advance_speaker)
+
+    def action_pass_turn(self) -> None:
+        self._do(self.engine.pass_turn)
+
+    def action_choose_speaker(self) -> None:
+        engine = self.engine
+        status = engine.round_status()
+        options = []
+        for member in engine.members:
+            outcome = status.get(member.id)
+            mark = {None: "・", "spoke": "✓", "passed": t("tui.pass_mark")}.get(
+                outcome.value if outcome else None, "・"
+            )
+            org = f"（{member.organization}）" if member.organization else ""
+            options.append((member.id, f"{mark} {member.name}{org}"))
+        options.append(("__walk_in__", t("tui.add_walk_in")))
+        waiting = engine.not_yet_spoken()
+
+        def chosen(member_id: str | None) -> None:
+            if member_id == "__walk_in__":
+                self.action_walk_in(then_choose=True)
+            elif member_id:
+                self._do(lambda: engine.choose_speaker(member_id))
+
+        self.app.push_screen(
+            ChooseDialog(t("tui.choose_speaker"), options, waiting[0].id if waiting else None),
+            chosen,
+        )
+
+    def action_walk_in(self, then_choose: bool = False) -> None:
+        def added(values: dict[str, Any] | None) -> None:
+            if not values or not str(values["name"]).strip():
+                return
+            member = self._do(
+                lambda: self.engine.add_walk_in(values["name"], values["organization"])
+            )
+            if member is not None and then_choose:
+                self._do(lambda: self.engine.choose_speaker(member.id))
+
+        fields = [
+            Field("name", t("tui.field_name")),
+            Field("organization", t("tui.field_organization")),
+        ]
+        self.app.push_screen(FormDialog(t("tui.add_walk_in"), fields), added)
+
+    def action_toggle_timer(self) -> None:
+        self._do(self.engine.toggle_timer)
+
+    def action_previous_step(self) -> None:
+        self._change_step(self.engine.previous_step)
+
+    def action_next_step(self) -> None:
+        self._change_step(self.engine.next_step)
+
+    def _change_step(self, move: Callable[[], None]) -> None:
+        self.marked.clear()
+        self._do(move)
+        # A new step starts with typing what people say.
+        self.action_focus_entry()
+
+    def action_presentation(self) -> None:
+        self.toggle_class("-presentation")
+        if self.has_class("-presentation"):
+            self.notify(t("tui.presentation_on"), timeout=3)
+
+    def action_undo(self) -> None:
+        self._do(self.engine.undo)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.all_keys(), self.engine.steps))
+
+    def action_focus_board(self) -> None:
+        self.query_one(CardList).focus()
+
+    def action_focus_entry(self) -> None:
+        self.query_one("#entry", Input).focus()
+
+    # -- cards ---------------------------------------------------------------
+
+    def _highlighted(self) -> str | None:
+        return self.query_one(CardList).highlighted_id
+
+    def _highlighted_card(self) -> Card | None:
+        row = self._highlighted()
+        if row is None or self.engine.group(row) is not None:
+            return None
+        try:
+            return self.engine.card(row)
+        except DomainError:
+            return None
+
+    def _need_card(self) -> Card | None:
+        card = self._highlighted_card()
+        if card is None:
+            self.notify(t("tui.choose_card_first"), severity="warning")
+        return card
+
+    @on(CardList.OptionSelected, "#cards")
+    def _card_selected(self) -> None:
+        self.action_edit_card()
+
+    def action_edit_card(self) -> None:
+        card = self._need_card()
+        if card is None:
+            return
+        fields = [Field("text", t("tui.field_text"), card.text)]
+        if card.kind is StepKind.SPREAD:
+            fields += [
+                Field("runs_by", t("tui.field_runs_by"), card.runs_by),
+                Field("place", t("tui.field_place"), card.place),
+            ]
+
+        def edited(values: dict[str, Any] | None) -> None:
+            if values:
+                self._do(lambda: self.engine.edit_card(card.id, **values))
+
+        self.app.push_screen(FormDialog(t("tui.edit_card"), fields), edited)
+
+    def action_delete_card(self) -> None:
+        card = self._need_card()
+        if card is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.marked.discard(card.id)
+                self._do(lambda: self.engine.delete_card(card.id))
+
+        message = t("tui.confirm_delete", text=card.text)
+        self.app.push_screen(ConfirmDialog(message, t("tui.delete")), confirmed)
+
+    def action_resource(self) -> None:
+        card = self._need_card()
+        if card is None:
+            return
+        current = card.resource or Resource(
+            name=card.text, where=card.place, offers=card.text if card.runs_by else ""
+        )
+        if card.resource is None and card.runs_by:
+            current = current.model_copy(update={"contact": card.runs_by})
+        fields = [
+            Field(name, t(f"resource.{name}"), getattr(current, name))
+            for name in Resource.model_fields
+        ]
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            if not str(values["name"]).strip():
+                self._do(lambda: self.engine.mark_resource(card.id, None))
+                return
+            resource = Resource(
+                **{k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+            )
+            self._do(lambda: self.engine.mark_resource(card.id, resource))
+
+        self.app.push_screen(FormDialog(t("tui.resource_title"), fields), saved)
+
+    # -- pick ----------------------------------------------------------------
+
+    def _need_trouble(self) -> str | None:
+        row = self._highlighted()
+        if row is None:
+            self.notify(t("tui.choose_card_first"), severity="warning")
+        return row
+
+    def action_vote(self) -> None:
+        target = self._need_trouble()
+        if target:
+            self._do(lambda: self.engine.vote(target, +1))
+
+    def action_unvote(self) -> None:
+        target = self._need_trouble()
+        if target:
+            self._do(lambda: self.engine.vote(target, -1))
+
+    def action_toggle_pick(self) -> None:
+        target = self._need_trouble()
+        if target:
+            self._do(lambda: self.engine.set_picked(target))
+
+    def action_mark(self) -> None:
+        card = self._highlighted_card()
+        if card is None or self.engine.step.kind is not StepKind.PICK:
+            return
+        self.marked ^= {card.id}
+        self.query_one(CardList).show(self._rows(), follow=False)
+
+    def action_group(self) -> None:
+        cards = sorted(self.marked) or (
+            [c.id] if (c := self._highlighted_card()) is not None else []
+        )
+        if not cards:
+            self.notify(t("tui.mark_first"), severity="warning")
+            return
+
+        def titled(values: dict[str, Any] | None) -> None:
+            if values and str(values["title"]).strip():
+                group = self._do(lambda: self.engine.group_cards(values["title"], cards))
+                if group is not None:
+                    self.marked.clear()
+                    self.refresh_view()
+
+        field = Field("title", t("tui.group_title"), placeholder=t("tui.group_placeholder"))
+        self.app.push_screen(FormDialog(t("tui.group_cards", count=len(cards)), [field]), titled)
+
+    def action_ungroup(self) -> None:
+        row = self._highlighted()
+        if row is not None and self.engine.group(row) is not None:
+            self._do(lambda: self.engine.ungroup(row))
+
+    def action_switch_target(self) -> None:
+        picked = self.engine.picked_troubles()
+        if not picked:
+            self.notify(t("tui.no_target"), severity="warning")
+            return
+        options = [(trouble.id, f"★ {trouble.title}") for trouble in picked]
+        self.app.push_screen(
+            ChooseDialog(t("tui.target"), options, self.engine.live.target),
+            lambda target: target and self._do(lambda: self.engine.set_target(target)),
+        )
+
+    # -- actions, export, quit -------------------------------------------------
+
+    def action_add_action(self) -> None:
+        fields = [
+            Field("what", t("tui.field_what")),
+            Field("who", t("tui.field_who")),
+            Field("due", t("tui.field_due"), placeholder=t("tui.due_placeholder")),
+        ]
+
+        def added(values: dict[str, Any] | None) -> None:
+            if values and str(values["what"]).strip():
+                self._do(lambda: self.engine.add_action(**values))
+
+        self.app.push_screen(FormDialog(t("tui.add_action"), fields), added)
+
+    def action_export(self) -> None:
+        self.notify(t("tui.exporting"), timeout=3)
+        self._export(self.engine.session.model_copy(deep=True))
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, session: Any) -> None:
+        from chie_kokan.export import export_now
+
+        directory: Path = getattr(self.app, "exports_dir", Path("exports"))
+        try:
+            paths = export_now(session, directory)
+        except OSError as error:
+            message = t("tui.export_failed", detail=error.strerror or str(error))
+            self.app.call_from_thread(self.notify, message, severity="error", timeout=15)
+            return
+        names = "\n".join(str(path) for path in paths)
+        self.app.call_from_thread(self.notify, t("tui.exported", files=names), timeout=12)
+
+    def action_save_quit(self) -> None:
+        assert self.saver is not None
+        if self.saver.flush(timeout=5.0):
+            self.app.exit(0)
+            return
+
+        def decided(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.app.exit(1)
+
+        self.app.push_screen(ConfirmDialog(t("tui.quit_unsaved"), t("tui.quit_anyway")), decided)
+
+    @on(Button.Pressed, "#save-elsewhere")
+    def _save_elsewhere(self) -> None:
+        def chosen(values: dict[str, Any] | None) -> None:
+            if not values or not str(values["folder"]).strip():
+                return
+            folder = Path(str(values["folder"]).strip()).expanduser()
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                self.notify(
+                    t("tui.save_failed", file=folder, detail=error.strerror), severity="error"
+                )
+                return
+            assert self.saver is not None
+            self.saver.retarget(folder / self.path.name)
+            self._save_now()
+
+        field = Field("folder", t("tui.field_folder"), str(Path.home()))
+        self.app.push_screen(FormDialog(t("tui.save_elsewhere"), [field]), chosen)
+
+    # -- report back (前回からの報告) -----------------------------------------
+
+    @work(thread=True, exclusive=True, group="report-back")
+    def _load_report_back(self) -> None:
+        """Open action items of the previous session of the same scenario."""
+        session = self.engine.session
+        directory = self.path.parent
+        best = None
+        for path in sorted(directory.glob("*.toml")):
+            if path.resolve() == self.path.resolve():
+                continue
+            try:
+                other = load_session(path)
+            except FileError:
+                continue
+            if other.scenario.title != session.scenario.title:
+                continue
+            if other.created_at >= session.created_at:
+                continue
+            if best is None or other.created_at > best.created_at:
+                best = other
+        if best is not None:
+            items = [item for item in best.actions if not item.done]
+            self.app.call_from_thread(self._show_report_back, items)
+
+    def _show_report_back(self, items: list[ActionItem]) -> None:
+        self.report_back = items
+        self.refresh_view()

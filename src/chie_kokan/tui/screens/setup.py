@@ -1,0 +1,526 @@
+"""The setup screen: who is here, where they sit, who does what; F7 starts.
+
+Shown by ``chie-kokan run SCENARIO``. Everyone on the roster is present
+until marked absent; walk-ins join at the end of the seat order. Nothing is
+written until F7: then the app creates the session file in a worker and
+replaces this screen with the running screen.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from rich.cells import cell_len
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.containers import Grid, Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.suggester import Suggester
+from textual.widgets import Button, Footer, Input, Label, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from chie_kokan.clock import Clock
+from chie_kokan.engine import new_session
+from chie_kokan.i18n import t
+from chie_kokan.models import Member, Roles, Scenario, Session
+from chie_kokan.tui.keys import Key, localized
+
+if TYPE_CHECKING:
+    from chie_kokan.tui.app import ChieKokanApp
+
+
+@dataclass
+class Attendee:
+    """One line of the roster while it is being set up."""
+
+    key: str
+    """Stable while the list is reordered (``r1``… roster, ``w1``… walk-ins)."""
+    name: str
+    organization: str = ""
+    role: str = ""
+    walk_in: bool = False
+    present: bool = True
+
+
+ROLE_FIELDS = ("facilitator", "timekeeper", "board_writer", "minute_taker")
+
+_DATE = re.compile(r"^\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*$")
+_TIME = re.compile(r"^\s*(\d{1,2})[:時](\d{2})分?\s*$")
+
+
+def _normalize(text: str) -> str:
+    # An IME left on types full-width digits (２０２６／１１／２７): read them as ASCII.
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def parse_date(text: str) -> date | None:
+    """``2026-11-27``, ``2026/11/27`` or ``2026年11月27日``; None when unreadable."""
+    match = _DATE.match(_normalize(text))
+    if match is None:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def parse_time(text: str) -> time | None:
+    """``14:00`` or ``14時00分``; None when unreadable."""
+    match = _TIME.match(_normalize(text))
+    if match is None:
+        return None
+    hour, minute = (int(part) for part in match.groups())
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def at_local_time(day: date, clock_time: time, now: datetime) -> datetime:
+    """The chosen wall-clock time as an aware instant in the local time zone.
+
+    The system zone knows daylight saving for the chosen date, so it is used
+    whenever the clock reads in it (always, outside tests); a clock set to
+    another zone (tests) keeps its own offset.
+    """
+    naive = datetime.combine(day, clock_time)
+    if now.astimezone().utcoffset() == now.utcoffset():
+        return naive.astimezone()
+    return naive.replace(tzinfo=now.tzinfo)
+
+
+class PresentNames(Suggester):
+    """Suggests the names of those present, as a role is typed."""
+
+    def __init__(self, names: Callable[[], list[str]]) -> None:
+        # No cache: presence changes while the screen is open.
+        super().__init__(use_cache=False, case_sensitive=False)
+        self._names = names
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value:
+            return None
+        for name in self._names():
+            if name.casefold().startswith(value) or name.replace(" ", "").casefold().startswith(
+                value.replace(" ", "")
+            ):
+                return name
+        return None
+
+
+class RoleInput(Input):
+    """A role: typed freely, or ↑/↓ to step through the people present."""
+
+    KEYS: tuple[Key, ...] = (
+        Key("down", "next_name", "setup.role_next"),
+        Key("up", "previous_name", "setup.role_previous"),
+    )
+
+    def __init__(self, names: Callable[[], list[str]], **kwargs: object) -> None:
+        super().__init__(suggester=PresentNames(names), **kwargs)  # type: ignore[arg-type]
+        self._names = names
+
+    def _step(self, delta: int) -> None:
+        names = self._names()
+        if not names:
+            return
+        if self.value in names:
+            index = (names.index(self.value) + delta) % len(names)
+        else:
+            index = 0 if delta > 0 else len(names) - 1
+        self.value = names[index]
+        self.cursor_position = len(self.value)
+
+    def action_next_name(self) -> None:
+        self._step(1)
+
+    def action_previous_name(self) -> None:
+        self._step(-1)
+
+
+class SetupScreen(Screen[None]):
+    """Attendance, seat order, roles, place and time; then F7 starts the session."""
+
+    CSS_PATH = "setup.tcss"
+    AUTO_FOCUS = "#setup-roster"
+
+    KEYS: tuple[Key, ...] = (
+        Key("f2", "toggle_present", "setup.toggle"),
+        Key("f3", "move_up", "setup.up"),
+        Key("f4", "move_down", "setup.down"),
+        Key("f5", "walk_in", "setup.walk_in"),
+        Key("f7", "start", "setup.start"),
+        Key("escape", "back", "setup.back"),
+        Key("ctrl+q", "app.quit", "setup.quit", priority=True),
+    )
+
+    def __init__(self, scenario: Scenario, scenario_stem: str, *, clock: Clock) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.scenario_stem = scenario_stem
+        self.clock = clock
+        self.attendees = [
+            Attendee(f"r{i}", p.name, p.organization, p.role)
+            for i, p in enumerate(scenario.participants, start=1)
+        ]
+        self._walk_ins = 0
+        opened = clock()
+        self._default_date = opened.date().isoformat()
+        self._default_time = opened.strftime("%H:%M")
+
+    @property
+    def chie(self) -> ChieKokanApp:
+        return cast("ChieKokanApp", self.app)
+
+    # -- layout -------------------------------------------------------------
+
+    def _key(self, action: str) -> Key:
+        return next(key for key in self.KEYS if key.action == action)
+
+    def _button_label(self, action: str) -> str:
+        # The button says the same as the footer, with its key: one vocabulary.
+        key = self._key(action)
+        return t("setup.button", label=t(f"keys.{key.label}"), key=key.display())
+
+    def compose(self) -> ComposeResult:
+        scenario = self.scenario
+        with Vertical(id="setup-heading"):
+            yield Static(scenario.title, id="setup-title")
+            yield Static(
+                Content.assemble((t("setup.theme"), "bold $text-secondary"), "  ", scenario.theme),
+                id="setup-theme",
+            )
+            if scenario.case is not None:
+                case = scenario.case
+                yield Static(
+                    Content.assemble(
+                        (t("setup.case"), "bold $text-secondary"),
+                        "  ",
+                        (case.name, "bold"),
+                        t("setup.case_separator") if case.summary else "",
+                        case.summary,
+                    ),
+                    id="setup-case",
+                )
+        with Horizontal(id="setup-body"):
+            with Vertical(id="setup-roster-column"):
+                yield Static(id="setup-roster-heading", classes="setup-section")
+                yield SelectionList[str](id="setup-roster")
+                with Horizontal(classes="setup-button-row"):
+                    yield Button(
+                        self._button_label("toggle_present"), id="setup-toggle", compact=True
+                    )
+                    yield Button(self._button_label("move_up"), id="setup-up", compact=True)
+                    yield Button(self._button_label("move_down"), id="setup-down", compact=True)
+                yield Static(t("setup.walk_in"), classes="setup-section")
+                with Horizontal(id="setup-walk-in", classes="setup-button-row"):
+                    yield Input(
+                        placeholder=t("setup.walk_in_name"), id="setup-walk-in-name", compact=True
+                    )
+                    yield Input(
+                        placeholder=t("setup.walk_in_organization"),
+                        id="setup-walk-in-organization",
+                        compact=True,
+                    )
+                    yield Button(self._button_label("walk_in"), id="setup-add", compact=True)
+            with Vertical(id="setup-details"):
+                yield Static(t("setup.meeting"), classes="setup-section")
+                with Grid(classes="setup-form"):
+                    yield Label(t("setup.date"), classes="setup-label")
+                    yield Input(self._default_date, id="setup-date", compact=True)
+                    yield Label(t("setup.time"), classes="setup-label")
+                    yield Input(self._default_time, id="setup-time", compact=True)
+                    yield Label(t("setup.place"), classes="setup-label")
+                    yield Input(
+                        placeholder=t("setup.place_placeholder"), id="setup-place", compact=True
+                    )
+                    yield Label(t("setup.table"), classes="setup-label")
+                    yield Input(placeholder=t("setup.optional"), id="setup-table", compact=True)
+                    yield Label(t("setup.observers"), classes="setup-label")
+                    yield Input(
+                        placeholder=t("setup.observers_placeholder"),
+                        id="setup-observers",
+                        compact=True,
+                    )
+                yield Static(t("setup.roles"), classes="setup-section")
+                with Grid(classes="setup-form"):
+                    role_input = localized(RoleInput)
+                    for field in ROLE_FIELDS:
+                        yield Label(t(f"role.{field}"), classes="setup-label")
+                        yield role_input(
+                            self.present_names,
+                            placeholder=t("setup.role_placeholder"),
+                            id=f"setup-role-{field}",
+                            compact=True,
+                        )
+                yield Static(id="setup-message")
+                yield Button(self._button_label("start"), id="setup-start", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_roster(highlight=0)
+
+    # -- the roster ---------------------------------------------------------
+
+    def present(self) -> list[Attendee]:
+        """Those present, in seat order."""
+        return [a for a in self.attendees if a.present]
+
+    def present_names(self) -> list[str]:
+        return [a.name for a in self.present()]
+
+    def _prompt(self, attendee: Attendee, seat: int | None, name_width: int) -> Content:
+        name = attendee.name + " " * (name_width - cell_len(attendee.name))
+        organization = attendee.organization
+        if attendee.role:
+            organization = (
+                t("setup.organization_role", organization=organization, role=attendee.role)
+                if organization
+                else attendee.role
+            )
+        if seat is None:
+            return Content.assemble(
+                ("  ─ ", "$text-muted"),
+                (name, "$text-muted strike"),
+                "  ",
+                (organization, "$text-muted"),
+                "  ",
+                (t("setup.absent"), "bold $warning"),
+            )
+        parts: list[str | tuple[str, str]] = [
+            (f"{seat:>3} ", "bold"),
+            (name, "bold"),
+            "  ",
+            (organization, "$text-secondary"),
+        ]
+        if attendee.walk_in:
+            parts += ["  ", (t("setup.walk_in_tag"), "bold $accent")]
+        return Content.assemble(*parts)
+
+    def _show_roster(self, *, highlight: int | None = None) -> None:
+        """Redraw the roster from ``self.attendees`` (seat numbers follow presence)."""
+        roster = self.query_one("#setup-roster", SelectionList)
+        if highlight is None:
+            highlight = roster.highlighted
+        width = max((cell_len(a.name) for a in self.attendees), default=0)
+        selections: list[Selection[str]] = []
+        seat = 0
+        for attendee in self.attendees:
+            if attendee.present:
+                seat += 1
+            prompt = self._prompt(attendee, seat if attendee.present else None, width)
+            selections.append(Selection(prompt, attendee.key, attendee.present))
+        # Rebuilding posts SelectedChanged; only SelectionToggled (a person's
+        # gesture) is handled, so there is no loop.
+        roster.clear_options()
+        roster.add_options(selections)
+        if selections:
+            roster.highlighted = max(0, min(highlight or 0, len(selections) - 1))
+        present = len(self.present())
+        self.query_one("#setup-roster-heading", Static).update(
+            t("setup.roster", present=present, total=len(self.attendees))
+        )
+
+    def _highlighted(self) -> int | None:
+        return self.query_one("#setup-roster", SelectionList).highlighted
+
+    @on(SelectionList.SelectionToggled, "#setup-roster")
+    def _toggled(self, event: SelectionList.SelectionToggled[str]) -> None:
+        # A click, Space or Enter on the list: the list has already flipped it.
+        key = event.selection.value
+        index = next(i for i, a in enumerate(self.attendees) if a.key == key)
+        self.attendees[index].present = key in event.selection_list.selected
+        self._show_roster(highlight=index)
+        self._clear_message()
+
+    def action_toggle_present(self) -> None:
+        """Mark the highlighted person absent, or present again."""
+        index = self._highlighted()
+        if index is None:
+            return
+        attendee = self.attendees[index]
+        attendee.present = not attendee.present
+        self._show_roster(highlight=index)
+        self._clear_message()
+
+    def _move(self, delta: int) -> None:
+        index = self._highlighted()
+        if index is None:
+            return
+        target = index + delta
+        if not 0 <= target < len(self.attendees):
+            return
+        people = self.attendees
+        people[index], people[target] = people[target], people[index]
+        self._show_roster(highlight=target)
+
+    def action_move_up(self) -> None:
+        """The highlighted person sits one place earlier (speaks earlier)."""
+        self._move(-1)
+
+    def action_move_down(self) -> None:
+        """The highlighted person sits one place later."""
+        self._move(1)
+
+    def action_walk_in(self) -> None:
+        """Add the walk-in typed below the roster; with nothing typed, go type it."""
+        name_input = self.query_one("#setup-walk-in-name", Input)
+        organization_input = self.query_one("#setup-walk-in-organization", Input)
+        name = name_input.value.strip()
+        if not name:
+            if self.focused is name_input:
+                self._problem(t("setup.walk_in_no_name"))
+            name_input.focus()
+            return
+        if any(a.name == name for a in self.attendees):
+            self._problem(t("setup.walk_in_duplicate", name=name))
+            return
+        self._walk_ins += 1
+        self.attendees.append(
+            Attendee(
+                f"w{self._walk_ins}",
+                name,
+                organization_input.value.strip(),
+                walk_in=True,
+            )
+        )
+        name_input.value = ""
+        organization_input.value = ""
+        self._show_roster(highlight=len(self.attendees) - 1)
+        self._say(t("setup.walk_in_added", name=name))
+        name_input.focus()
+
+    @on(Input.Submitted, "#setup-walk-in-name")
+    def _walk_in_name_done(self) -> None:
+        if self.query_one("#setup-walk-in-name", Input).value.strip():
+            self.query_one("#setup-walk-in-organization", Input).focus()
+
+    @on(Input.Submitted, "#setup-walk-in-organization")
+    def _walk_in_done(self) -> None:
+        self.action_walk_in()
+
+    # -- messages -----------------------------------------------------------
+
+    def _say(self, text: str) -> None:
+        message = self.query_one("#setup-message", Static)
+        message.remove_class("-problem")
+        message.update(text)
+
+    def _problem(self, text: str) -> None:
+        message = self.query_one("#setup-message", Static)
+        message.add_class("-problem")
+        message.update(text)
+        self.bell()
+
+    def _clear_message(self) -> None:
+        self._say("")
+
+    # -- starting -----------------------------------------------------------
+
+    def _value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value.strip()
+
+    def build_session(self) -> Session | None:
+        """The session as set up on screen, or None (with a message saying why)."""
+        present = self.present()
+        if not present:
+            self._problem(t("setup.nobody_present"))
+            return None
+        day = parse_date(self._value("setup-date"))
+        if day is None:
+            self._problem(t("setup.bad_date"))
+            self.query_one("#setup-date").focus()
+            return None
+        start_time = parse_time(self._value("setup-time"))
+        if start_time is None:
+            self._problem(t("setup.bad_time"))
+            self.query_one("#setup-time").focus()
+            return None
+        observers_text = _normalize(self._value("setup-observers"))
+        if observers_text and not observers_text.isdigit():
+            self._problem(t("setup.bad_observers"))
+            self.query_one("#setup-observers").focus()
+            return None
+        members = [
+            Member(
+                id=f"p{seat}",
+                name=attendee.name,
+                organization=attendee.organization,
+                role=attendee.role,
+                walk_in=attendee.walk_in,
+            )
+            for seat, attendee in enumerate(present, start=1)
+        ]
+        roles = Roles(**{field: self._value(f"setup-role-{field}") for field in ROLE_FIELDS})
+        session = new_session(
+            self.scenario,
+            session_id=self.scenario_stem,
+            members=members,
+            place=self._value("setup-place"),
+            roles=roles,
+            table=self._value("setup-table"),
+            clock=self.clock,
+        )
+        # Untouched, the session starts now; edited (a meeting recorded
+        # afterwards, or set up the day before), it carries the chosen time.
+        default = (parse_date(self._default_date), parse_time(self._default_time))
+        if (day, start_time) != default:
+            session.created_at = at_local_time(day, start_time, session.created_at)
+        session.observers = int(observers_text) if observers_text else 0
+        return session
+
+    def _creating(self) -> bool:
+        # The app's worker is still writing the file: a second F7 must not make a second one.
+        return any(w.group == "create" and not w.is_finished for w in self.app.workers)
+
+    def action_start(self) -> None:
+        """Create the session file and begin the meeting."""
+        if self._creating():
+            return
+        session = self.build_session()
+        if session is None:
+            return
+        self._say(t("setup.starting"))
+        self.chie.start_session(session)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            # Only when the launcher is underneath; `run` has nowhere to go back to.
+            return len(self.app.screen_stack) > 2
+        return True
+
+    def action_back(self) -> None:
+        """Back to the launcher, nothing written."""
+        self.dismiss()
+
+    @on(Button.Pressed)
+    async def _pressed(self, event: Button.Pressed) -> None:
+        actions = {
+            "setup-toggle": "toggle_present",
+            "setup-up": "move_up",
+            "setup-down": "move_down",
+            "setup-add": "walk_in",
+            "setup-start": "start",
+        }
+        action = actions.get(event.button.id or "")
+        if action is not None:
+            event.stop()
+            await self.run_action(action)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """One command palette entry per key (the app adds these to its own)."""
+        for key in self.KEYS:
+            if self.check_action(key.action, ()) is False:
+                continue
+            name = key.label.rpartition(".")[2]
+            yield SystemCommand(
+                t(f"keys.{key.label}"),
+                t(f"setup.help.{name}", key=key.display()),
+                partial(self.run_action, key.action),
+            )

@@ -1,0 +1,91 @@
+"""Whose turn it is: the speaker large, who is next, who has spoken."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from chie_kokan.i18n import t
+from chie_kokan.models import Member, Outcome
+from chie_kokan.tui.widgets.timebox import clock_face
+
+
+def short_name(member: Member) -> str:
+    """The family name (山田 花子 → 山田), as people call each other in the room."""
+    return member.name.split()[0] if member.name.split() else member.name
+
+
+class SpeakerPanel(Vertical):
+    """The speaker panel of the running screen."""
+
+    DEFAULT_CSS = """
+    SpeakerPanel {
+        height: auto;
+        padding: 0 1;
+        border: round $secondary;
+        border-title-color: $foreground;
+    }
+    SpeakerPanel #speaker-name { text-style: bold; color: $foreground; }
+    SpeakerPanel #speaker-org { text-style: bold; color: $secondary; }
+    SpeakerPanel #turn-timer.-over { color: $warning; text-style: bold; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="speaker-name")
+        yield Static(id="speaker-org")
+        yield Static(id="turn-timer")
+        yield Static(id="speaker-next")
+        yield Static(id="round-status")
+
+    def show(
+        self,
+        speaker: Member | None,
+        upcoming: list[Member],
+        members: list[Member],
+        status: dict[str, Outcome | None],
+        turn_elapsed: float | None,
+        turn_limit: int | None,
+    ) -> None:
+        name = speaker.name if speaker else t("tui.floor_open")
+        self.query_one("#speaker-name", Static).update(Text(name, style="bold"))
+        self.query_one("#speaker-org", Static).update(speaker.organization if speaker else "")
+        self.show_turn_timer(turn_elapsed, turn_limit)
+        nexts = " → ".join(short_name(m) for m in upcoming)
+        self.query_one("#speaker-next", Static).update(
+            t("tui.next_speakers", names=nexts) if nexts else ""
+        )
+        marks = Text()
+        for member in members:
+            outcome = status.get(member.id)
+            if speaker and member.id == speaker.id:
+                mark, style = "▶", "bold reverse"
+            elif outcome is Outcome.SPOKE:
+                mark, style = "✓", ""
+            elif outcome is Outcome.PASSED:
+                mark, style = t("tui.pass_mark"), "italic"
+            else:
+                mark, style = "・", "dim"
+            if marks:
+                marks.append("  ")
+            marks.append(f"{mark}{short_name(member)}", style=style)
+        self.query_one("#round-status", Static).update(marks)
+
+    def on_mount(self) -> None:
+        self.border_title = t("tui.speaking_now")
+
+    def show_turn_timer(self, elapsed: float | None, limit: int | None) -> None:
+        timer = self.query_one("#turn-timer", Static)
+        if elapsed is None:
+            timer.update("")
+            timer.remove_class("-over")
+            return
+        text = f"⏱ {clock_face(elapsed)}"
+        if limit:
+            text += t("tui.turn_limit", limit=clock_face(limit))
+        over = bool(limit) and elapsed > (limit or 0)
+        if over:
+            text += t("tui.turn_over")
+        timer.set_class(over, "-over")
+        timer.update(text)

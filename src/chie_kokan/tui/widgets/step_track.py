@@ -1,0 +1,46 @@
+"""The step track across the top: every step, the current one marked."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from chie_kokan.i18n import t
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def circled(number: int) -> str:
+    """1 → ①; beyond 20, plain digits in parentheses."""
+    return CIRCLED[number - 1] if 1 <= number <= len(CIRCLED) else f"({number})"
+
+
+class StepTrack(Static):
+    """はじめに → 共有 → 選ぶ → … with the current step reversed and marked ▶."""
+
+    DEFAULT_CSS = """
+    StepTrack {
+        height: auto;
+        padding: 0 1;
+        background: $panel;
+        color: $foreground;
+    }
+    """
+
+    def show(self, titles: list[str], current: int, ended: bool) -> None:
+        text = Text(no_wrap=False, justify="center")
+        for index, title in enumerate(titles):
+            if index:
+                text.append("  →  ", style="dim")
+            label = f"{circled(index + 1)} {title}"
+            if index == current and not ended:
+                # Reverse video and a mark: the current step never depends on colour.
+                text.append(f"▶ {label} ", style="bold reverse")
+            elif index < current or ended:
+                text.append(f"✓ {label}", style="")
+            else:
+                text.append(label, style="dim")
+        if ended:
+            text.append("  →  ", style="dim")
+            text.append(f"▶ {t('tui.summary_title')} ", style="bold reverse")
+        self.update(text)

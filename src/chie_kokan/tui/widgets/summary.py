@@ -1,0 +1,67 @@
+"""The summary after the last step: what the room produced, who was heard."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from chie_kokan.engine import SessionEngine
+from chie_kokan.i18n import t
+from chie_kokan.tui.widgets.step_track import circled
+from chie_kokan.tui.widgets.timebox import clock_face
+
+BAR_WIDTH = 30
+
+
+def speaking_bars(engine: SessionEngine) -> Table:
+    """Who spoke how long, as bars, with passes: has every voice been heard?"""
+    spoken = engine.speaking_time()
+    passes = engine.pass_counts()
+    longest = max(spoken.values(), default=0.0) or 1.0
+    table = Table(show_header=False, box=None, padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    for member in engine.members:
+        seconds = spoken.get(member.id, 0.0)
+        filled = round(BAR_WIDTH * seconds / longest)
+        bar = "█" * filled + "·" * (BAR_WIDTH - filled)
+        note = t("tui.summary_passes", count=passes[member.id]) if passes.get(member.id) else ""
+        if seconds == 0:
+            note = (note + " " + t("tui.summary_silent")).strip()
+        table.add_row(member.name, bar, clock_face(seconds), note)
+    return table
+
+
+def summary_text(engine: SessionEngine) -> Group:
+    """Counts per step, picked troubles with votes, action items, speaking time."""
+    session = engine.session
+    parts: list[Text | Table] = [Text(t("tui.summary_counts"), style="bold")]
+    counts = Table(show_header=False, box=None, padding=(0, 2))
+    counts.add_column(no_wrap=True)
+    counts.add_column(justify="right")
+    for index, step in enumerate(engine.steps):
+        cards = len(engine.cards_of_step(index))
+        counts.add_row(f"{circled(index + 1)} {step.title}", t("tui.summary_cards", count=cards))
+    parts.append(counts)
+    parts.append(Text("\n" + t("tui.summary_picked"), style="bold"))
+    picked = engine.picked_troubles()
+    if picked:
+        for trouble in picked:
+            parts.append(Text(f"  ★ {trouble.title}  " + t("tui.votes", count=trouble.votes)))
+    else:
+        parts.append(Text("  " + t("tui.summary_none")))
+    parts.append(Text("\n" + t("tui.actions"), style="bold"))
+    if session.actions:
+        for item in session.actions:
+            who = t("tui.action_who", who=item.who) if item.who else ""
+            due = t("tui.action_due", due=item.due) if item.due else ""
+            parts.append(Text(f"  ・{item.what}　{who}　{due}".rstrip()))
+    else:
+        parts.append(Text("  " + t("tui.summary_none")))
+    parts.append(Text("\n" + t("tui.summary_speaking"), style="bold"))
+    parts.append(speaking_bars(engine))
+    parts.append(Text("\n" + t("tui.summary_next"), style="italic"))
+    return Group(*parts)
