@@ -23,7 +23,7 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
-	$(BIN)/chie-kokan validate scenarios/shimizu.toml
+	$(BIN)/chie-kokan run scenarios/shimizu.toml
 
 test: $(STAMP_TEST)
 	$(BIN)/ruff check src tests

@@ -139,8 +139,16 @@ class ChieKokanApp(App[int]):
         else:
             self.exit(0)
 
+    def action_toggle_projector_theme(self) -> None:
+        """Light for a bright room, dark for a dimmed one."""
+        dark, light = (theme.name for theme in THEMES)
+        self.theme = light if self.theme == dark else dark
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            t("tui.theme_toggle"), t("tui.theme_toggle_help"), self.action_toggle_projector_theme
+        )
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             yield from commands()

@@ -58,6 +58,7 @@ _SYMBOLS = {
     "delete": "Del",
     "enter": "Enter",
     "escape": "Esc",
+    "up": "↑",
 }
 
 

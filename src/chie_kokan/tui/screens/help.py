@@ -39,13 +39,15 @@ class HelpScreen(ModalScreen[None]):
             keys = Table(show_header=False, box=None, padding=(0, 2))
             keys.add_column(style="bold", no_wrap=True)
             keys.add_column()
-            seen: set[str] = set()
+            # One row per action: F9 and + both vote, so they share a row.
+            by_label: dict[str, list[Key]] = {}
             for key in self.keys:
-                if key.label in seen:
-                    continue
-                seen.add(key.label)
-                board = t("help.on_board") if key.action.startswith("screen.") else ""
-                keys.add_row(key.display(), f"{t(f'help.{key.label}')}{board}")
+                by_label.setdefault(key.label, []).append(key)
+            for label, same in by_label.items():
+                on_board = all(key.action.startswith("screen.") for key in same)
+                where = t("help.on_board") if on_board else ""
+                shown = " / ".join(key.display() for key in same)
+                keys.add_row(shown, f"{t(f'help.{label}')}{where}")
             keys.add_row("Enter", t("help.enter"))
             keys.add_row("Ctrl+P", t("help.palette"))
             yield Static(keys)

@@ -23,7 +23,7 @@ from textual.widgets import Button, Footer, Input, Static
 from chie_kokan.autosave import AutoSaver, SaveReport
 from chie_kokan.engine import DomainError, SessionEngine, Trouble
 from chie_kokan.i18n import t
-from chie_kokan.models import ActionItem, Card, Resource, StepKind, TurnMode
+from chie_kokan.models import ActionItem, Card, Member, Resource, StepKind, TurnMode
 from chie_kokan.problems import FileError
 from chie_kokan.storage import load_session
 from chie_kokan.tui.keys import Key, localized
@@ -271,7 +271,13 @@ class RunningScreen(Screen[None]):
         member = self.engine.session.member(card.speaker)
         if member is None:
             return t("defaults.unsigned")
-        return f"{member.name}（{member.organization}）" if member.organization else member.name
+        return self._member_label(member)
+
+    @staticmethod
+    def _member_label(member: Member) -> str:
+        if not member.organization:
+            return member.name
+        return t("tui.speaker_org", name=member.name, org=member.organization)
 
     def _card_text(self, card: Card, prefix: str = "") -> Text:
         text = Text(prefix)
@@ -460,8 +466,7 @@ class RunningScreen(Screen[None]):
             mark = {None: "・", "spoke": "✓", "passed": t("tui.pass_mark")}.get(
                 outcome.value if outcome else None, "・"
             )
-            org = f"（{member.organization}）" if member.organization else ""
-            options.append((member.id, f"{mark} {member.name}{org}"))
+            options.append((member.id, f"{mark} {self._member_label(member)}"))
         options.append(("__walk_in__", t("tui.add_walk_in")))
         waiting = engine.not_yet_spoken()
 
