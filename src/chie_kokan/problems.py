@@ -112,7 +112,7 @@ def _message(error: dict[str, Any], root: type[BaseModel]) -> str:
     name = str(loc[-1]) if loc else ""
     if kind == "chie":
         key = ctx["key"]
-        return t(f"validation.{key}", **{k: v for k, v in ctx.items() if k != "key"})
+        return t(f"validation.{key}", **{k: v for k, v in ctx.items() if k not in {"key", "at"}})
     if kind == "missing":
         return t("validation.missing", field=name)
     if kind == "extra_forbidden":
@@ -137,7 +137,7 @@ def _message(error: dict[str, Any], root: type[BaseModel]) -> str:
     if kind in {"bool_type", "bool_parsing"}:
         return t("validation.bool")
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
-        return t("validation.table")
+        return t("validation.table", example="{ … }")
     if kind.startswith("datetime") or kind == "timezone_aware":
         return t("validation.datetime")
     if kind == "too_short":
@@ -152,6 +152,9 @@ def validation_problems(
     problems = []
     for item in error.errors():
         loc = tuple(item["loc"])
+        if item["type"] == "chie":
+            # A model validator reports where below itself the fault lies.
+            loc += tuple((item.get("ctx") or {}).get("at", ()))
         problems.append(
             Problem(
                 file,
@@ -165,15 +168,17 @@ def validation_problems(
 
 _TABLE = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.\-]+)\s*\]\]|^\s*\[\s*([A-Za-z0-9_.\-]+)\s*\]")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+_OPEN_ARRAY = re.compile(r"=\s*\[\s*(#.*)?$")
 
 
 def locate(text: str, loc: tuple[int | str, ...]) -> int | None:
     """Best-effort line number (1-based) of ``loc`` in a TOML text.
 
     Follows ``[table]`` and ``[[array]]`` headers and counts array entries,
-    which covers how people write scenarios. A key that is missing points at
-    the header of the table it belongs in. None when unsure, rather than a
-    wrong line.
+    which covers how people write scenarios, and arrays of inline tables with
+    one ``{ … }`` entry a line, which is how the app writes short lists in
+    sessions. A key that is missing points at the header (or entry) of the
+    table it belongs in. None when unsure, rather than a wrong line.
     """
     keys = [str(p) for p in loc if not isinstance(p, int)]
     indexes = [p for p in loc if isinstance(p, int)]
@@ -183,7 +188,17 @@ def locate(text: str, loc: tuple[int | str, ...]) -> int | None:
     counts: dict[str, int] = {}
     table: tuple[str, int | None] = ("", None)
     header_line: int | None = None
+    entry: int | None = None  # inside ``parent = [``: the index of the next entry
     for number, line in enumerate(text.splitlines(), start=1):
+        if entry is not None:
+            stripped = line.strip()
+            if stripped.startswith("{"):
+                if entry == indexes[0]:
+                    return number  # the entry's line, whether or not it has the key
+                entry += 1
+            elif stripped.startswith("]"):
+                entry = None
+            continue
         header = _TABLE.match(line)
         if header:
             name = header.group(1) or header.group(2)
@@ -200,6 +215,15 @@ def locate(text: str, loc: tuple[int | str, ...]) -> int | None:
         key = _KEY.match(line)
         if key and key.group(1) == leaf and _matches(table, parents, indexes):
             return number
+        if (
+            key
+            and parents
+            and indexes
+            and key.group(1) == parents[-1]
+            and _OPEN_ARRAY.search(line)
+            and _matches(table, parents[:-1], [])
+        ):
+            entry = 0
     return header_line
 
 

@@ -19,9 +19,14 @@ class Strict(BaseModel):
     )
 
 
-def domain_error(key: str, **context: object) -> PydanticCustomError:
+def domain_error(
+    key: str, *, at: tuple[int | str, ...] = (), **context: object
+) -> PydanticCustomError:
     """A validation error whose text lives in the catalog under ``validation.<key>``.
 
     The message is rendered later, in the reader's language, by ``chie_kokan.problems``.
+    ``at`` is the path below the validated value that the error is about (a
+    model validator only knows its own place), e.g. ``("cards", 3, "speaker")``:
+    the message then names that field and its line.
     """
-    return PydanticCustomError("chie", key, {"key": key, **context})
+    return PydanticCustomError("chie", key, {"key": key, "at": tuple(at), **context})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictInt, field_validator, model_validator
 
 from chie_kokan.i18n import Language, t, t_list
 from chie_kokan.models.base import Strict, domain_error
@@ -32,6 +32,10 @@ class TurnMode(StrEnum):
 
 
 NonBlank = Annotated[str, Field(min_length=1)]
+# Numbers people write must be numbers: ``minutes = "15"`` is a mistake to
+# report, not a string to convert silently (pydantic's lax mode would).
+PositiveInt = Annotated[StrictInt, Field(gt=0)]
+Count = Annotated[StrictInt, Field(ge=0)]
 
 # The standard flow for a 90-minute meeting when a scenario omits ``steps``.
 STANDARD_FLOW: tuple[tuple[StepKind, int, TurnMode], ...] = (
@@ -77,19 +81,19 @@ class Step(Strict):
     """The large line the room reads."""
     questions: list[NonBlank] | None = None
     """Asked in order, each its own round (exchange ①②, reflect ③)."""
-    minutes: Annotated[int, Field(gt=0)] | None = None
+    minutes: PositiveInt | None = None
     """The time box."""
     turns: TurnMode | None = None
     """round (seat order) or free (raised hands)."""
-    seconds_per_turn: Annotated[int, Field(gt=0)] | None = None
+    seconds_per_turn: PositiveInt | None = None
     """The gentle per-speaker limit."""
-    votes_per_person: Annotated[int, Field(ge=0)] | None = None
+    votes_per_person: Count | None = None
     """Pick steps only: how many votes each person has."""
 
     @model_validator(mode="after")
     def _votes_only_on_pick(self) -> Step:
         if self.votes_per_person is not None and self.kind is not StepKind.PICK:
-            raise domain_error("votes_not_pick")
+            raise domain_error("votes_not_pick", at=("votes_per_person",))
         return self
 
     def resolved(self, language: Language, case_name: str) -> Step:
@@ -117,7 +121,7 @@ class Step(Strict):
 class Scenario(Strict):
     """What a meeting is about and how it runs. Loaded values are fully resolved."""
 
-    schema_version: int = Field(SCENARIO_SCHEMA, alias="schema")
+    schema_version: StrictInt = Field(SCENARIO_SCHEMA, alias="schema")
     """File format version; this program writes 1."""
     title: NonBlank
     theme: NonBlank
@@ -144,9 +148,9 @@ class Scenario(Strict):
     @classmethod
     def _unique_names(cls, people: list[Participant]) -> list[Participant]:
         seen: set[str] = set()
-        for person in people:
+        for index, person in enumerate(people):
             if person.name in seen:
-                raise domain_error("duplicate_participant", name=person.name)
+                raise domain_error("duplicate_participant", name=person.name, at=(index, "name"))
             seen.add(person.name)
         return people
 

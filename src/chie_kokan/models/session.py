@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, StrictBool, StrictFloat, StrictInt, model_validator
 
 from chie_kokan.models.base import Strict, domain_error
 from chie_kokan.models.scenario import Scenario, StepKind
@@ -19,6 +19,12 @@ SESSION_SCHEMA = 1
 
 Stamp = AwareDatetime
 """Every instant carries its time zone: minutes state local time unambiguously."""
+
+# Strict: a hand-edited ``votes = "3"`` or ``public = "yes"`` is reported, not
+# silently converted (pydantic's lax mode would accept both).
+Index = Annotated[StrictInt, Field(ge=0)]
+Count = Annotated[StrictInt, Field(ge=0)]
+RoundNumber = Annotated[StrictInt, Field(ge=1)]
 
 
 class Status(StrEnum):
@@ -51,7 +57,7 @@ class Member(Strict):
     name: str
     organization: str = ""
     role: str = ""
-    walk_in: bool = False
+    walk_in: StrictBool = False
     """Came without being on the scenario's roster."""
 
 
@@ -68,7 +74,7 @@ class Resource(Strict):
     contact: str = ""
     offers: str = ""
     """What it offers."""
-    publishable: bool = False
+    publishable: StrictBool = False
     """Permission to publish given."""
     checked: str = ""
     """When the details were last checked (free text or a date)."""
@@ -78,18 +84,18 @@ class Card(Strict):
     """One thing said, one card (the sticky note)."""
 
     id: str
-    step: int
+    step: Index
     """Index into the scenario's steps."""
     kind: StepKind
     text: str
     speaker: str | None = None
     """Member id; none for an unsigned card (全体)."""
-    question: int | None = None
+    question: Index | None = None
     """Index into the step's questions, for answers to ①②③."""
     answers: str | None = None
     """Id of the picked trouble (card or group) this card answers."""
-    votes: Annotated[int, Field(ge=0)] = 0
-    picked: bool = False
+    votes: Count = 0
+    picked: StrictBool = False
     runs_by: str = ""
     """Success examples: who runs it."""
     place: str = ""
@@ -103,20 +109,20 @@ class Group(Strict):
     """Cards gathered under a title (KJ method), on a pick step."""
 
     id: str
-    step: int
+    step: Index
     title: str
     cards: list[str] = []
-    votes: Annotated[int, Field(ge=0)] = 0
-    picked: bool = False
+    votes: Count = 0
+    picked: StrictBool = False
 
 
 class Turn(Strict):
     """One speaker's turn."""
 
     speaker: str
-    step: int
-    question: int | None = None
-    round: int = 1
+    step: Index
+    question: Index | None = None
+    round: RoundNumber = 1
     started_at: Stamp
     ended_at: Stamp | None = None
     outcome: Outcome | None = None
@@ -130,15 +136,15 @@ class ActionItem(Strict):
     what: str
     who: str = ""
     due: str = ""
-    step: int
-    done: bool = False
+    step: Index
+    done: StrictBool = False
     created_at: Stamp
 
 
 class StepVisit(Strict):
     """The step log: each time a step was entered and left."""
 
-    step: int
+    step: Index
     started_at: Stamp
     ended_at: Stamp | None = None
 
@@ -146,7 +152,7 @@ class StepVisit(Strict):
 class StepTimer(Strict):
     """A step's time box, kept as instants so it survives restarts exactly."""
 
-    elapsed: float = 0.0
+    elapsed: Annotated[StrictFloat, Field(ge=0)] = 0.0
     """Seconds counted before ``running_since``."""
     running_since: Stamp | None = None
     """Set while the timer runs."""
@@ -155,11 +161,11 @@ class StepTimer(Strict):
 class Live(Strict):
     """The state a second screen needs to follow the room."""
 
-    started: bool = False
-    ended: bool = False
-    step: int = 0
-    question: int = 0
-    round: int = 1
+    started: StrictBool = False
+    ended: StrictBool = False
+    step: Index = 0
+    question: Index = 0
+    round: RoundNumber = 1
     speaker: str | None = None
     target: str | None = None
     """On exchange steps: the picked trouble (card or group id) being answered."""
@@ -170,7 +176,7 @@ class Live(Strict):
 class Session(Strict):
     """One meeting (or one table of it)."""
 
-    schema_version: int = Field(SESSION_SCHEMA, alias="schema")
+    schema_version: StrictInt = Field(SESSION_SCHEMA, alias="schema")
     id: str
     scenario: Scenario
     created_at: Stamp
@@ -181,9 +187,9 @@ class Session(Strict):
     roles: Roles = Roles()
     secretariat: str = ""
     """事務局"""
-    observers: Annotated[int, Field(ge=0)] = 0
+    observers: Count = 0
     """傍聴者の人数"""
-    public: bool = True
+    public: StrictBool = True
     """公開 / 非公開"""
     status: Status = Status.DRAFT
     members: list[Member] = []
@@ -196,37 +202,66 @@ class Session(Strict):
 
     @model_validator(mode="after")
     def _references_hold(self) -> Session:
-        # A hand-edited file must not smuggle in dangling ids: every screen and
-        # export relies on them.
-        members = {m.id for m in self.members}
-        last = len(self.scenario.flow) - 1
-        cards = {c.id for c in self.cards}
-        groups = {g.id for g in self.groups}
+        # A hand-edited file must not smuggle in dangling ids or indexes: every
+        # screen and export relies on them. Each error names the field it is
+        # about (``cards[3].speaker``), so the message can point at its line.
+        flow = self.scenario.flow
+        last = len(flow) - 1
 
-        def step_ok(index: int) -> None:
+        def unique(items: list[Any], name: str) -> set[str]:
+            seen: set[str] = set()
+            for index, item in enumerate(items):
+                if item.id in seen:
+                    raise domain_error("duplicate_id", ref=item.id, at=(name, index, "id"))
+                seen.add(item.id)
+            return seen
+
+        members = unique(self.members, "members")
+        cards = unique(self.cards, "cards")
+        groups = unique(self.groups, "groups")
+        unique(self.actions, "actions")
+
+        def step_ok(index: int, *at: int | str) -> None:
             if not 0 <= index <= last:
-                raise domain_error("step_out_of_range", index=index, last=last)
+                raise domain_error("step_out_of_range", index=index, last=last, at=at)
 
-        for card in self.cards:
-            step_ok(card.step)
-            if card.speaker is not None and card.speaker not in members:
-                raise domain_error("bad_reference", ref=card.speaker, what="member")
-            if card.answers is not None and card.answers not in cards | groups:
-                raise domain_error("bad_reference", ref=card.answers, what="card")
-        for group in self.groups:
-            step_ok(group.step)
-            for card_id in group.cards:
+        def question_ok(step: int, question: int | None, *at: int | str) -> None:
+            count = len(flow[step].questions or [])
+            if question is not None and question >= count:
+                raise domain_error("question_out_of_range", index=question, count=count, at=at)
+
+        def member_ok(ref: str | None, *at: int | str) -> None:
+            if ref is not None and ref not in members:
+                raise domain_error("unknown_member", ref=ref, at=at)
+
+        def trouble_ok(ref: str | None, *at: int | str) -> None:
+            if ref is not None and ref not in cards | groups:
+                raise domain_error("unknown_trouble", ref=ref, at=at)
+
+        for i, card in enumerate(self.cards):
+            step_ok(card.step, "cards", i, "step")
+            question_ok(card.step, card.question, "cards", i, "question")
+            member_ok(card.speaker, "cards", i, "speaker")
+            trouble_ok(card.answers, "cards", i, "answers")
+        for i, group in enumerate(self.groups):
+            step_ok(group.step, "groups", i, "step")
+            for j, card_id in enumerate(group.cards):
                 if card_id not in cards:
-                    raise domain_error("bad_reference", ref=card_id, what="card")
-        for turn in self.turns:
-            step_ok(turn.step)
-            if turn.speaker not in members:
-                raise domain_error("bad_reference", ref=turn.speaker, what="member")
-        for visit in self.step_log:
-            step_ok(visit.step)
-        step_ok(self.live.step)
-        if self.live.speaker is not None and self.live.speaker not in members:
-            raise domain_error("bad_reference", ref=self.live.speaker, what="member")
+                    raise domain_error("unknown_card", ref=card_id, at=("groups", i, "cards", j))
+        for i, turn in enumerate(self.turns):
+            step_ok(turn.step, "turns", i, "step")
+            question_ok(turn.step, turn.question, "turns", i, "question")
+            member_ok(turn.speaker, "turns", i, "speaker")
+        for i, action in enumerate(self.actions):
+            step_ok(action.step, "actions", i, "step")
+        for i, visit in enumerate(self.step_log):
+            step_ok(visit.step, "step_log", i, "step")
+        live = self.live
+        step_ok(live.step, "live", "step")
+        # Steps without questions keep question 0 in the live state.
+        question_ok(live.step, live.question if live.question else None, "live", "question")
+        member_ok(live.speaker, "live", "speaker")
+        trouble_ok(live.target, "live", "target")
         return self
 
     def member(self, member_id: str | None) -> Member | None:
