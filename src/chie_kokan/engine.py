@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from chie_kokan.clock import Clock, system_clock
 from chie_kokan.i18n import t
 from chie_kokan.models import (
@@ -28,7 +30,6 @@ from chie_kokan.models import (
     Roles,
     Scenario,
     Session,
-    Status,
     Step,
     StepKind,
     StepTimer,
@@ -323,6 +324,7 @@ class SessionEngine:
 
     def toggle_timer(self) -> bool:
         """Start or pause the step timer. Returns True when it now runs."""
+        self._require_running()
         with self._change() as now:
             timer = self.live.timers[self.live.step]
             if timer.running_since is None:
@@ -350,6 +352,8 @@ class SessionEngine:
 
     def begin(self) -> None:
         """Start the meeting: the opening step begins, its timer runs."""
+        if self.live.started:
+            raise DomainError("already_started")
         if not self.members:
             raise DomainError("no_members")
         with self._change() as now:
@@ -359,6 +363,12 @@ class SessionEngine:
     def _require_started(self) -> None:
         if not self.live.started:
             raise DomainError("not_started")
+
+    def _require_running(self) -> None:
+        """Started and not yet finished: the floor and the clocks are in use."""
+        self._require_started()
+        if self.live.ended:
+            raise DomainError("ended")
 
     def _end_turn(self, now: datetime, outcome: Outcome) -> None:
         turn = self._current_turn()
@@ -392,9 +402,7 @@ class SessionEngine:
         # Coming back to a step resumes where it was: its last question and round.
         earlier = [turn for turn in self.session.turns if turn.step == index]
         live.question = max((turn.question or 0 for turn in earlier), default=0)
-        live.round = max(
-            (turn.round for turn in earlier if (turn.question or 0) == live.question), default=1
-        )
+        live.round = self._latest_round(index, live.question)
         self.session.step_log.append(StepVisit(step=index, started_at=now))
         live.timers[index].running_since = now
         if self.step.kind is StepKind.EXCHANGE:
@@ -404,24 +412,41 @@ class SessionEngine:
         if self.step.turns is TurnMode.ROUND:
             self._start_next_in_round(now, after=None)
 
-    def _start_next_in_round(self, now: datetime, after: str | None) -> None:
-        """Give the floor to the next member without a turn this round."""
+    def _latest_round(self, step: int, question: int) -> int:
+        """The round a question of a step is in (1 when nobody has spoken to it yet)."""
+        return max(
+            (
+                turn.round
+                for turn in self.session.turns
+                if turn.step == step and (turn.question or 0) == question
+            ),
+            default=1,
+        )
+
+    def _start_next_in_round(
+        self, now: datetime, after: str | None, *, next_question: bool = True
+    ) -> None:
+        """Give the floor to the next member without a turn this round.
+
+        When everyone has had one, the next question (if any, and if
+        ``next_question``) continues its own round with whoever has not
+        answered it yet.
+        """
         waiting = {m.id for m in self.not_yet_spoken()}
         for member in self._seat_order_after(after):
             if member.id in waiting:
                 self._start_turn(member.id, now)
                 return
-        # Everyone has had a turn: the next question starts its own round.
-        if self.live.question + 1 < len(self.questions):
+        if next_question and self.live.question + 1 < len(self.questions):
             self.live.question += 1
-            self.live.round = 1
-            self._start_turn(self.members[0].id, now)
+            self.live.round = self._latest_round(self.live.step, self.live.question)
+            self._start_next_in_round(now, after=None)
 
     def go_to_step(self, index: int) -> None:
         """Move to any step; nothing recorded is lost, and undo brings you back."""
         self._require_started()
         if not 0 <= index < len(self.steps):
-            raise DomainError("last_step" if index >= len(self.steps) else "first_step")
+            raise DomainError("no_step", index=index, last=len(self.steps) - 1)
         with self._change() as now:
             self._leave_step(now)
             self.live.ended = False
@@ -449,7 +474,7 @@ class SessionEngine:
 
     def finish(self) -> None:
         """End the meeting: turns closed, timers stopped."""
-        self._require_started()
+        self._require_running()
         with self._change() as now:
             self._leave_step(now)
             self.live.ended = True
@@ -462,7 +487,9 @@ class SessionEngine:
         In a free step the floor is simply open again. When nobody is speaking
         in a round step, this starts the round, or a new round if all have spoken.
         """
-        self._require_started()
+        self._require_running()
+        if self.live.speaker is None and self.step.turns is not TurnMode.ROUND:
+            raise DomainError("no_speaker")  # the floor is open already
         with self._change() as now:
             current = self.live.speaker
             self._end_turn(now, Outcome.SPOKE)
@@ -473,7 +500,7 @@ class SessionEngine:
 
     def pass_turn(self) -> None:
         """The current speaker passes (パス); the turn moves on as with next."""
-        self._require_started()
+        self._require_running()
         if self.live.speaker is None:
             raise DomainError("no_speaker")
         with self._change() as now:
@@ -484,22 +511,27 @@ class SessionEngine:
 
     def choose_speaker(self, member_id: str) -> None:
         """Give the floor to someone out of turn (a raised hand)."""
-        self._require_started()
+        self._require_running()
         self.member(member_id)
         with self._change() as now:
             self._end_turn(now, Outcome.SPOKE)
             self._start_turn(member_id, now)
 
     def set_question(self, index: int) -> None:
-        """Jump to another question of this step (its own round)."""
+        """Jump to another question of this step; it continues its own round.
+
+        The question chosen stays chosen: when everyone has answered it, nobody
+        gets the floor until F2 starts a new round.
+        """
+        self._require_running()
         if not 0 <= index < len(self.questions):
-            raise DomainError("step_out_of_range", index=index, last=len(self.questions) - 1)
+            raise DomainError("no_question", index=index, count=len(self.questions))
         with self._change() as now:
             self._end_turn(now, Outcome.SPOKE)
             self.live.question = index
-            self.live.round = 1
+            self.live.round = self._latest_round(self.live.step, index)
             if self.step.turns is TurnMode.ROUND:
-                self._start_next_in_round(now, after=None)
+                self._start_next_in_round(now, after=None, next_question=False)
 
     # -- cards --------------------------------------------------------------
 
@@ -528,7 +560,12 @@ class SessionEngine:
         who = self.live.speaker if speaker is CURRENT else speaker
         if who is not None:
             self.member(who)
-        target = self.live.target if answers is CURRENT else answers
+        if answers is CURRENT:
+            # Only an exchange answer goes with the trouble being discussed;
+            # a share card recorded later must not turn into an answer.
+            target = self.live.target if self.step.kind is StepKind.EXCHANGE else None
+        else:
+            target = answers
         if target is not None:
             self._trouble_exists(target)
         with self._change() as now:
@@ -748,8 +785,12 @@ class SessionEngine:
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"not session details: {sorted(unknown)}")
+        # Validated like a file: a value the file could not hold is refused now,
+        # not discovered when the session is next opened.
+        try:
+            updated = Session.model_validate({**self.session.model_dump(), **fields})
+        except ValidationError as error:
+            field = ".".join(str(part) for part in error.errors()[0]["loc"])
+            raise DomainError("bad_detail", field=field) from None
         with self._change():
-            for name, value in fields.items():
-                if name == "status":
-                    value = Status(value)
-                setattr(self.session, name, value)
+            self.session = updated
