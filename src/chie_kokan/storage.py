@@ -30,7 +30,8 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 def _session_0_to_1(data: dict[str, Any]) -> dict[str, Any]:
     """Pre-release drafts called the people present ``attendees``."""
     data = dict(data)
-    if "attendees" in data:
+    if "attendees" in data and "members" not in data:
+        # With both, neither is guessed away: "attendees" is then reported.
         data["members"] = data.pop("attendees")
     data["schema"] = 1
     return data
@@ -70,9 +71,12 @@ def read_text(path: Path) -> str:
 
 def parse_toml(path: Path, text: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise FileError([toml_problem(path, error)]) from None
+    if not data:
+        raise FileError([Problem(path, t("validation.empty"))])  # comments only
+    return data
 
 
 def is_session_document(data: dict[str, Any]) -> bool:
@@ -161,12 +165,30 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
         if overwrite:
             os.replace(tmp, path)
         else:
-            os.link(tmp, path)  # fails if path exists: never overwrite
-            tmp.unlink()
+            _create_from(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     _fsync_directory(directory)
+
+
+def _create_from(tmp: Path, path: Path) -> None:
+    """Move ``tmp`` to ``path``, which must not exist (never overwrite)."""
+    try:
+        os.link(tmp, path)  # atomic, and fails if path exists
+    except FileExistsError:
+        raise
+    except OSError:
+        # No hard links on this file system (FAT/exFAT sticks, some network
+        # shares): claim the name exclusively, then move the content over it.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            path.unlink(missing_ok=True)  # ours: we just created it empty
+            raise
+    else:
+        tmp.unlink()
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -1,0 +1,482 @@
+"""Reading and writing files: clear problems for bad input, atomic saves, free names."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tomllib
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+
+from chie_kokan import storage
+from chie_kokan.clock import ManualClock
+from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.i18n import set_language
+from chie_kokan.models import Scenario, Session
+from chie_kokan.problems import FileError, Problem
+from chie_kokan.storage import (
+    atomic_write,
+    create_session_file,
+    load_any,
+    load_scenario,
+    load_session,
+    save_session,
+    session_path,
+    session_text,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+GOOD = """\
+schema = 1
+title = "知恵交換会"
+theme = "買い物と移動"
+
+[[steps]]
+kind = "opening"
+minutes = 5
+
+[[steps]]
+kind = "share"
+minutes = 20
+
+[[steps]]
+kind = "pick"
+minutes = 15
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "scenario.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(load: Any, path: Path) -> list[Problem]:
+    with pytest.raises(FileError) as caught:
+        load(path)
+    assert caught.value.problems
+    for problem in caught.value.problems:
+        assert problem.file == path
+        assert str(path) in str(problem)
+    return caught.value.problems
+
+
+@pytest.fixture
+def session(shimizu: Scenario, clock: ManualClock) -> Session:
+    engine = SessionEngine(new_session(shimizu, session_id="shimizu", clock=clock), clock)
+    engine.begin()
+    engine.next_step()
+    engine.record_card("駅前のスーパーが閉店した")
+    return engine.session
+
+
+# -- reading: one clear problem per fault -------------------------------------------
+
+
+def test_a_good_scenario_loads(tmp_path: Path) -> None:
+    scenario = load_scenario(write(tmp_path, GOOD))
+    assert [s.minutes for s in scenario.flow] == [5, 20, 15]
+
+
+def test_a_syntax_error_is_one_problem_with_line_and_column(tmp_path: Path) -> None:
+    text = GOOD.replace('theme = "買い物と移動"', 'theme = "買い物と移動')
+    path = write(tmp_path, text)
+    (problem,) = problems(load_scenario, path)
+    assert problem.line == 3
+    # The column is within the broken line (tomllib points at its end).
+    assert problem.column is not None
+    assert 1 <= problem.column <= len(text.splitlines()[2]) + 1
+    assert problem.field is None
+    assert f"{path} 3行目 {problem.column}文字目" in str(problem)
+
+
+def test_a_validation_error_names_the_field_path_and_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("minutes = 15", "minutes = 0"))
+    (problem,) = problems(load_scenario, path)
+    assert problem.field == "steps[2].minutes"
+    assert problem.line == GOOD.splitlines().index("minutes = 15") + 1
+    assert "steps[2].minutes" in str(problem)
+
+
+def test_every_fault_in_a_file_is_reported_at_once(tmp_path: Path) -> None:
+    text = GOOD.replace('title = "知恵交換会"\n', "").replace("minutes = 20", "minutes = -1")
+    found = problems(load_scenario, write(tmp_path, text))
+    assert sorted(p.field or "" for p in found) == ["steps[1].minutes", "title"]
+
+
+def test_unknown_keys_are_named_with_the_keys_allowed_there(tmp_path: Path) -> None:
+    set_language("en")
+    path = write(tmp_path, GOOD.replace("minutes = 20", "minutez = 20"))
+    (problem,) = problems(load_scenario, path)
+    assert problem.field == "steps[1].minutez"
+    assert problem.line == GOOD.splitlines().index("minutes = 20") + 1
+    allowed = problem.message.split(":")[-1]
+    for key in ("kind", "title", "prompt", "questions", "minutes", "turns", "seconds_per_turn"):
+        assert key in allowed
+    assert "minutez" in problem.message
+
+
+def test_unknown_top_level_key_lists_top_level_keys(tmp_path: Path) -> None:
+    set_language("en")
+    path = write(tmp_path, GOOD.replace("schema = 1\n", "schema = 1\nthema = 'x'\n"))
+    (problem,) = problems(load_scenario, path)
+    assert (problem.field, problem.line) == ("thema", 2)
+    assert "theme" in problem.message and "participants" in problem.message
+    assert "seconds_per_turn" not in problem.message
+
+
+def test_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "sjis.toml"
+    path.write_bytes(GOOD.encode("shift_jis"))
+    (problem,) = problems(load_scenario, path)
+    assert problem.line == 2  # the title is the first line with non-ASCII text
+    assert "UTF-8" in problem.message
+
+
+def test_a_bom_from_notepad_is_harmless(tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert load_scenario(path).title == "知恵交換会"
+
+
+@pytest.mark.parametrize("content", ["", "\n  \n\t", "# コメントだけ\n\n# もう一行\n"])
+def test_an_empty_file(tmp_path: Path, content: str) -> None:
+    path = write(tmp_path, content)
+    (empty,) = problems(load_any, path)
+    (whitespace,) = problems(load_scenario, path)
+    assert empty.message == whitespace.message
+    assert "new" in empty.message  # points at `chie-kokan new`
+
+
+def test_a_directory(tmp_path: Path) -> None:
+    (problem,) = problems(load_any, tmp_path)
+    assert problem.line is None
+    (same,) = problems(load_session, tmp_path)
+    assert same.message == problem.message
+
+
+def test_a_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.toml"
+    (problem,) = problems(load_any, path)
+    (directory,) = problems(load_any, tmp_path)
+    assert problem.message != directory.message
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads anything")
+def test_an_unreadable_file(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD)
+    path.chmod(0)
+    try:
+        (problem,) = problems(load_any, path)
+    finally:
+        path.chmod(0o644)
+    assert problem.line is None
+
+
+def test_scenarios_and_sessions_are_told_apart(tmp_path: Path, session: Session) -> None:
+    scenario_path = write(tmp_path, GOOD)
+    session_file = tmp_path / "session.toml"
+    save_session(session, session_file)
+    assert isinstance(load_any(scenario_path), Scenario)
+    assert isinstance(load_any(session_file), Session)
+    (problem,) = problems(load_session, scenario_path)
+    (other,) = problems(load_scenario, session_file)
+    assert problem.message == other.message  # neither is what was asked for
+    (neither,) = problems(load_any, write(tmp_path, "[something]\nelse = 1\n", "x.toml"))
+    assert neither.message == problem.message
+
+
+# -- schema versions ----------------------------------------------------------------
+
+
+def test_a_session_from_a_newer_version_is_refused_clearly(
+    tmp_path: Path, session: Session
+) -> None:
+    set_language("en")
+    text = session_text(session).replace("schema = 1\n", "schema = 7\n", 1)
+    path = write(tmp_path, text, "newer.toml")
+    (problem,) = problems(load_session, path)
+    assert (problem.field, problem.line) == ("schema", 1)
+    assert "7" in problem.message and "1" in problem.message
+    assert "update" in problem.message.lower()
+
+
+def test_a_scenario_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("schema = 1", "schema = 3"))
+    (problem,) = problems(load_scenario, path)
+    assert (problem.field, problem.line) == ("schema", 1)
+    assert "3" in problem.message
+
+
+@pytest.mark.parametrize("value", ['"1"', "1.0", "true", "[1]"])
+def test_schema_must_be_a_whole_number(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, GOOD.replace("schema = 1", f"schema = {value}"))
+    (problem,) = problems(load_scenario, path)
+    assert (problem.field, problem.line) == ("schema", 1)
+
+
+def test_schema_is_required(tmp_path: Path) -> None:
+    (problem,) = problems(load_scenario, write(tmp_path, GOOD.replace("schema = 1\n", "")))
+    assert problem.field == "schema"
+
+
+@pytest.mark.parametrize("value", [-1, 0])
+def test_unknown_old_schemas_are_refused(tmp_path: Path, value: int) -> None:
+    (problem,) = problems(
+        load_scenario, write(tmp_path, GOOD.replace("schema = 1", f"schema = {value}"))
+    )
+    assert problem.field == "schema"
+
+
+def test_a_schema_0_session_migrates(tmp_path: Path) -> None:
+    session = load_session(FIXTURES / "session-schema0.toml")
+    assert session.schema_version == 1
+    assert [(m.id, m.name, m.walk_in) for m in session.members] == [
+        ("p1", "山田 花子", False),
+        ("p2", "佐藤 一郎", True),
+    ]
+    assert session.cards[0].speaker == "p2"
+    # Saved again, it is a current file and reads back the same.
+    path = tmp_path / "migrated.toml"
+    save_session(session, path)
+    data = tomllib.loads(path.read_text("utf-8"))
+    assert data["schema"] == 1 and "attendees" not in data and len(data["members"]) == 2
+    assert load_session(path) == session
+
+
+def test_a_schema_0_session_from_the_app_migrates(tmp_path: Path, session: Session) -> None:
+    data = tomllib.loads(session_text(session))
+    data["attendees"] = data.pop("members")
+    data["schema"] = 0
+    path = write(tmp_path, tomli_w.dumps(data), "old.toml")
+    assert load_session(path).model_dump() == session.model_dump()
+
+
+def test_a_schema_0_session_with_both_keys_loses_nobody(tmp_path: Path) -> None:
+    text = (FIXTURES / "session-schema0.toml").read_text("utf-8")
+    text = text.replace('[[attendees]]\nid = "p2"', '[[members]]\nid = "p2"')
+    (problem,) = problems(load_session, write(tmp_path, text))
+    assert problem.field == "attendees"  # not silently dropped, nor over members
+
+
+# -- writing: atomic, never overwriting, free names ---------------------------------------
+
+
+def only_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir())
+
+
+def test_save_writes_a_temp_file_in_the_same_folder_fsyncs_and_renames(
+    tmp_path: Path, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "session.toml"
+    calls: list[tuple[str, Any]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        kind = "dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file"
+        calls.append(("fsync", kind))
+        real_fsync(fd)
+
+    def replace(src: Any, dst: Any) -> None:
+        calls.append(("replace", (Path(src).parent, Path(dst))))
+        assert Path(src).read_bytes() == session_text(session).encode()  # complete first
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    save_session(session, path)
+    assert calls == [("fsync", "file"), ("replace", (tmp_path, path)), ("fsync", "dir")]
+    assert only_files(tmp_path) == ["session.toml"]
+    assert load_session(path) == session
+
+
+@pytest.fixture
+def saved(tmp_path: Path, session: Session) -> tuple[Path, bytes]:
+    path = tmp_path / "session.toml"
+    save_session(session, path)
+    return path, path.read_bytes()
+
+
+def test_a_failing_fsync_leaves_the_old_file_and_no_temp_file(
+    saved: tuple[Path, bytes], session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, old = saved
+
+    def fsync(fd: int) -> None:
+        raise OSError(errno.EIO, "I/O error")
+
+    session.place = "別の場所"
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OSError):
+        save_session(session, path)
+    assert path.read_bytes() == old
+    assert only_files(path.parent) == [path.name]
+
+
+def test_a_disk_full_half_way_through_the_write_leaves_the_old_file(
+    saved: tuple[Path, bytes], session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, old = saved
+    real_fdopen = os.fdopen
+
+    class HalfWritten:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> HalfWritten:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, data: bytes) -> int:
+            self.handle.write(data[: len(data) // 2])
+            self.handle.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.handle, name)
+
+    monkeypatch.setattr(os, "fdopen", lambda *a, **k: HalfWritten(real_fdopen(*a, **k)))
+    session.cards[0].text = "書き換え" * 1000
+    with pytest.raises(OSError):
+        save_session(session, path)
+    assert path.read_bytes() == old
+    assert only_files(path.parent) == [path.name]
+
+
+def test_a_failing_rename_leaves_the_old_file(
+    saved: tuple[Path, bytes], session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, old = saved
+
+    def replace(src: Any, dst: Any) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", replace)
+    session.place = "別の場所"
+    with pytest.raises(OSError):
+        save_session(session, path)
+    assert path.read_bytes() == old
+    assert only_files(path.parent) == [path.name]
+
+
+def test_create_never_overwrites(saved: tuple[Path, bytes], session: Session) -> None:
+    path, old = saved
+    session.place = "別の場所"
+    with pytest.raises(FileExistsError):
+        save_session(session, path, create=True)
+    assert path.read_bytes() == old
+    assert only_files(path.parent) == [path.name]
+
+
+def test_create_without_hard_links(
+    tmp_path: Path, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # FAT/exFAT sticks and some network shares have no hard links.
+    def link(src: Any, dst: Any) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", link)
+    path = tmp_path / "session.toml"
+    save_session(session, path, create=True)
+    assert load_session(path) == session
+    assert only_files(tmp_path) == ["session.toml"]
+    old = path.read_bytes()
+    session.place = "別の場所"
+    with pytest.raises(FileExistsError):
+        save_session(session, path, create=True)
+    assert path.read_bytes() == old
+    assert only_files(tmp_path) == ["session.toml"]
+
+
+def test_atomic_write_of_raw_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "a.toml"
+    atomic_write(path, b"first")
+    atomic_write(path, b"second")
+    assert path.read_bytes() == b"second"
+    with pytest.raises(FileExistsError):
+        atomic_write(path, b"third", overwrite=False)
+    assert path.read_bytes() == b"second"
+    assert only_files(tmp_path) == ["a.toml"]
+
+
+def test_session_names_count_up_and_never_collide(tmp_path: Path) -> None:
+    day = date(2026, 11, 27)
+    first = session_path(tmp_path, "shimizu", day)
+    assert first == tmp_path / "2026-11-27-shimizu.toml"
+    first.write_text("x")
+    second = session_path(tmp_path, "shimizu", day)
+    assert second == tmp_path / "2026-11-27-shimizu-2.toml"
+    second.write_text("x")
+    assert session_path(tmp_path, "shimizu", day).name == "2026-11-27-shimizu-3.toml"
+    assert session_path(tmp_path, "riverside", day).name == "2026-11-27-riverside.toml"
+    assert session_path(tmp_path, "shimizu", date(2026, 11, 28)).name == "2026-11-28-shimizu.toml"
+
+
+def test_create_session_file_makes_the_folder_and_takes_a_free_name(
+    tmp_path: Path, shimizu: Scenario, clock: ManualClock
+) -> None:
+    folder = tmp_path / "sessions" / "2026"
+    paths = []
+    for _ in range(3):
+        session = new_session(shimizu, session_id="shimizu", clock=clock)
+        path = create_session_file(session, folder)
+        assert session.id == path.stem  # minutes and file agree
+        assert load_session(path) == session
+        paths.append(path.name)
+    assert paths == [
+        "2026-11-27-shimizu.toml",
+        "2026-11-27-shimizu-2.toml",
+        "2026-11-27-shimizu-3.toml",
+    ]
+
+
+def test_create_session_file_uses_the_meetings_local_date(
+    tmp_path: Path, shimizu: Scenario
+) -> None:
+    # 00:30 in Japan is still the previous day in UTC: the file is named by local date.
+    clock = ManualClock(datetime(2026, 11, 28, 0, 30, tzinfo=timezone(timedelta(hours=9))))
+    session = new_session(shimizu, session_id="shimizu", clock=clock)
+    assert create_session_file(session, tmp_path).name == "2026-11-28-shimizu.toml"
+
+
+def test_create_session_file_does_not_overwrite_a_name_taken_meanwhile(
+    tmp_path: Path, shimizu: Scenario, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken = tmp_path / "2026-11-27-shimizu.toml"
+    taken.write_text("another process's session")
+    real = storage.session_path
+    looks = iter([taken])  # the first look saw the name free; then someone took it
+
+    def racy(directory: Path, stem: str, day: date) -> Path:
+        return next(looks, None) or real(directory, stem, day)
+
+    monkeypatch.setattr(storage, "session_path", racy)
+    session = new_session(shimizu, session_id="shimizu", clock=clock)
+    path = create_session_file(session, tmp_path)
+    assert path.name == "2026-11-27-shimizu-2.toml"
+    assert taken.read_text() == "another process's session"
+
+
+def test_session_text_is_plain_toml_without_nulls(session: Session) -> None:
+    text = session_text(session)
+    data = tomllib.loads(text)
+    assert data["schema"] == 1
+    assert data["scenario"]["title"] == session.scenario.title
+    assert "null" not in text and "None" not in text
+    assert data["created_at"] == "2026-11-27T14:00:00+09:00"  # the offset is kept
+
+
+def test_a_minimal_hand_written_session_loads() -> None:
+    session = load_session(FIXTURES / "session-minimal.toml")
+    assert [m.id for m in session.members] == ["p1", "p2"]
+    assert [c.speaker for c in session.cards] == ["p1", "p2"]
+    assert len(session.scenario.flow) == 6
