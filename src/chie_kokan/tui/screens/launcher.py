@@ -26,6 +26,7 @@ from chie_kokan.i18n import t
 from chie_kokan.problems import FileError
 from chie_kokan.storage import load_scenario, load_session
 from chie_kokan.tui.keys import Key
+from chie_kokan.tui.screens.japanese_text import WrappedText, wrapped
 
 if TYPE_CHECKING:
     from chie_kokan.tui.app import ChieKokanApp
@@ -175,6 +176,43 @@ def _session_prompt(entry: SessionEntry) -> Content:
     )
 
 
+class EntryList(OptionList):
+    """A list of files whose entries are wrapped the Japanese way for its width."""
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id, classes="launcher-list")
+        self._entries: list[tuple[str, Content]] = []
+        self._wrapped_for = 0
+
+    def show_entries(self, entries: list[tuple[str, Content]]) -> None:
+        """Replace the list with these (option id, prompt) pairs."""
+        self._entries = entries
+        self._rebuild()
+
+    def _prompt_width(self) -> int:
+        padding = self.get_component_styles("option-list--option").padding.width
+        return self.scrollable_content_region.width - padding
+
+    def _rebuild(self) -> None:
+        width = self._prompt_width()
+        self._wrapped_for = width
+        highlighted = self.highlighted
+        self.clear_options()
+        # A rule between entries: calmer to read from the back of the room.
+        options: list[Option | None] = []
+        for option_id, prompt in self._entries:
+            if options:
+                options.append(None)
+            options.append(Option(wrapped(prompt, width) if width > 0 else prompt, id=option_id))
+        self.add_options(options)
+        if self._entries:
+            self.highlighted = min(highlighted or 0, self.option_count - 1)
+
+    def on_resize(self) -> None:
+        if self._entries and self._prompt_width() != self._wrapped_for:
+            self._rebuild()
+
+
 class LauncherScreen(Screen[None]):
     """Scenarios to start on the left, sessions to resume on the right."""
 
@@ -208,6 +246,10 @@ class LauncherScreen(Screen[None]):
     def chie(self) -> ChieKokanApp:
         return cast("ChieKokanApp", self.app)
 
+    @staticmethod
+    def _label(key: str, folder: Path) -> Content:
+        return Content.assemble((t(key), "bold"), "  ", (f"{folder.as_posix()}/", "$text-muted"))
+
     def compose(self) -> ComposeResult:
         with Vertical(id="launcher-heading"):
             yield Static(t("launcher.title"), id="launcher-title")
@@ -215,20 +257,20 @@ class LauncherScreen(Screen[None]):
         with Horizontal(id="launcher-columns"):
             with Vertical(classes="launcher-column"):
                 yield Static(
-                    t("launcher.scenarios", folder=self.scenarios_dir), classes="launcher-label"
+                    self._label("launcher.scenarios", self.scenarios_dir), classes="launcher-label"
                 )
-                yield OptionList(id="launcher-scenarios", classes="launcher-list")
-                yield Static(
+                yield EntryList(id="launcher-scenarios")
+                yield WrappedText(
                     t("launcher.no_scenarios", folder=self.scenarios_dir.as_posix()),
                     id="launcher-no-scenarios",
                     classes="launcher-empty",
                 )
             with Vertical(classes="launcher-column"):
                 yield Static(
-                    t("launcher.sessions", folder=self.sessions_dir), classes="launcher-label"
+                    self._label("launcher.sessions", self.sessions_dir), classes="launcher-label"
                 )
-                yield OptionList(id="launcher-sessions", classes="launcher-list")
-                yield Static(
+                yield EntryList(id="launcher-sessions")
+                yield WrappedText(
                     t("launcher.no_sessions"), id="launcher-no-sessions", classes="launcher-empty"
                 )
         yield Footer()
@@ -253,41 +295,24 @@ class LauncherScreen(Screen[None]):
         self._fill(
             "#launcher-scenarios",
             "#launcher-no-scenarios",
-            [
-                Option(_scenario_prompt(entry), id=f"scenario-{i}")
-                for i, entry in enumerate(message.scenarios)
-            ],
+            [(f"scenario-{i}", _scenario_prompt(e)) for i, e in enumerate(message.scenarios)],
         )
         self._fill(
             "#launcher-sessions",
             "#launcher-no-sessions",
-            [
-                Option(_session_prompt(entry), id=f"session-{i}")
-                for i, entry in enumerate(message.sessions)
-            ],
+            [(f"session-{i}", _session_prompt(e)) for i, e in enumerate(message.sessions)],
         )
         # Nothing to start but something to resume: the cursor goes where it can act.
         if not message.scenarios and message.sessions:
             self.query_one("#launcher-sessions").focus()
+        self.refresh_bindings()
 
-    def _fill(self, list_id: str, empty_id: str, options: list[Option]) -> None:
-        option_list = self.query_one(list_id, OptionList)
-        option_list.loading = False
-        previous = option_list.highlighted
-        option_list.clear_options()
-        # A blank line between entries: calmer to read from the back of the room.
-        spaced: list[Option | None] = []
-        for option in options:
-            if spaced:
-                spaced.append(None)
-            spaced.append(option)
-        option_list.add_options(spaced)
-        option_list.display = bool(options)
-        self.query_one(empty_id).display = not options
-        if options:
-            option_list.highlighted = min(previous or 0, option_list.option_count - 1)
-            if option_list.highlighted_option is None:
-                option_list.action_first()
+    def _fill(self, list_id: str, empty_id: str, entries: list[tuple[str, Content]]) -> None:
+        entry_list = self.query_one(list_id, EntryList)
+        entry_list.loading = False
+        entry_list.display = bool(entries)
+        self.query_one(empty_id).display = not entries
+        entry_list.show_entries(entries)
 
     # -- actions ------------------------------------------------------------
 
@@ -305,33 +330,45 @@ class LauncherScreen(Screen[None]):
     def action_open(self) -> None:
         """Start the highlighted scenario or resume the highlighted session."""
         focused = self.focused
-        lists = [focused] if isinstance(focused, OptionList) else []
-        lists += list(self.query(".launcher-list").results(OptionList))
-        for option_list in lists:
-            if option_list.display and option_list.highlighted_option is not None:
-                self._open(option_list.highlighted_option.id)
+        lists = [focused] if isinstance(focused, EntryList) else []
+        for entry_list in lists + self._visible_lists():
+            if entry_list.highlighted_option is not None:
+                self._open(entry_list.highlighted_option.id)
                 return
+
+    def _visible_lists(self) -> list[EntryList]:
+        return [el for el in self.query(EntryList) if el.display and el.option_count]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys that cannot do anything now stay out of the footer.
+        if action == "open":
+            return bool(self._visible_lists())
+        if action == "switch_list":
+            return len(self._visible_lists()) > 1
+        return True
 
     def action_switch_list(self) -> None:
         """Move between the scenarios and the sessions."""
-        visible = [ol for ol in self.query(".launcher-list").results(OptionList) if ol.display]
+        visible = self._visible_lists()
         if not visible:
             return
         if self.focused in visible:
-            index = visible.index(cast(OptionList, self.focused))
+            index = visible.index(cast(EntryList, self.focused))
             visible[(index + 1) % len(visible)].focus()
         else:
             visible[0].focus()
 
     def action_reload(self) -> None:
         """Read both folders again (someone may have added a scenario meanwhile)."""
-        for option_list in self.query(".launcher-list").results(OptionList):
-            option_list.loading = True
+        for entry_list in self.query(EntryList):
+            entry_list.loading = True
         self._scan()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """One command palette entry per key (the app adds these to its own)."""
         for key in self.KEYS:
+            if self.check_action(key.action, ()) is False:
+                continue
             name = key.label.rpartition(".")[2]
             yield SystemCommand(
                 t(f"keys.{key.label}"),

@@ -31,6 +31,7 @@ from chie_kokan.engine import new_session
 from chie_kokan.i18n import t
 from chie_kokan.models import Member, Roles, Scenario, Session
 from chie_kokan.tui.keys import Key, localized
+from chie_kokan.tui.screens.japanese_text import WrappedText
 
 if TYPE_CHECKING:
     from chie_kokan.tui.app import ChieKokanApp
@@ -191,23 +192,24 @@ class SetupScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         scenario = self.scenario
         with Vertical(id="setup-heading"):
-            yield Static(scenario.title, id="setup-title")
-            yield Static(
-                Content.assemble((t("setup.theme"), "bold $text-secondary"), "  ", scenario.theme),
-                id="setup-theme",
-            )
+            yield WrappedText(scenario.title, id="setup-title")
+            # Label and text side by side: long Japanese text wraps under itself.
+            with Horizontal(classes="setup-heading-row"):
+                yield Label(t("setup.theme"), classes="setup-heading-label")
+                yield WrappedText(scenario.theme, id="setup-theme")
             if scenario.case is not None:
                 case = scenario.case
-                yield Static(
-                    Content.assemble(
-                        (t("setup.case"), "bold $text-secondary"),
-                        "  ",
-                        (case.name, "bold"),
-                        t("setup.case_separator") if case.summary else "",
-                        case.summary,
-                    ),
-                    id="setup-case",
-                )
+                with Horizontal(classes="setup-heading-row"):
+                    yield Label(t("setup.case"), classes="setup-heading-label")
+                    yield WrappedText(
+                        Content.assemble(
+                            (case.name, "bold"),
+                            t("setup.case_separator") if case.summary else "",
+                            case.summary,
+                        ),
+                        max_lines=2,
+                        id="setup-case",
+                    )
         with Horizontal(id="setup-body"):
             with Vertical(id="setup-roster-column"):
                 yield Static(id="setup-roster-heading", classes="setup-section")
@@ -416,7 +418,6 @@ class SetupScreen(Screen[None]):
         message = self.query_one("#setup-message", Static)
         message.add_class("-problem")
         message.update(text)
-        self.bell()
 
     def _clear_message(self) -> None:
         self._say("")
