@@ -1,0 +1,252 @@
+"""The command line: validate and new, one clear message and exit 2 for bad input."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from chie_kokan.cli import main
+from chie_kokan.models import Scenario, Step
+from chie_kokan.storage import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = Path(__file__).parent / "fixtures" / "bad"
+FIXTURES = Path(__file__).parent / "fixtures"
+PROGRAM = Path(sys.executable).parent / "chie-kokan"
+
+# Every malformed file kept in tests/fixtures/bad/: the field the message must
+# name, the line it must point at, and something from the file it must quote.
+# (None: not applicable, e.g. an empty file has no line; a missing key has none.)
+EXPECTED: dict[str, tuple[str | None, int | None, str | None]] = {
+    "syntax-error.toml": (None, 4, None),
+    "duplicate-key.toml": (None, 16, None),
+    "bad-utf8.toml": (None, 3, "UTF-8"),
+    "empty.toml": (None, None, None),
+    "missing-title.toml": ("title", None, "title"),
+    "missing-schema.toml": ("schema", None, "schema"),
+    "schema-too-new.toml": ("schema", 2, "2"),
+    "schema-too-old.toml": ("schema", 2, "0"),
+    "schema-not-int.toml": ("schema", 2, "1"),
+    "unknown-top-level-key.toml": ("thema", 5, "thema"),
+    "unknown-step-key.toml": ("steps[1].minute", 20, "minutes"),
+    "unknown-kind.toml": ("steps[0].kind", 14, "discuss"),
+    "minutes-zero.toml": ("steps[1].minutes", 20, "0"),
+    "minutes-string.toml": ("steps[0].minutes", 15, "20"),
+    "minutes-float.toml": ("steps[0].minutes", 15, "20.5"),
+    "negative-seconds-per-turn.toml": ("steps[0].seconds_per_turn", 17, "-30"),
+    "bad-turns.toml": ("steps[0].turns", 16, "random"),
+    "votes-not-pick.toml": ("steps[0].votes_per_person", 17, "pick"),
+    "votes-negative.toml": ("steps[1].votes_per_person", 21, "-1"),
+    "steps-empty.toml": ("steps", 6, None),
+    "blank-question.toml": ("steps[1].questions[1]", 21, None),
+    "duplicate-participant.toml": ("participants[1].name", 11, "山田 花子"),
+    "participant-without-name.toml": ("participants[1].name", 10, "name"),
+    "case-without-name.toml": ("case.name", 6, "name"),
+    "case-not-a-table.toml": ("case", 5, None),
+    "bad-language.toml": ("language", 5, "fr"),
+    "ground-rules-not-a-list.toml": ("ground_rules", 5, None),
+    "session-dangling-card-speaker.toml": ("cards[1].speaker", 47, "p7"),
+    "session-dangling-group-card.toml": ("groups[0].cards[1]", 54, "c9"),
+    "session-step-out-of-range.toml": ("live.step", 52, "9"),
+    "session-naive-timestamp.toml": ("created_at", 4, "+09:00"),
+    "session-newer-schema.toml": ("schema", 2, "5"),
+    "session-duplicate-member-id.toml": ("members[1].id", 22, "p1"),
+    "session-public-not-bool.toml": ("public", 7, "true"),
+}
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def problem_lines(out: str) -> list[str]:
+    return [line.strip() for line in out.splitlines() if line.startswith("  ")]
+
+
+# -- validate ---------------------------------------------------------------------------
+
+
+def test_the_shipped_scenarios_are_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    files = sorted(str(p) for p in (ROOT / "scenarios").glob("*.toml"))
+    assert len(files) >= 2
+    code, out, err = run(["validate", *files], capsys)
+    assert code == 0, out + err
+    assert out.splitlines() == [f"OK  {name}" for name in files]
+    assert err == ""
+
+
+def test_a_hand_written_session_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(FIXTURES / "session-minimal.toml")
+    assert run(["validate", path], capsys) == (0, f"OK  {path}\n", "")
+
+
+def test_every_bad_fixture_is_in_the_table() -> None:
+    assert sorted(p.name for p in BAD.iterdir()) == sorted(EXPECTED)
+    assert len(EXPECTED) >= 20
+
+
+def test_every_bad_fixture_is_a_different_mistake(capsys: pytest.CaptureFixture[str]) -> None:
+    contents = [(BAD / name).read_bytes() for name in EXPECTED]
+    assert len(set(contents)) == len(contents)
+    reports = set()
+    for name in EXPECTED:
+        path = BAD / name
+        main(["--lang", "en", "validate", str(path)])
+        (problem,) = problem_lines(capsys.readouterr().out)
+        reports.add(problem.replace(str(path), "FILE"))
+    assert len(reports) == len(EXPECTED)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_a_bad_file_gets_one_clear_message_and_exit_2(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    field, line, quoted = EXPECTED[name]
+    path = BAD / name
+    code, out, err = run(["validate", str(path)], capsys)
+    assert code == 2
+    assert "Traceback" not in out + err
+    assert out.splitlines()[0] == f"NG  {path}"
+    (problem,) = problem_lines(out)
+    assert problem.startswith(str(path))
+    if line is None:
+        assert "行目" not in problem
+    else:
+        assert problem.startswith(f"{path} {line}行目")
+    if field is None:
+        assert re.match(rf"{re.escape(str(path))}[^:]*: [^:]+$", problem), problem
+    else:
+        assert f": {field}: " in problem
+    if quoted is not None:
+        message = problem.split(": ", 2 if field else 1)[-1]
+        assert quoted in message
+    assert err.strip()  # the summary: how many files have problems
+
+
+def test_good_and_bad_files_together(capsys: pytest.CaptureFixture[str]) -> None:
+    good = str(ROOT / "scenarios" / "shimizu.toml")
+    bad = str(BAD / "minutes-zero.toml")
+    code, out, _ = run(["validate", good, bad, good], capsys)
+    assert code == 2
+    verdicts = [line for line in out.splitlines() if not line.startswith("  ")]
+    assert verdicts == [f"OK  {good}", f"NG  {bad}", f"OK  {good}"]
+
+
+def test_missing_files_and_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nowhere.toml"
+    code, out, err = run(["validate", str(missing), str(tmp_path)], capsys)
+    assert code == 2
+    problems = problem_lines(out)
+    assert len(problems) == 2
+    assert problems[0].startswith(str(missing)) and problems[1].startswith(str(tmp_path))
+    assert problems[0] != problems[1].replace(str(tmp_path), str(missing))
+    assert "Traceback" not in out + err
+
+
+def test_validate_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["validate"])
+    assert caught.value.code == 2
+    assert "usage" in capsys.readouterr().err
+
+
+def test_no_traceback_reaches_the_user_of_the_installed_program() -> None:
+    assert PROGRAM.exists(), "make test installs the chie-kokan command into .venv"
+    files = sorted(str(p) for p in BAD.iterdir())
+    for language in ("ja", "en"):
+        result = subprocess.run(
+            [str(PROGRAM), "--lang", language, "validate", *files, "/nonexistent/x.toml"],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=60,
+        )
+        assert result.returncode == 2
+        assert "Traceback" not in result.stdout + result.stderr
+        verdicts = [line for line in result.stdout.splitlines() if not line.startswith("  ")]
+        assert len(verdicts) == len(files) + 1
+        assert all(not line.startswith("OK") for line in verdicts)
+
+
+# -- languages ------------------------------------------------------------------------------
+
+
+def test_messages_are_japanese_by_default_and_english_on_request(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = str(BAD / "minutes-zero.toml")
+    _, ja, ja_err = run(["validate", path], capsys)
+    _, en, en_err = run(["--lang", "en", "validate", path], capsys)
+    _, after, _ = run(["validate", "--lang", "en", path], capsys)
+    _, again, _ = run(["validate", path], capsys)  # the default again, not the last one
+    assert "20行目" in ja and re.search(r"[ぁ-んァ-ン]", problem_lines(ja)[0])
+    assert "line 20" in en
+    (problem,) = problem_lines(en)
+    assert problem.replace(path, "").isascii()
+    assert en_err.isascii() and not ja_err.isascii()
+    assert after == en
+    assert again == ja
+
+
+def test_an_unknown_language_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--lang", "fr", "validate", "x.toml"])
+    assert caught.value.code == 2
+    assert "fr" in capsys.readouterr().err
+
+
+# -- new --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_new_writes_a_commented_template_that_validates_as_written(
+    language: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "scenarios" / "my-meeting.toml"
+    code, out, err = run(["--lang", language, "new", str(path)], capsys)
+    assert code == 0, err
+    assert str(path) in out
+    scenario = load_scenario(path)
+    assert scenario.language == language
+    code, out, _ = run(["validate", str(path)], capsys)
+    assert (code, out) == (0, f"OK  {path}\n")
+    text = path.read_text("utf-8")
+    data = tomllib.loads(text)
+    # Every key a scenario can have is shown, so people see what they may write.
+    scenario_keys = {info.alias or name for name, info in Scenario.model_fields.items()}
+    assert set(data) == scenario_keys
+    written_step_keys = {key for step in data["steps"] for key in step}
+    assert written_step_keys == set(Step.model_fields)
+    assert sum(line.lstrip().startswith("#") for line in text.splitlines()) >= 10
+    if language == "en":
+        comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
+        assert all(line.isascii() for line in comments)
+
+
+def test_new_defaults_to_japanese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "x.toml"
+    assert run(["new", str(path)], capsys)[0] == 0
+    assert load_scenario(path).language == "ja"
+
+
+def test_new_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text("# 大事なメモ\n", encoding="utf-8")
+    code, out, err = run(["new", str(path)], capsys)
+    assert code == 2
+    assert str(path) in err and "Traceback" not in out + err
+    assert path.read_text("utf-8") == "# 大事なメモ\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.toml"]
+
+
+def test_new_refuses_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["new", str(tmp_path)], capsys)
+    assert code == 2
+    assert str(tmp_path) in err
