@@ -50,6 +50,7 @@ class BoardList(CardList):
     """The card list of the running screen, with keys that act on its cards."""
 
     KEYS: tuple[Key, ...] = (
+        Key("e", "screen.edit_card", "edit", show=False),
         Key("delete", "screen.delete_card", "delete", show=False),
         Key("plus,equals_sign", "screen.vote", "vote", show=False),
         Key("minus", "screen.unvote", "unvote", show=False),
@@ -106,6 +107,7 @@ class RunningScreen(Screen[None]):
         self.report_back: list[ActionItem] = []
         self.saver: AutoSaver | None = None
         self._save_error: str | None = None
+        self._board_step: int | None = None
 
     # -- layout --------------------------------------------------------------
 
@@ -235,7 +237,12 @@ class RunningScreen(Screen[None]):
         else:
             self._set("#question", "")
         self._set("#context", self._context_text())
-        self.query_one(CardList).show(self._rows())
+        board = self.query_one(CardList)
+        if self._board_step != engine.step_index:
+            board.reset()
+            self._board_step = engine.step_index
+        # The newest card on a share board; the most-voted trouble on a pick board.
+        board.show(self._rows(), follow=step.kind is not StepKind.PICK)
         self.query_one(SpeakerPanel).show(
             engine.current_speaker,
             engine.upcoming(),

@@ -30,6 +30,11 @@ class CardList(OptionList):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._rows: list[tuple[str, str]] = []
 
+    def reset(self) -> None:
+        """Forget the rows and the highlight (another step's board comes next)."""
+        self.clear_options()
+        self._rows = []
+
     def show(self, rows: list[Row], *, follow: bool = True) -> None:
         """Show ``rows``; keep the highlight on the same card where possible."""
         keys = [(row_id, text.markup) for row_id, text in rows]
@@ -51,6 +56,8 @@ class CardList(OptionList):
         elif highlighted is not None:
             ids = [row_id for row_id, _ in rows]
             self.highlighted = ids.index(highlighted) if highlighted in ids else len(rows) - 1
+        else:
+            self.highlighted = len(rows) - 1 if follow else 0
         self.scroll_to_highlight()
 
     @property
