@@ -1,0 +1,185 @@
+"""Minutes (議事録) and the resource file (地域資源ファイル) from saved sessions.
+
+No Textual here: the CLI and the screen both call these functions, the
+screen from a worker thread. Nothing reads or sets the global UI language:
+every string is looked up in the language of the document being written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from chie_kokan.export.minutes import Minutes, build_minutes
+from chie_kokan.export.render import render_text
+from chie_kokan.export.resources import (
+    ResourceRecord,
+    resource_records,
+    resources_csv,
+    resources_markdown,
+)
+from chie_kokan.export.word import render_docx
+from chie_kokan.i18n import Language, t
+from chie_kokan.models import Session
+from chie_kokan.problems import FileError, Problem
+from chie_kokan.storage import atomic_write, load_any, load_session
+
+MinutesFormat = Literal["md", "html", "docx"]
+ResourcesFormat = Literal["md", "csv"]
+MINUTES_FORMATS: tuple[MinutesFormat, ...] = ("md", "html", "docx")
+RESOURCES_FORMATS: tuple[ResourcesFormat, ...] = ("md", "csv")
+EXPORTS_DIR = Path("exports")
+
+
+def render_minutes(
+    sessions: Sequence[Session],
+    fmt: MinutesFormat,
+    *,
+    redact: bool = False,
+    language: Language | None = None,
+    template: Path | None = None,
+) -> bytes:
+    """The minutes of these sessions (the tables of one meeting) as file content."""
+    minutes = build_minutes(sessions, redact=redact, language=language)
+    return _minutes_bytes(minutes, fmt, template)
+
+
+def _minutes_bytes(minutes: Minutes, fmt: MinutesFormat, template: Path | None = None) -> bytes:
+    if fmt == "docx":
+        return render_docx(minutes)
+    return render_text(minutes, fmt, template).encode("utf-8")
+
+
+def export_now(session: Session, directory: Path) -> list[Path]:
+    """Write the internal minutes of ``session`` as Markdown, HTML and Word.
+
+    For the screen's "export now" (F10): files are ``<session id>.md``,
+    ``.html`` and ``.docx`` in ``directory`` (created if needed), each
+    replacing this function's previous export of the session, written
+    atomically. Returns the paths in that order. Safe in a worker thread: it
+    works on its own deep copy of the session, never changes it, and uses no
+    Textual and no global state. Raises ``OSError`` if the files cannot be
+    written.
+    """
+    snapshot = session.model_copy(deep=True)
+    minutes = build_minutes([snapshot])
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt in MINUTES_FORMATS:
+        path = directory / f"{snapshot.id}.{fmt}"
+        atomic_write(path, _minutes_bytes(minutes, fmt))
+        paths.append(path)
+    return paths
+
+
+def load_sessions(paths: Sequence[Path]) -> list[Session]:
+    """Every session, or one FileError listing the problems of all bad files."""
+    sessions: list[Session] = []
+    problems: list[Problem] = []
+    for path in dict.fromkeys(paths):  # the same file twice is one table, not two
+        try:
+            sessions.append(load_session(path))
+        except FileError as error:
+            problems += error.problems
+    if problems:
+        raise FileError(problems)
+    return sessions
+
+
+def default_minutes_path(sessions: Sequence[Session], fmt: str, *, redact: bool) -> Path:
+    """``exports/<session id>.<ext>``; ``-merged`` for several tables, ``-public`` if redacted."""
+    stem = sessions[0].id + ("-merged" if len(sessions) > 1 else "") + ("-public" if redact else "")
+    return EXPORTS_DIR / f"{stem}.{fmt}"
+
+
+def write_export(path: Path, data: bytes, *, force: bool) -> None:
+    """Write an export, never over a session or scenario, never over anything without force."""
+    if path.is_dir():
+        raise FileError([Problem(path, t("validation.is_directory"))])
+    if path.exists() or path.is_symlink():
+        if path.suffix.lower() == ".toml" or _loads_as_ours(path):
+            raise FileError([Problem(path, t("export.refuse_session"))])
+        if not force:
+            raise FileError([Problem(path, t("export.exists"))])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data, overwrite=force)
+    except FileExistsError:
+        # Appeared between the look and the write: still never overwritten.
+        raise FileError([Problem(path, t("export.exists"))]) from None
+    except OSError as error:
+        detail = error.strerror or str(error)
+        raise FileError([Problem(path, t("export.write_failed", detail=detail))]) from None
+
+
+def _loads_as_ours(path: Path) -> bool:
+    try:
+        load_any(path)
+    except FileError:
+        return False
+    return True
+
+
+def export_minutes(
+    paths: Sequence[Path],
+    *,
+    fmt: MinutesFormat = "md",
+    out: Path | None = None,
+    redact: bool = False,
+    template: Path | None = None,
+    language: Language | None = None,
+    force: bool = False,
+) -> Path:
+    """``chie-kokan export``: load, render, write. Returns the file written."""
+    if template is not None and fmt == "docx":
+        raise FileError([Problem(template, t("export.template_docx"))])
+    sessions = load_sessions(paths)
+    data = render_minutes(sessions, fmt, redact=redact, language=language, template=template)
+    target = out or default_minutes_path(sessions, fmt, redact=redact)
+    write_export(target, data, force=force)
+    return target
+
+
+def render_resources(
+    sessions: Sequence[Session], fmt: ResourcesFormat, language: Language | None = None
+) -> bytes:
+    """The resource file of these sessions as file content."""
+    lang: Language = language or sessions[0].scenario.language
+    records = resource_records(sessions, lang)
+    if fmt == "csv":
+        return resources_csv(records, lang)
+    return resources_markdown(records, lang).encode("utf-8")
+
+
+def export_resources(
+    paths: Sequence[Path],
+    *,
+    fmt: ResourcesFormat = "md",
+    out: Path | None = None,
+    language: Language | None = None,
+    force: bool = False,
+) -> Path:
+    """``chie-kokan resources``: load, collect, write. Returns the file written."""
+    sessions = load_sessions(paths)
+    target = out or EXPORTS_DIR / f"resources.{fmt}"
+    write_export(target, render_resources(sessions, fmt, language), force=force)
+    return target
+
+
+__all__ = [
+    "MINUTES_FORMATS",
+    "RESOURCES_FORMATS",
+    "Minutes",
+    "ResourceRecord",
+    "build_minutes",
+    "default_minutes_path",
+    "export_minutes",
+    "export_now",
+    "export_resources",
+    "load_sessions",
+    "render_minutes",
+    "render_resources",
+    "resource_records",
+    "write_export",
+]

@@ -1,0 +1,703 @@
+"""The minutes as plain data: what every format (Markdown, HTML, Word) renders.
+
+Built from one or more sessions (the tables of one meeting), read-only: the
+sessions are never modified, no engine is constructed, and nothing here reads
+the clock, so the same files always give the same minutes. Every text that
+can carry a name passes through the :class:`Redactor`, so the public version
+is decided in one place and the renderers cannot forget it.
+
+The dataclasses below are the template variables; their docstrings are what
+the default templates' header comments document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from chie_kokan.export.formatting import (
+    circled,
+    format_date,
+    format_duration,
+    format_minutes,
+    format_span,
+)
+from chie_kokan.export.redact import Redactor, case_placeholder
+from chie_kokan.i18n import Language, t
+from chie_kokan.models import Card, Member, Outcome, Participant, Resource, Session, StepKind
+
+
+@dataclass(frozen=True)
+class Person:
+    """An attendee or absentee. In the public version ``name`` and ``role`` are empty."""
+
+    name: str
+    organization: str
+    role: str
+    label: str
+    """How the minutes name them: the name (internal) or the organisation (public)."""
+    walk_in: bool = False
+
+
+@dataclass(frozen=True)
+class OrgCount:
+    organization: str
+    count: int
+
+
+@dataclass(frozen=True)
+class RoleEntry:
+    label: str
+    """司会, タイムキーパー, 板書, 記録."""
+    holder: str
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    name: str
+    category: str
+    serves: str
+    when: str
+    where: str
+    fee: str
+    contact: str
+    offers: str
+    publishable: bool
+    checked: str
+
+
+@dataclass(frozen=True)
+class CardView:
+    id: str
+    text: str
+    speaker: str
+    """Name (internal), organisation (public), or 全体 for an unsigned card."""
+    organization: str
+    votes: int
+    picked: bool
+    answers: str
+    """Title of the picked trouble this card answers ("" if none)."""
+    runs_by: str
+    place: str
+    resource: ResourceView | None
+
+
+@dataclass(frozen=True)
+class TroubleView:
+    """Something voted on: a group (KJ method) or a single share card."""
+
+    id: str
+    title: str
+    votes: int
+    picked: bool
+    is_group: bool
+    cards: list[CardView]
+    table: str
+    """The table it came from (for the merged summary)."""
+
+
+@dataclass(frozen=True)
+class OrgIdeas:
+    organization: str
+    ideas: list[CardView]
+
+
+@dataclass(frozen=True)
+class QuestionIdeas:
+    mark: str
+    """①, ②… numbered across the whole session, as in the council's material."""
+    text: str
+    """The question ("" for answers recorded without one)."""
+    organizations: list[OrgIdeas]
+
+
+@dataclass(frozen=True)
+class Closing:
+    speaker: str
+    organization: str
+    texts: list[str]
+
+
+@dataclass(frozen=True)
+class ActionView:
+    what: str
+    who: str
+    due: str
+    done: bool
+    step: str
+    """Title of the step it was recorded in."""
+    table: str
+
+
+@dataclass(frozen=True)
+class Speaking:
+    label: str
+    organization: str
+    seconds: float
+    duration: str
+    turns: int
+    """Turns in which the person spoke."""
+    passes: int
+
+
+@dataclass(frozen=True)
+class StepMinutes:
+    number: int
+    kind: str
+    """opening | share | pick | exchange | spread | reflect."""
+    title: str
+    prompt: str
+    planned: str
+    """The time box, formatted (15分 / 15 min)."""
+    planned_minutes: int
+    actual: str
+    actual_minutes: int | None
+    """None when the step was never reached."""
+    time: str
+    """When it ran, e.g. 14:05〜14:25 ("" when never reached)."""
+    cards: list[CardView]
+    """Every card recorded on this step, in order."""
+    troubles: list[CardView]
+    """share: the troubles shared."""
+    results: list[TroubleView]
+    """pick: the groups of this step and the ungrouped troubles, most votes first."""
+    picked: list[TroubleView]
+    """pick: the troubles picked to work on."""
+    questions: list[QuestionIdeas]
+    """exchange: ideas per question, grouped by organisation."""
+    examples: list[CardView]
+    """spread: the success examples."""
+    closings: list[Closing]
+    """reflect: each person's closing words, in seat order."""
+    actions: list[ActionView]
+    """Action items recorded during this step."""
+
+
+@dataclass(frozen=True)
+class CaseView:
+    name: str
+    summary: str
+    details: list[str]
+    redacted: bool
+
+
+@dataclass(frozen=True)
+class Counts:
+    attendees: int = 0
+    absentees: int = 0
+    cards: int = 0
+    troubles: int = 0
+    picked: int = 0
+    ideas: int = 0
+    examples: int = 0
+    actions: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            *(getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__)
+        )
+
+
+@dataclass(frozen=True)
+class TableMinutes:
+    """One session: one table of the meeting."""
+
+    name: str
+    session_id: str
+    title: str
+    theme: str
+    date: str
+    date_iso: str
+    time: str
+    start: datetime | None
+    end: datetime | None
+    place: str
+    public: bool
+    status: str
+    status_label: str
+    observers: int
+    secretariat: str
+    roles: list[RoleEntry]
+    attendees: list[Person]
+    attendee_orgs: list[OrgCount]
+    absentees: list[Person]
+    """On the roster but at no table of the meeting (merged: the same on every table)."""
+    case: CaseView | None
+    steps: list[StepMinutes]
+    picked: list[TroubleView]
+    actions: list[ActionView]
+    speaking: list[Speaking]
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """The whole document. ``tables`` has one entry per session."""
+
+    lang: Language
+    internal: bool
+    redacted: bool
+    merged: bool
+    title: str
+    theme: str
+    date: str
+    date_iso: str
+    time: str
+    place: str
+    public: bool
+    status: str
+    status_label: str
+    observers: int
+    secretariat: str
+    absentees: list[Person]
+    """On the roster but at no table."""
+    case: CaseView | None
+    tables: list[TableMinutes]
+    picked: list[TroubleView]
+    actions: list[ActionView]
+    counts: Counts
+    agenda: list[StepMinutes] = field(default_factory=list)
+    """The first table's steps: the meeting's agenda."""
+
+
+def build_minutes(
+    sessions: Sequence[Session], *, redact: bool = False, language: Language | None = None
+) -> Minutes:
+    """The minutes of one meeting from its sessions (one per table), in order."""
+    if not sessions:
+        raise ValueError("build_minutes needs at least one session")
+    lang: Language = language or sessions[0].scenario.language
+    redactor = Redactor.for_sessions(sessions, lang) if redact else Redactor.identity()
+    # Someone at table A is not absent from table B: absence is the meeting's.
+    present = {_name_key(m.name) for session in sessions for m in session.members}
+    builders = [
+        _Table(session, index, present, redactor, lang)
+        for index, session in enumerate(sessions, start=1)
+    ]
+    tables = [builder.build() for builder in builders]
+    first = tables[0]
+    roster: dict[str, Participant] = {}
+    for session in sessions:
+        for person in session.scenario.participants:
+            roster.setdefault(_name_key(person.name), person)
+    absentees = [
+        builders[0].person(p.name, p.organization, p.role)
+        for key, p in roster.items()
+        if key not in present
+    ]
+    counts = Counts()
+    for table in tables:
+        counts = counts + table.counts
+    counts = replace(counts, absentees=len(absentees))
+    statuses = {table.status for table in tables}
+    status = "approved" if statuses == {"approved"} else "draft"
+    return Minutes(
+        lang=lang,
+        internal=not redact,
+        redacted=redact,
+        merged=len(tables) > 1,
+        title=first.title,
+        theme=first.theme,
+        date=first.date,
+        date_iso=first.date_iso,
+        time=_meeting_span(tables, lang),
+        place=_joined([table.place for table in tables], lang),
+        public=all(table.public for table in tables),
+        status=status,
+        status_label=t(f"status.{status}", lang),
+        # Observers sit in the room, not at a table: a count is entered on one
+        # table's session (or split between them), so the tables add up.
+        observers=sum(table.observers for table in tables),
+        secretariat=_joined([table.secretariat for table in tables], lang),
+        absentees=absentees,
+        case=first.case,
+        tables=tables,
+        picked=[trouble for table in tables for trouble in table.picked],
+        actions=[action for table in tables for action in table.actions],
+        counts=counts,
+        agenda=first.steps,
+    )
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split())
+
+
+def _joined(values: list[str], lang: Language) -> str:
+    unique = list(dict.fromkeys(v for v in values if v))
+    return ("、" if lang == "ja" else ", ").join(unique)
+
+
+def _meeting_span(tables: list[TableMinutes], lang: Language) -> str:
+    starts = [table.start for table in tables if table.start]
+    ends = [table.end for table in tables if table.end]
+    return format_span(min(starts) if starts else None, max(ends) if ends else None, lang)
+
+
+class _Table:
+    """Builds the minutes of one session; holds the lookups the parts share."""
+
+    def __init__(
+        self, session: Session, index: int, present: set[str], redactor: Redactor, lang: Language
+    ) -> None:
+        self.session = session
+        self.present = present
+        self.redact = redactor
+        self.lang = lang
+        self.name = redactor(session.table) or t("export.table_fallback", lang, number=index)
+        self.internal = not redactor.active
+        self.unsigned = t("defaults.unsigned", lang)
+        self.no_org = t("export.no_organization", lang)
+        self.withheld = t("export.name_withheld", lang)
+        self.by_org = Redactor(
+            {} if self.internal else {m.name: self._org(m.organization) for m in session.members}
+        )
+        self.steps = session.scenario.flow
+        self.members = {m.id: m for m in session.members}
+        self.cards_by_id = {c.id: c for c in session.cards}
+        groups = session.groups
+        self.groups_by_id = {g.id: g for g in groups}
+        self.grouped = {card_id for g in groups for card_id in g.cards}
+        # The end of anything still running: the last moment the file knows of,
+        # not the clock, so exporting twice gives the same minutes.
+        self.until = session.updated_at
+        self.card_views = {c.id: self._card(c) for c in session.cards}
+
+    # -- people -------------------------------------------------------------
+
+    def _org(self, organization: str) -> str:
+        return self.redact(organization) or self.no_org
+
+    def _label(self, member: Member | None) -> str:
+        if member is None:
+            return self.unsigned
+        return member.name if self.internal else self._org(member.organization)
+
+    def person(self, name: str, organization: str, role: str, walk_in: bool = False) -> Person:
+        if self.internal:
+            return Person(name, organization, role, name, walk_in)
+        org = self._org(organization)
+        return Person("", org, "", org, walk_in)
+
+    def _holder(self, value: str) -> str:
+        """Who runs or does something: free text, often members' names.
+
+        In public, a member's name becomes their organisation ("鈴木 美和、中村
+        里美" → "社会福祉協議会、NPO法人 たすけあいの会"), then any other name
+        known to the redactor goes.
+        """
+        if not value or self.internal:
+            return value
+        return self.redact(self.by_org(value))
+
+    def _role_holder(self, value: str) -> str:
+        """A role is held by a person: in public, someone who is not a member
+        (a secretariat clerk, a coordinator) cannot be named at all."""
+        if not value or self.internal:
+            return value
+        shown = self.by_org(value)
+        return self.redact(shown) if shown != value else self.withheld
+
+    # -- cards --------------------------------------------------------------
+
+    def _title_of(self, target: str | None) -> str:
+        if target is None:
+            return ""
+        group = self.groups_by_id.get(target)
+        if group is not None:
+            return self.redact(group.title)
+        card = self.cards_by_id.get(target)
+        return self.redact(card.text) if card else ""
+
+    def _card(self, card: Card) -> CardView:
+        member = self.members.get(card.speaker) if card.speaker else None
+        return CardView(
+            id=card.id,
+            text=self.redact(card.text),
+            speaker=self._label(member),
+            organization=self._org(member.organization) if member else self.unsigned,
+            votes=card.votes,
+            picked=card.picked,
+            answers=self._title_of(card.answers),
+            runs_by=self._holder(card.runs_by),
+            place=self.redact(card.place),
+            resource=self._resource(card.resource) if card.resource else None,
+        )
+
+    def _resource(self, resource: Resource) -> ResourceView:
+        r = self.redact
+        return ResourceView(
+            name=r(resource.name),
+            category=r(resource.category),
+            serves=r(resource.serves),
+            when=r(resource.when),
+            where=r(resource.where),
+            fee=r(resource.fee),
+            contact=r(resource.contact) if self.internal or resource.publishable else "",
+            offers=r(resource.offers),
+            publishable=resource.publishable,
+            checked=r(resource.checked),
+        )
+
+    def _troubles(self) -> list[TroubleView]:
+        """Groups, then ungrouped share cards, most votes first (as the engine ranks them)."""
+        items = [
+            TroubleView(
+                id=g.id,
+                title=self.redact(g.title),
+                votes=g.votes,
+                picked=g.picked,
+                is_group=True,
+                cards=[self.card_views[c] for c in g.cards if c in self.card_views],
+                table=self.name,
+            )
+            for g in self.session.groups
+        ]
+        items += [
+            TroubleView(
+                id=c.id,
+                title=self.card_views[c.id].text,
+                votes=c.votes,
+                picked=c.picked,
+                is_group=False,
+                cards=[self.card_views[c.id]],
+                table=self.name,
+            )
+            for c in self.session.cards
+            if c.kind is StepKind.SHARE and c.id not in self.grouped
+        ]
+        return sorted(items, key=lambda item: -item.votes)
+
+    # -- steps --------------------------------------------------------------
+
+    def _visits(self, index: int) -> tuple[datetime | None, datetime | None, float | None]:
+        visits = [v for v in self.session.step_log if v.step == index]
+        if not visits:
+            return None, None, None
+        seconds = sum(
+            max(((v.ended_at or self.until) - v.started_at).total_seconds(), 0.0) for v in visits
+        )
+        return visits[0].started_at, visits[-1].ended_at, seconds
+
+    def _step(
+        self, index: int, troubles: list[TroubleView], actions: list[ActionView], marks: list[int]
+    ) -> StepMinutes:
+        step = self.steps[index]
+        kind = step.kind
+        cards = [self.card_views[c.id] for c in self.session.cards if c.step == index]
+        start, end, seconds = self._visits(index)
+        actual = None if seconds is None else round(seconds / 60)
+        results = (
+            [tr for tr in troubles if not tr.is_group or self.groups_by_id[tr.id].step == index]
+            if kind is StepKind.PICK
+            else []
+        )
+        return StepMinutes(
+            number=index + 1,
+            kind=kind.value,
+            title=self.redact(step.title or ""),
+            prompt=self.redact(step.prompt or ""),
+            planned=format_minutes(step.minutes, self.lang),
+            planned_minutes=step.minutes or 0,
+            actual=format_minutes(actual, self.lang),
+            actual_minutes=actual,
+            time=format_span(start, end, self.lang),
+            cards=cards,
+            troubles=cards if kind is StepKind.SHARE else [],
+            results=results,
+            picked=[tr for tr in results if tr.picked],
+            questions=self._questions(index, marks) if kind is StepKind.EXCHANGE else [],
+            examples=cards if kind is StepKind.SPREAD else [],
+            closings=self._closings(index) if kind is StepKind.REFLECT else [],
+            actions=[
+                a
+                for a, item in zip(actions, self.session.actions, strict=True)
+                if item.step == index
+            ],
+        )
+
+    def _questions(self, index: int, marks: list[int]) -> list[QuestionIdeas]:
+        questions = self.steps[index].questions or []
+        cards = [c for c in self.session.cards if c.step == index]
+        keys: list[int | None] = list(range(len(questions)))
+        if any(c.question is None or c.question >= len(questions) for c in cards):
+            keys.append(None)
+        out = []
+        for key in keys:
+            answers = [c for c in cards if c.question == key]
+            if key is None:
+                answers = [c for c in cards if c.question is None or c.question >= len(questions)]
+            by_org: dict[str, list[CardView]] = {}
+            for card in answers:
+                view = self.card_views[card.id]
+                by_org.setdefault(view.organization, []).append(view)
+            mark = circled(marks[key]) if key is not None else ""
+            text = self.redact(questions[key]) if key is not None else ""
+            out.append(QuestionIdeas(mark, text, [OrgIdeas(o, i) for o, i in by_org.items()]))
+        return out
+
+    def _closings(self, index: int) -> list[Closing]:
+        cards = [c for c in self.session.cards if c.step == index]
+        order = [m.id for m in self.session.members]
+        speakers = sorted(
+            {c.speaker for c in cards},
+            key=lambda s: order.index(s) if s in order else len(order),
+        )
+        closings = []
+        for speaker in speakers:
+            member = self.members.get(speaker) if speaker else None
+            texts = [self.card_views[c.id].text for c in cards if c.speaker == speaker]
+            org = self._org(member.organization) if member else self.unsigned
+            closings.append(Closing(self._label(member), org, texts))
+        return closings
+
+    def _speaking(self) -> list[Speaking]:
+        seconds: dict[str, float] = {m.id: 0.0 for m in self.session.members}
+        turns = dict.fromkeys(seconds, 0)
+        passes = dict.fromkeys(seconds, 0)
+        for turn in self.session.turns:
+            if turn.outcome is Outcome.PASSED:
+                passes[turn.speaker] += 1
+                continue
+            turns[turn.speaker] += 1
+            end = turn.ended_at or self.until
+            seconds[turn.speaker] += max((end - turn.started_at).total_seconds(), 0.0)
+        rows: dict[str, list[float]] = {}
+        orgs: dict[str, str] = {}
+        for member in self.session.members:
+            # The public version adds up per organisation: no one is singled out.
+            key = member.id if self.internal else self._org(member.organization)
+            row = rows.setdefault(key, [0.0, 0, 0])
+            row[0] += seconds[member.id]
+            row[1] += turns[member.id]
+            row[2] += passes[member.id]
+            orgs[key] = self._org(member.organization)
+        return [
+            Speaking(
+                label=self._label(self.members[key]) if self.internal else key,
+                organization=orgs[key],
+                seconds=total,
+                duration=format_duration(total, self.lang),
+                turns=int(spoke),
+                passes=int(passed),
+            )
+            for key, (total, spoke, passed) in rows.items()
+        ]
+
+    def _case(self) -> CaseView | None:
+        case = self.session.scenario.case
+        if case is None:
+            return None
+        if self.internal:
+            return CaseView(case.name, case.summary, list(case.details), False)
+        # Public minutes keep only who the case is called: the summary and the
+        # details describe a (possibly real) resident and could identify them.
+        return CaseView(case_placeholder(case.name, self.lang), "", [], True)
+
+    def _roles(self) -> list[RoleEntry]:
+        roles = self.session.roles
+        return [
+            RoleEntry(t(f"role.{name}", self.lang), self._role_holder(getattr(roles, name)))
+            for name in ("facilitator", "timekeeper", "board_writer", "minute_taker")
+        ]
+
+    def build(self) -> TableMinutes:
+        session = self.session
+        lang = self.lang
+        # A meeting still running (exported mid-way) has an open end: 14:00〜.
+        start, end = session.started_at, session.ended_at
+        day = (start or session.created_at).date()
+        attendees = [
+            self.person(m.name, m.organization, m.role, m.walk_in) for m in session.members
+        ]
+        absentees = [
+            self.person(p.name, p.organization, p.role)
+            for p in session.scenario.participants
+            if _name_key(p.name) not in self.present
+        ]
+        orgs: dict[str, int] = {}
+        for person in attendees:
+            orgs[person.organization or self.no_org] = (
+                orgs.get(person.organization or self.no_org, 0) + 1
+            )
+        titles = [self.redact(step.title or "") for step in self.steps]
+        actions = [
+            ActionView(
+                what=self.redact(a.what),
+                who=self._holder(a.who),
+                due=self.redact(a.due),
+                done=a.done,
+                step=titles[a.step] if 0 <= a.step < len(titles) else "",
+                table=self.name,
+            )
+            for a in session.actions
+        ]
+        troubles = self._troubles()
+        # Questions are numbered across the session: exchange ①②, reflect ③.
+        marks: list[list[int]] = []
+        number = 0
+        for step in self.steps:
+            marks.append(list(range(number + 1, number + 1 + len(step.questions or []))))
+            number += len(step.questions or [])
+        steps = [self._step(i, troubles, actions, marks[i]) for i in range(len(self.steps))]
+        picked = [tr for tr in troubles if tr.picked]
+        kinds = [c.kind for c in session.cards]
+        counts = Counts(
+            attendees=len(attendees),
+            absentees=len(absentees),
+            cards=len(session.cards),
+            troubles=kinds.count(StepKind.SHARE),
+            picked=len(picked),
+            ideas=kinds.count(StepKind.EXCHANGE),
+            examples=kinds.count(StepKind.SPREAD),
+            actions=len(actions),
+        )
+        return TableMinutes(
+            name=self.name,
+            session_id=session.id,
+            title=self.redact(session.scenario.title),
+            theme=self.redact(session.scenario.theme),
+            date=format_date(day, lang),
+            date_iso=day.isoformat(),
+            time=format_span(start, end, lang),
+            start=start,
+            end=end,
+            place=self.redact(session.place),
+            public=session.public,
+            status=session.status.value,
+            status_label=t(f"status.{session.status.value}", lang),
+            observers=session.observers,
+            secretariat=self.redact(session.secretariat),
+            roles=self._roles(),
+            attendees=attendees,
+            attendee_orgs=[OrgCount(org, n) for org, n in orgs.items()],
+            absentees=absentees,
+            case=self._case(),
+            steps=steps,
+            picked=picked,
+            actions=actions,
+            speaking=self._speaking(),
+            counts=counts,
+        )
+
+
+__all__ = [
+    "ActionView",
+    "CardView",
+    "CaseView",
+    "Closing",
+    "Counts",
+    "Minutes",
+    "OrgCount",
+    "OrgIdeas",
+    "Person",
+    "QuestionIdeas",
+    "ResourceView",
+    "RoleEntry",
+    "Speaking",
+    "StepMinutes",
+    "TableMinutes",
+    "TroubleView",
+    "build_minutes",
+]

@@ -1,0 +1,206 @@
+"""The resource file (地域資源ファイル): what the meetings learned about local resources.
+
+Every card with resource details, and every success example (a card on a
+spread step), across many sessions, deduplicated by name. A success example
+without details becomes a record named by its text, with where it happens,
+what it offers and who runs it taken from the card. When two sessions
+describe the same resource, the later session's non-empty fields win, except
+that a bare success example never overwrites what someone entered as resource
+details; every source is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from chie_kokan.i18n import Language, t
+from chie_kokan.models import Card, Session, StepKind
+
+TEXT_FIELDS = ("name", "category", "serves", "when", "where", "fee", "contact", "offers")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record was learned: which session, when, from which organisation."""
+
+    session_id: str
+    date: str
+    table: str
+    organization: str
+
+
+@dataclass
+class ResourceRecord:
+    name: str
+    category: str = ""
+    serves: str = ""
+    when: str = ""
+    where: str = ""
+    fee: str = ""
+    contact: str = ""
+    offers: str = ""
+    runs_by: str = ""
+    publishable: bool = False
+    checked: str = ""
+    sources: list[Source] = field(default_factory=list)
+    # Fields someone typed as resource details: a bare example does not overwrite them.
+    _entered: set[str] = field(default_factory=set, repr=False)
+
+
+def _key(name: str) -> str:
+    """Names that differ only in width, case or spacing are the same resource."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def _session_day(session: Session) -> str:
+    return (session.started_at or session.created_at).date().isoformat()
+
+
+def _values(card: Card) -> tuple[dict[str, str], bool]:
+    """The card's fields as a record, and whether they were entered as details."""
+    if card.resource is not None:
+        values = {name: getattr(card.resource, name) for name in TEXT_FIELDS}
+        values["checked"] = card.resource.checked
+        values["runs_by"] = card.runs_by
+        if not values["where"]:
+            values["where"] = card.place
+        return values, True
+    return {
+        "name": card.text,
+        "where": card.place,
+        "offers": card.text,
+        "runs_by": card.runs_by,
+    }, False
+
+
+def resource_records(sessions: Sequence[Session], language: Language) -> list[ResourceRecord]:
+    """Every resource the sessions recorded, merged by name, in order of first mention."""
+    unsigned = t("defaults.unsigned", language)
+    records: dict[str, ResourceRecord] = {}
+    # Later meetings know better: apply sessions oldest first.
+    ordered = sorted(sessions, key=lambda s: s.started_at or s.created_at)
+    for session in ordered:
+        members = {m.id: m for m in session.members}
+        for card in session.cards:
+            if card.resource is None and card.kind is not StepKind.SPREAD:
+                continue
+            values, entered = _values(card)
+            if not values["name"].strip():
+                continue
+            record = records.setdefault(_key(values["name"]), ResourceRecord(name=values["name"]))
+            for name, value in values.items():
+                if value and (entered or name not in record._entered):
+                    setattr(record, name, value)
+                    if entered:
+                        record._entered.add(name)
+            if entered and card.resource is not None:
+                record.publishable = card.resource.publishable
+            member = members.get(card.speaker) if card.speaker else None
+            source = Source(
+                session_id=session.id,
+                date=_session_day(session),
+                table=session.table,
+                organization=(member.organization if member else unsigned),
+            )
+            if source not in record.sources:
+                record.sources.append(source)
+    return list(records.values())
+
+
+COLUMNS = (
+    "name",
+    "category",
+    "serves",
+    "when",
+    "where",
+    "fee",
+    "contact",
+    "offers",
+    "runs_by",
+    "publishable",
+    "checked",
+    "sessions",
+    "dates",
+    "organizations",
+)
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def _row(record: ResourceRecord, language: Language) -> list[str]:
+    yes_no = t("export.yes" if record.publishable else "export.no", language)
+    row = [getattr(record, name) for name in COLUMNS[:9]]
+    row += [
+        yes_no,
+        record.checked,
+        "; ".join(_unique([s.session_id for s in record.sources])),
+        "; ".join(_unique([s.date for s in record.sources])),
+        "; ".join(_unique([s.organization for s in record.sources])),
+    ]
+    return row
+
+
+def _spreadsheet_safe(value: str) -> str:
+    # Excel runs a cell that starts like a formula (=, +, -, @): a card's text
+    # must never become one.
+    if value[:1] in ("=", "+", "@", "\t", "\r") or (value[:1] == "-" and value[1:2].strip()):
+        return "'" + value
+    return value
+
+
+def resources_csv(records: Sequence[ResourceRecord], language: Language) -> bytes:
+    """UTF-8 with BOM, so Excel opens Japanese correctly; one header row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([t(f"export.col_{name}", language) for name in COLUMNS])
+    for record in records:
+        writer.writerow([_spreadsheet_safe(value) for value in _row(record, language)])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def resources_markdown(records: Sequence[ResourceRecord], language: Language) -> str:
+    """The resource file as Markdown, grouped by category (uncategorised last)."""
+
+    def L(key: str, **values: object) -> str:
+        return t(f"export.{key}", language, **values)
+
+    by_category: dict[str, list[ResourceRecord]] = {}
+    for record in records:
+        by_category.setdefault(record.category, []).append(record)
+    categories = [c for c in by_category if c] + ([""] if "" in by_category else [])
+    dates = sorted({s.date for r in records for s in r.sources})
+    lines = [f"# {L('resources_title')}", ""]
+    if dates:
+        span = dates[0] if len(dates) == 1 else L("date_range", first=dates[0], last=dates[-1])
+        lines += [L("resources_intro", count=len(records), dates=span), ""]
+    else:
+        lines += [L("resources_empty"), ""]
+    for category in categories:
+        lines += [f"## {category or L('uncategorised')}", ""]
+        for record in by_category[category]:
+            lines += [f"### {record.name}", ""]
+            for name in ("serves", "when", "where", "fee", "contact", "offers", "runs_by"):
+                value = getattr(record, name)
+                if value:
+                    lines.append(f"- {L('col_' + name)}: {value}")
+            lines.append(f"- {L('col_publishable')}: {L('yes' if record.publishable else 'no')}")
+            if record.checked:
+                lines.append(f"- {L('col_checked')}: {record.checked}")
+            sources = [
+                L(
+                    "source",
+                    date=s.date,
+                    organization=s.organization,
+                    session=s.session_id + (f" {s.table}" if s.table else ""),
+                )
+                for s in record.sources
+            ]
+            lines.append(f"- {L('col_sources')}: {L('list_separator').join(sources)}")
+            lines.append("")
+    return "\n".join(lines)
