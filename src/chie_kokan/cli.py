@@ -92,6 +92,38 @@ def cmd_resume(args: argparse.Namespace) -> int:
     return _run_app(args, session_path=Path(args.session))
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Minutes of one meeting; several sessions (its tables) merge into one."""
+    from chie_kokan.export import export_minutes
+
+    written = export_minutes(
+        [Path(name) for name in args.sessions],
+        fmt=args.format,
+        out=Path(args.out) if args.out else None,
+        redact=args.redact,
+        template=Path(args.template) if args.template else None,
+        language=args.lang,
+        force=args.force,
+    )
+    print(t("export.written", file=written))
+    return EXIT_OK
+
+
+def cmd_resources(args: argparse.Namespace) -> int:
+    """The resource file (地域資源ファイル) across sessions."""
+    from chie_kokan.export import export_resources
+
+    written = export_resources(
+        [Path(name) for name in args.sessions],
+        fmt=args.format,
+        out=Path(args.out) if args.out else None,
+        language=args.lang,
+        force=args.force,
+    )
+    print(t("export.written", file=written))
+    return EXIT_OK
+
+
 def _add_lang(parser: argparse.ArgumentParser, *, default: object) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.lang_help"))
 
@@ -125,6 +157,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", metavar="SCENARIO")
     resume = command("resume", cmd_resume, "cli.resume_help")
     resume.add_argument("session", metavar="SESSION")
+    export = command("export", cmd_export, "cli.export_help")
+    export.add_argument("sessions", nargs="+", metavar="SESSION", help=t("export.sessions_help"))
+    export.add_argument(
+        "--format", choices=("md", "html", "docx"), default="md", help=t("export.format_help")
+    )
+    export.add_argument("--out", metavar="PATH", help=t("export.out_help"))
+    export.add_argument("--redact", action="store_true", help=t("export.redact_help"))
+    export.add_argument("--template", metavar="FILE", help=t("export.template_help"))
+    export.add_argument("--force", action="store_true", help=t("export.force_help"))
+    resources = command("resources", cmd_resources, "cli.resources_help")
+    resources.add_argument(
+        "sessions", nargs="+", metavar="SESSION", help=t("export.resources_sessions_help")
+    )
+    resources.add_argument(
+        "--format", choices=("md", "csv"), default="md", help=t("export.resources_format_help")
+    )
+    resources.add_argument("--out", metavar="PATH", help=t("export.resources_out_help"))
+    resources.add_argument("--force", action="store_true", help=t("export.force_help"))
     return parser
 
 
