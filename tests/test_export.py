@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, members_from_roster, new_session
 from chie_kokan.export import build_minutes, export_now, render_minutes
-from chie_kokan.models import Scenario, Session
+from chie_kokan.models import Roles, Scenario, Session
 from export_helpers import contains_name, docx_text, fixture, personal_names
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -285,3 +285,16 @@ def test_export_catalog_sections_match_in_both_languages() -> None:
         fields_ja = {f for _, f, _, _ in Formatter().parse(ja[key]) if f}
         fields_en = {f for _, f, _, _ in Formatter().parse(en[key]) if f}
         assert fields_ja == fields_en, key
+
+
+def test_public_version_withholds_role_holders_even_without_a_roster(
+    clock: ManualClock,
+) -> None:
+    # Nothing for the redactor to learn names from: the roles are still not shown.
+    scenario = Scenario.model_validate({"title": "準備会", "theme": "顔合わせ"})
+    session = new_session(
+        scenario, session_id="prep", members=[], roles=Roles(facilitator="木下 恵子"), clock=clock
+    )
+    for fmt, text in all_formats([session], redact=True).items():
+        assert "木下" not in text, fmt
+    assert "木下 恵子" in render_minutes([session], "md").decode()

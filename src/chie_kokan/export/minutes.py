@@ -268,11 +268,11 @@ def build_minutes(
     if not sessions:
         raise ValueError("build_minutes needs at least one session")
     lang: Language = language or sessions[0].scenario.language
-    redactor = Redactor.for_sessions(sessions, lang) if redact else Redactor.identity()
+    redactor = Redactor.for_sessions(sessions, lang)
     # Someone at table A is not absent from table B: absence is the meeting's.
     present = {_name_key(m.name) for session in sessions for m in session.members}
     builders = [
-        _Table(session, index, present, redactor, lang)
+        _Table(session, index, present, redactor if redact else None, lang)
         for index, session in enumerate(sessions, start=1)
     ]
     tables = [builder.build() for builder in builders]
@@ -339,14 +339,20 @@ class _Table:
     """Builds the minutes of one session; holds the lookups the parts share."""
 
     def __init__(
-        self, session: Session, index: int, present: set[str], redactor: Redactor, lang: Language
+        self,
+        session: Session,
+        index: int,
+        present: set[str],
+        redactor: Redactor | None,
+        lang: Language,
     ) -> None:
+        """``redactor`` None: the internal version, every name shown."""
         self.session = session
         self.present = present
-        self.redact = redactor
+        self.internal = redactor is None
+        self.redact = redactor or Redactor.identity()
         self.lang = lang
-        self.name = redactor(session.table) or t("export.table_fallback", lang, number=index)
-        self.internal = not redactor.active
+        self.name = self.redact(session.table) or t("export.table_fallback", lang, number=index)
         self.unsigned = t("defaults.unsigned", lang)
         self.no_org = t("export.no_organization", lang)
         self.withheld = t("export.name_withheld", lang)

@@ -58,10 +58,6 @@ class Redactor:
         alternatives = "|".join(f"(?P<n{i}>{_pattern(name)})" for i, name in enumerate(names))
         self._regex = re.compile(alternatives, re.IGNORECASE) if names else None
 
-    @property
-    def active(self) -> bool:
-        return self._regex is not None
-
     def __call__(self, text: str) -> str:
         if self._regex is None or not text:
             return text
