@@ -38,6 +38,14 @@ def test_several_sessions_merge_into_one_file() -> None:
     assert "Isolation in cold weather" in page and "買い物に行けない" in page
 
 
+def test_out_may_name_a_folder() -> None:
+    Path("議事録").mkdir()
+    assert main(["export", str(SHIMIZU), "--format", "html", "--out", "議事録"]) == 0
+    assert Path("議事録/2026-11-27-shimizu.html").is_file()
+    assert main(["resources", str(SHIMIZU), "--out", "議事録"]) == 0
+    assert Path("議事録/resources.md").is_file()
+
+
 def test_public_version_has_its_own_default_name() -> None:
     assert main(["export", str(SHIMIZU)]) == 0
     assert main(["export", str(SHIMIZU), "--redact"]) == 0

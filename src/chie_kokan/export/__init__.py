@@ -93,6 +93,13 @@ def default_minutes_path(sessions: Sequence[Session], fmt: str, *, redact: bool)
     return EXPORTS_DIR / f"{stem}.{fmt}"
 
 
+def _target(out: Path | None, default: Path) -> Path:
+    """``--out``, or the default name; ``--out`` a folder: the default name in it."""
+    if out is None:
+        return default
+    return out / default.name if out.is_dir() else out
+
+
 def write_export(path: Path, data: bytes, *, force: bool) -> None:
     """Write an export, never over a session or scenario, never over anything without force."""
     if path.is_dir():
@@ -136,7 +143,7 @@ def export_minutes(
         raise FileError([Problem(template, t("export.template_docx"))])
     sessions = load_sessions(paths)
     data = render_minutes(sessions, fmt, redact=redact, language=language, template=template)
-    target = out or default_minutes_path(sessions, fmt, redact=redact)
+    target = _target(out, default_minutes_path(sessions, fmt, redact=redact))
     write_export(target, data, force=force)
     return target
 
@@ -162,7 +169,7 @@ def export_resources(
 ) -> Path:
     """``chie-kokan resources``: load, collect, write. Returns the file written."""
     sessions = load_sessions(paths)
-    target = out or EXPORTS_DIR / f"resources.{fmt}"
+    target = _target(out, EXPORTS_DIR / f"resources.{fmt}")
     write_export(target, render_resources(sessions, fmt, language), force=force)
     return target
 
