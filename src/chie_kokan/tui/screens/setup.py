@@ -261,7 +261,8 @@ class SetupScreen(Screen[None]):
                             id=f"setup-role-{field}",
                             compact=True,
                         )
-                yield Static(id="setup-message")
+                yield Static(classes="setup-spacer")
+                yield WrappedText("", id="setup-message")
                 yield Button(self._button_label("start"), id="setup-start", variant="primary")
         yield Footer()
 
@@ -277,8 +278,22 @@ class SetupScreen(Screen[None]):
     def present_names(self) -> list[str]:
         return [a.name for a in self.present()]
 
-    def _prompt(self, attendee: Attendee, seat: int | None, name_width: int) -> Content:
+    @staticmethod
+    def _tag(attendee: Attendee) -> tuple[str, str]:
+        """The word that marks a line, and its style: the word is the signal, colour the echo."""
+        if not attendee.present:
+            return t("setup.absent"), "bold $text-warning"
+        if attendee.walk_in:
+            return t("setup.walk_in_tag"), "bold $text-accent"
+        return "", ""
+
+    def _prompt(
+        self, attendee: Attendee, seat: int | None, name_width: int, tag_width: int
+    ) -> Content:
         name = attendee.name + " " * (name_width - cell_len(attendee.name))
+        tag, tag_style = self._tag(attendee)
+        # Its own column right after the name, so a long organisation never hides it.
+        tag_column = tag + " " * (tag_width - cell_len(tag)) + "  " if tag_width else ""
         organization = attendee.organization
         if attendee.role:
             organization = (
@@ -291,32 +306,32 @@ class SetupScreen(Screen[None]):
                 ("  ─ ", "$text-muted"),
                 (name, "$text-muted strike"),
                 "  ",
+                (tag_column, tag_style),
                 (organization, "$text-muted"),
-                "  ",
-                (t("setup.absent"), "bold $warning"),
             )
-        parts: list[str | tuple[str, str]] = [
+        return Content.assemble(
             (f"{seat:>3} ", "bold"),
             (name, "bold"),
             "  ",
+            (tag_column, tag_style),
             (organization, "$text-secondary"),
-        ]
-        if attendee.walk_in:
-            parts += ["  ", (t("setup.walk_in_tag"), "bold $accent")]
-        return Content.assemble(*parts)
+        )
 
     def _show_roster(self, *, highlight: int | None = None) -> None:
         """Redraw the roster from ``self.attendees`` (seat numbers follow presence)."""
         roster = self.query_one("#setup-roster", SelectionList)
         if highlight is None:
             highlight = roster.highlighted
-        width = max((cell_len(a.name) for a in self.attendees), default=0)
+        name_width = max((cell_len(a.name) for a in self.attendees), default=0)
+        tag_width = max((cell_len(self._tag(a)[0]) for a in self.attendees), default=0)
         selections: list[Selection[str]] = []
         seat = 0
         for attendee in self.attendees:
             if attendee.present:
                 seat += 1
-            prompt = self._prompt(attendee, seat if attendee.present else None, width)
+            prompt = self._prompt(
+                attendee, seat if attendee.present else None, name_width, tag_width
+            )
             selections.append(Selection(prompt, attendee.key, attendee.present))
         # Rebuilding posts SelectedChanged; only SelectionToggled (a person's
         # gesture) is handled, so there is no loop.
@@ -361,6 +376,7 @@ class SetupScreen(Screen[None]):
         people = self.attendees
         people[index], people[target] = people[target], people[index]
         self._show_roster(highlight=target)
+        self._clear_message()
 
     def action_move_up(self) -> None:
         """The highlighted person sits one place earlier (speaks earlier)."""
@@ -410,12 +426,12 @@ class SetupScreen(Screen[None]):
     # -- messages -----------------------------------------------------------
 
     def _say(self, text: str) -> None:
-        message = self.query_one("#setup-message", Static)
+        message = self.query_one("#setup-message", WrappedText)
         message.remove_class("-problem")
         message.update(text)
 
     def _problem(self, text: str) -> None:
-        message = self.query_one("#setup-message", Static)
+        message = self.query_one("#setup-message", WrappedText)
         message.add_class("-problem")
         message.update(text)
 
