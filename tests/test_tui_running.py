@@ -1,0 +1,851 @@
+"""The running screen, driven by keys through Textual's Pilot.
+
+Each test builds the app the way the command line does (``make_app`` on a
+session file), on a session that is set up but not started: the app begins
+it. A ``ManualClock`` moves only when told, so turn and step times are
+exact. After each step of the meeting we check the engine's state *and*
+that the file on disk holds exactly that state.
+"""
+
+from __future__ import annotations
+
+import errno
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.text import Text
+from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+import chie_kokan.autosave as autosave
+from chie_kokan.autosave import AutoSaver
+from chie_kokan.clock import ManualClock
+from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.i18n import set_language, t
+from chie_kokan.models import Outcome, Scenario, StepKind
+from chie_kokan.storage import atomic_write, create_session_file, load_session, save_session
+from chie_kokan.tui.app import ChieKokanApp, make_app
+from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, FormDialog
+from chie_kokan.tui.screens.help import HelpScreen
+from chie_kokan.tui.screens.running import RunningScreen
+
+OPENING, SHARE, PICK, EXCHANGE, SPREAD, REFLECT = range(6)
+SIZE = (120, 36)
+POLL = 0.05
+POLLS = 100  # 5 seconds at most for anything "at once"
+
+
+# -- building the app ----------------------------------------------------------
+
+
+@pytest.fixture
+def sessions_dir(tmp_path: Path) -> Path:
+    return tmp_path / "sessions"
+
+
+@pytest.fixture
+def session_file(shimizu: Scenario, clock: ManualClock, sessions_dir: Path) -> Path:
+    """A Shimizu-san session, set up (whole roster present) but not started."""
+    session = new_session(shimizu, session_id="shimizu", clock=clock)
+    return create_session_file(session, sessions_dir)
+
+
+def build(path: Path, clock: ManualClock) -> ChieKokanApp:
+    return make_app(session_path=path, sessions_dir=path.parent, clock=clock)
+
+
+def running(pilot: Pilot[Any]) -> RunningScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, RunningScreen), f"expected the running screen, got {screen!r}"
+    return screen
+
+
+# -- reading the screen ----------------------------------------------------------
+
+
+def shown(widget: Widget) -> str:
+    """What a Static shows, as plain text without the line breaks wrapping added."""
+    assert isinstance(widget, Static)
+    content = widget.content
+    plain = content.plain if isinstance(content, Text) else str(content)
+    return plain.replace("\n", "")
+
+
+def text_of(screen: RunningScreen, selector: str) -> str:
+    return shown(screen.query_one(selector))
+
+
+def squeeze(text: str) -> str:
+    """Wrapping may drop the space it broke at: compare without spaces."""
+    return "".join(text.split())
+
+
+# -- waiting, never sleeping a fixed time --------------------------------------------
+
+
+async def wait_until(pilot: Pilot[Any], condition: Any, what: str) -> None:
+    for _ in range(POLLS):
+        if condition():
+            return
+        await pilot.pause(POLL)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def saved(pilot: Pilot[Any], screen: RunningScreen) -> None:
+    """Wait for the saver, then check the file holds exactly the engine's session."""
+    engine = screen.engine
+    assert screen.saver is not None
+    saver = screen.saver
+    await wait_until(
+        pilot, lambda: saver.written_revision >= engine.revision, f"revision {engine.revision}"
+    )
+    await pilot.pause()  # let the report reach the screen
+    on_disk = load_session(screen.path)
+    assert on_disk.model_dump() == engine.session.model_dump()
+    assert "保存済み" in text_of(screen, "#saved") or "Saved" in text_of(screen, "#saved")
+
+
+async def type_line(pilot: Pilot[Any], text: str) -> None:
+    """Type into the focused input: keys for ASCII, the value for Japanese.
+
+    Pilot cannot type through an IME (the tmux test types real UTF-8), and
+    it drops Japanese punctuation, so non-ASCII text is set as the value.
+    """
+    focused = pilot.app.focused
+    assert isinstance(focused, Input), f"expected an input to have focus, got {focused!r}"
+    if text.isascii():
+        await pilot.press(*text)
+    else:
+        focused.value = text
+        focused.cursor_position = len(text)
+    assert focused.value.endswith(text)
+
+
+async def record(pilot: Pilot[Any], text: str) -> None:
+    await type_line(pilot, text)
+    await pilot.press("enter")
+
+
+def card_texts(engine: SessionEngine, step: int) -> list[tuple[str, str | None]]:
+    return [(card.text, card.speaker) for card in engine.cards_of_step(step)]
+
+
+def outcomes(engine: SessionEngine, step: int) -> list[tuple[str, Outcome | None]]:
+    return [(turn.speaker, turn.outcome) for turn in engine.session.turns if turn.step == step]
+
+
+# -- the whole meeting, by keys only -------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(120, 36), (100, 30)], ids=["120x36", "100x30"])
+async def test_a_full_session_by_keys(
+    session_file: Path, clock: ManualClock, size: tuple[int, int]
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=size) as pilot:
+        screen = running(pilot)
+        engine = screen.engine
+        start = clock()
+
+        # ① opening: the app began the session; theme, case and rules on screen.
+        assert engine.started and not engine.ended
+        assert engine.step_index == OPENING
+        assert engine.current_speaker is None  # a free step: the floor is open
+        assert engine.timer_running
+        context = text_of(screen, "#context")
+        assert "買い物と移動" in context
+        assert "清水さん" in context
+        assert "駅前のスーパーが閉店し" in context
+        assert "否定や批判をしないようにしましょう" in squeeze(text_of(screen, "#rules"))
+        assert isinstance(app.focused, Input) and app.focused.id == "entry"
+        await saved(pilot, screen)
+
+        clock.advance(60)
+        await pilot.press("f5")  # pause the step timer
+        assert not engine.timer_running
+        assert engine.step_elapsed() == 60
+        assert screen.query_one("#timebox").has_class("-paused")
+        clock.advance(30)  # paused: does not count
+        await pilot.press("f5")
+        assert engine.timer_running
+        assert engine.step_elapsed() == 60
+        await record(pilot, "Welcome")
+        assert card_texts(engine, OPENING) == [("Welcome", None)]
+        assert screen.query_one("#entry", Input).value == ""
+
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert app.screen is screen
+
+        await pilot.press("f8")
+        assert screen.has_class("-presentation")
+        assert not screen.query_one("#entry-row").display
+        assert not screen.query_one("Footer").display
+        await pilot.press("f8")
+        assert not screen.has_class("-presentation")
+        assert screen.query_one("#entry-row").display
+        assert screen.query_one("Footer").display
+        await saved(pilot, screen)
+
+        # ② share: a round in seat order; cards go to whoever is speaking.
+        clock.advance(120)
+        await pilot.press("f7")
+        assert engine.step_index == SHARE
+        assert engine.step_elapsed(OPENING) == 180  # 60 + 120; the pause did not count
+        assert not engine.live.timers[OPENING].running_since
+        assert engine.current_speaker is not None and engine.current_speaker.id == "p1"
+        assert text_of(screen, "#speaker-name") == "山田 花子"
+        assert isinstance(app.focused, Input)
+        await record(pilot, "No shop")
+        clock.advance(45)
+        await pilot.press("f2")
+        assert engine.live.speaker == "p2"
+        await record(pilot, "坂道がつらくて、重い物が買えない。")
+        clock.advance(50)
+        await pilot.press("f2")
+        assert engine.live.speaker == "p3"
+        clock.advance(5)
+        await pilot.press("f3")  # p3 passes
+        assert engine.live.speaker == "p4"
+        clock.advance(20)
+        await pilot.press("f4")  # a raised hand: choose p6 out of turn
+        dialog = app.screen
+        assert isinstance(dialog, ChooseDialog)
+        await pilot.press("down", "enter")  # from p5 (first waiting) to p6
+        assert app.screen is screen
+        assert engine.live.speaker == "p6"
+        await record(pilot, "ゴミ出しの日がわからない「分別が難しい」")
+        await type_line(pilot, "Bus far")
+        await pilot.press("ctrl+n")  # unsigned (全体)
+        assert engine.session.cards[-1].speaker is None
+
+        # An accidental F7, taken back with Ctrl+Z: same step, same speaker.
+        revision = engine.revision
+        await pilot.press("f7")
+        assert engine.step_index == PICK
+        await pilot.press("ctrl+z")
+        assert engine.step_index == SHARE
+        assert engine.live.speaker == "p6"
+        assert engine.revision == revision + 2
+
+        # Fix a card in the edit dialog; delete a mistaken one.
+        await pilot.press("up")  # into the board: the newest card is highlighted
+        assert app.focused is not None and app.focused.id == "cards"
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press("ctrl+u", *"Bus stop far", "enter")
+        assert app.screen is screen
+        await pilot.press("escape")  # back to the entry
+        assert isinstance(app.focused, Input)
+        await record(pilot, "oops")
+        await pilot.press("up", "delete")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        assert app.screen is screen
+        assert card_texts(engine, SHARE) == [
+            ("No shop", "p1"),
+            ("坂道がつらくて、重い物が買えない。", "p2"),
+            ("ゴミ出しの日がわからない「分別が難しい」", "p6"),
+            ("Bus stop far", None),
+        ]
+        assert outcomes(engine, SHARE) == [
+            ("p1", Outcome.SPOKE),
+            ("p2", Outcome.SPOKE),
+            ("p3", Outcome.PASSED),
+            ("p4", Outcome.SPOKE),
+            ("p6", None),
+        ]
+        turns = [t for t in engine.session.turns if t.step == SHARE]
+        assert turns[0].started_at == start + timedelta(seconds=210)
+        assert turns[0].ended_at == start + timedelta(seconds=255)
+        await saved(pilot, screen)
+
+        # ③ pick: group two cards under a title, vote, pick ★ two troubles.
+        await pilot.press("escape")
+        clock.advance(60)
+        await pilot.press("f7")
+        assert engine.step_index == PICK
+        assert engine.current_speaker is None
+        assert engine.live.timers[SHARE].elapsed == 60 + 45 + 50 + 5 + 20
+        await pilot.press("up", "home", "space", "down", "space")
+        assert screen.marked == {"c2", "c3"}
+        await pilot.press("ctrl+g")
+        assert isinstance(app.screen, FormDialog)
+        await type_line(pilot, "買い物の足がない")
+        await pilot.press("enter")
+        assert app.screen is screen
+        [group] = engine.session.groups
+        assert (group.title, group.cards) == ("買い物の足がない", ["c2", "c3"])
+        assert screen.marked == set()
+        assert app.focused is not None and app.focused.id == "cards"
+        await pilot.press("home", "plus", "plus", "plus", "asterisk")
+        assert (group.votes, group.picked) == (3, True)
+        # Rows: the group, its two cards, then c4 and c5.
+        await pilot.press("home", "down", "down", "down")
+        assert screen.query_one("#cards").highlighted_id == "c4"  # type: ignore[attr-defined]
+        await pilot.press("plus", "plus", "minus", "asterisk")
+        await pilot.press("escape", "f9")  # F9 votes from the entry line too
+        c4 = engine.card("c4")
+        assert (c4.votes, c4.picked) == (2, True)
+        assert [(tr.id, tr.votes, tr.picked) for tr in engine.troubles()] == [
+            ("g1", 3, True),
+            ("c4", 2, True),
+            ("c5", 0, False),
+        ]
+        cards_shown = screen.query_one("#cards")
+        first_row = cards_shown.get_option_at_index(0).prompt  # type: ignore[attr-defined]
+        assert "★" in str(first_row) and "買い物の足がない" in str(first_row)
+        await saved(pilot, screen)
+
+        # ④ exchange: ① then ②, answers kept with question and trouble.
+        clock.advance(60)
+        await pilot.press("f7")
+        assert engine.step_index == EXCHANGE
+        assert engine.live.target == "g1"  # the most voted picked trouble first
+        assert "★買い物の足がない" in squeeze(text_of(screen, "#context"))
+        assert engine.live.question == 0
+        assert text_of(screen, "#question").startswith("①")
+        assert engine.live.speaker == "p1"
+        await record(pilot, "Our bus")
+        await pilot.press("ctrl+t")
+        assert isinstance(app.screen, ChooseDialog)
+        await pilot.press("down", "enter")
+        assert engine.live.target == "c4"
+        await pilot.press("f2")
+        await record(pilot, "ゴミ出しの日を前の晩に電話で知らせる")
+        for _ in range(8):  # p2 … p9 have spoken: the round moves on to ②
+            clock.advance(10)
+            await pilot.press("f2")
+        assert engine.live.question == 1
+        assert engine.live.speaker == "p1"
+        assert text_of(screen, "#question").startswith("②")
+        await record(pilot, "Share taxis")
+        answers = [(c.text, c.speaker, c.question, c.answers) for c in engine.cards_of_step()]
+        assert answers == [
+            ("Our bus", "p1", 0, "g1"),
+            ("ゴミ出しの日を前の晩に電話で知らせる", "p2", 0, "c4"),
+            ("Share taxis", "p1", 1, "c4"),
+        ]
+        await saved(pilot, screen)
+
+        # ⑤ spread: an example "what / who / where" and an action item.
+        clock.advance(60)
+        await pilot.press("f7")
+        assert engine.step_index == SPREAD
+        assert engine.current_speaker is None
+        await record(pilot, "移動販売／商工会／第三団地の広場")
+        example = engine.cards_of_step()[-1]
+        assert (example.text, example.runs_by, example.place) == (
+            "移動販売",
+            "商工会",
+            "第三団地の広場",
+        )
+        await pilot.press("ctrl+l")
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*"Post times", "enter")
+        await pilot.press(*"Yamada", "enter")
+        await type_line(pilot, "12月15日")
+        await pilot.press("enter")
+        assert app.screen is screen
+        [item] = engine.session.actions
+        assert (item.what, item.who, item.due) == ("Post times", "Yamada", "12月15日")
+        assert "Post times" in text_of(screen, "#context")
+        await saved(pilot, screen)
+
+        # ⑥ reflect: ③, a round.
+        clock.advance(60)
+        await pilot.press("f7")
+        assert engine.step_index == REFLECT
+        assert text_of(screen, "#question").startswith("③")
+        assert engine.live.speaker == "p1"
+        await record(pilot, "地域の人のつながりを大切にしたい")
+        await pilot.press("f2")
+        await pilot.press("f3")
+        assert outcomes(engine, REFLECT)[:2] == [("p1", Outcome.SPOKE), ("p2", Outcome.PASSED)]
+        assert engine.live.speaker == "p3"
+        await saved(pilot, screen)
+
+        # After the last step: the summary.
+        clock.advance(30)
+        await pilot.press("f7")
+        assert engine.ended
+        assert screen.has_class("-ended")
+        assert engine.live.speaker is None
+        assert all(turn.ended_at is not None for turn in engine.session.turns)
+        assert not any(timer.running_since for timer in engine.live.timers)
+        assert not screen.query_one("#cards").display
+        assert screen.query_one("#summary").display
+        summary = screen.query_one("#summary-text", Static).content
+        assert summary is not None
+        await saved(pilot, screen)
+        final = engine.session.model_dump()
+
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+    assert load_session(session_file).model_dump() == final
+
+
+# -- buttons ---------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="running.py RunningScreen._button calls the coroutine self.run_action(action) "
+    "without awaiting it, so clicking any #btn-<action> does nothing "
+    "(RuntimeWarning: coroutine 'Widget.run_action' was never awaited)",
+)
+async def test_buttons_do_what_their_keys_do(session_file: Path, clock: ManualClock) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        engine = screen.engine
+        for action in RunningScreen.BUTTONS:
+            assert screen.query(f"#btn-{action}"), f"no button for {action}"
+
+        # Buttons that do not apply to the step are not shown.
+        assert not screen.query_one("#btn-vote").display
+        assert not screen.query_one("#btn-pass_turn").display  # nobody speaking
+
+        await pilot.click("#btn-toggle_timer")
+        assert not engine.timer_running
+        await pilot.click("#btn-next_step")
+        assert engine.step_index == SHARE
+        assert screen.query_one("#btn-pass_turn").display
+        await pilot.click("#btn-next_speaker")
+        assert engine.live.speaker == "p2"
+        await pilot.click("#btn-pass_turn")
+        assert outcomes(engine, SHARE)[-2:] == [("p2", Outcome.PASSED), ("p3", None)]
+        await pilot.click("#entry")  # a mouse user clicks back into the entry line
+        await record(pilot, "A card")
+        await pilot.click("#btn-next_step")
+        assert engine.step_index == PICK
+        assert screen.query_one("#btn-vote").display
+        await pilot.press("up", "home")
+        await pilot.click("#btn-vote")
+        await pilot.click("#btn-toggle_pick")
+        card = engine.card("c1")
+        assert (card.votes, card.picked) == (1, True)
+        await pilot.click("#btn-undo")
+        assert not engine.card("c1").picked
+        await pilot.click("#btn-previous_step")
+        assert engine.step_index == SHARE
+        await pilot.click("#btn-presentation")
+        assert screen.has_class("-presentation")
+        await pilot.press("f8")
+        await pilot.click("#btn-help")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.click("#btn-choose_speaker")
+        assert isinstance(app.screen, ChooseDialog)
+        await pilot.press("escape")
+        assert app.screen is screen
+        await saved(pilot, screen)
+        await pilot.click("#btn-save_quit")
+    assert app.return_code == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="running.py: side buttons take the focus when clicked (and do nothing, see "
+    "_button); afterwards typed text is lost and Enter presses the button again "
+    "(a second F2/F3); focus should return to #entry, or the buttons not take it",
+)
+async def test_after_a_button_click_typing_goes_to_the_entry(
+    session_file: Path, clock: ManualClock
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        engine = screen.engine
+        await pilot.press("f7")
+        await pilot.click("#btn-next_speaker")
+        assert engine.live.speaker == "p2"
+        await pilot.press(*"Hi", "enter")
+        assert engine.live.speaker == "p2"  # Enter did not press "next" again
+        assert card_texts(engine, SHARE) == [("Hi", "p2")]
+
+
+# -- the command palette -----------------------------------------------------------
+
+
+def palette_titles(app: ChieKokanApp) -> set[str]:
+    return {command.title for command in app.get_system_commands(app.screen)}
+
+
+def label(name: str) -> str:
+    return t(f"keys.{name}")
+
+
+def has(titles: set[str], name: str) -> bool:
+    return any(title.startswith(f"{label(name)} (") for title in titles)
+
+
+EVERY_STEP = [
+    "help",
+    "next_speaker",
+    "choose_speaker",
+    "timer",
+    "previous_step",
+    "next_step",
+    "presentation",
+    "export",
+    "undo",
+    "save_quit",
+    "unsigned",
+    "edit",
+    "action_item",
+    "delete",
+]
+PICK_KEYS = ["vote", "unvote", "pick", "group", "ungroup"]
+# Step kind → (labels that must be listed, labels that must not).
+PALETTE: dict[StepKind, tuple[list[str], list[str]]] = {
+    StepKind.OPENING: (EVERY_STEP, [*PICK_KEYS, "target", "resource", "pass_turn"]),
+    StepKind.SHARE: ([*EVERY_STEP, "pass_turn"], [*PICK_KEYS, "target", "resource"]),
+    StepKind.PICK: ([*EVERY_STEP, *PICK_KEYS], ["target", "resource", "pass_turn"]),
+    StepKind.EXCHANGE: ([*EVERY_STEP, "target", "resource", "pass_turn"], PICK_KEYS),
+    StepKind.SPREAD: ([*EVERY_STEP, "resource"], [*PICK_KEYS, "target", "pass_turn"]),
+    StepKind.REFLECT: ([*EVERY_STEP, "pass_turn"], [*PICK_KEYS, "target", "resource"]),
+}
+
+
+async def test_the_palette_lists_the_actions_of_each_step(
+    session_file: Path, clock: ManualClock
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        engine = screen.engine
+        for index, step in enumerate(engine.steps):
+            assert engine.step_index == index
+            titles = palette_titles(app)
+            listed, absent = PALETTE[step.kind]
+            for name in listed:
+                assert has(titles, name), f"{step.kind}: {label(name)} missing from {titles}"
+            for name in absent:
+                assert not has(titles, name), f"{step.kind}: {label(name)} should not be listed"
+            # Keys are shown with the command: the room learns them.
+            assert f"{label('next_step')} (F7)" in titles
+            await pilot.press("f7")
+        assert engine.ended
+        titles = palette_titles(app)
+        for name in ["previous_step", "export", "undo", "help", "save_quit", "presentation"]:
+            assert has(titles, name), f"summary: {label(name)} missing"
+        for name in ["next_speaker", "pass_turn", "timer", "next_step", *PICK_KEYS, "delete"]:
+            assert not has(titles, name), f"summary: {label(name)} should not be listed"
+
+
+async def test_a_palette_command_runs_its_action(session_file: Path, clock: ManualClock) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        palette = app.screen
+        await pilot.press(*"F7")
+        await wait_until(
+            pilot,
+            lambda: palette.query_one(CommandList).option_count > 0,
+            "the palette to find F7",
+        )
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.engine.step_index == SHARE, "the next step")
+        assert app.screen is screen
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="running.py _applies: 'mark' (Space) is not in the pick-only set, so the palette "
+    "offers 印 on every step although it does nothing outside a pick step",
+)
+async def test_mark_is_offered_only_on_pick_steps(session_file: Path, clock: ManualClock) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        assert running(pilot).engine.step.kind is StepKind.OPENING
+        assert not has(palette_titles(app), "mark")
+
+
+# -- saving goes wrong, then right -----------------------------------------------------
+
+
+class FullDisk:
+    """Stands in for ``atomic_write``: fails with ENOSPC while ``full`` is set."""
+
+    def __init__(self) -> None:
+        self.full = threading.Event()
+        self.threads: set[str] = set()
+
+    def __call__(self, path: Path, data: bytes, *, overwrite: bool = True) -> None:
+        self.threads.add(threading.current_thread().name)
+        if self.full.is_set():
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        atomic_write(path, data, overwrite=overwrite)
+
+
+@pytest.fixture
+def disk(monkeypatch: pytest.MonkeyPatch) -> Iterator[FullDisk]:
+    fake = FullDisk()
+    monkeypatch.setattr(autosave, "atomic_write", fake)
+    monkeypatch.setattr(AutoSaver, "RETRY_SECONDS", 0.05)
+    yield fake
+
+
+async def test_a_save_failure_shows_a_banner_and_loses_nothing(
+    session_file: Path, clock: ManualClock, disk: FullDisk
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        engine = screen.engine
+        banner = screen.query_one("#save-banner")
+        await saved(pilot, screen)
+        assert not banner.display
+
+        disk.full.set()
+        await record(pilot, "Written while the disk is full")
+        await wait_until(pilot, lambda: banner.display, "the save banner")
+        error = text_of(screen, "#save-error")
+        assert "No space left on device" in error
+        assert str(session_file) in error
+        assert "保存できません" in text_of(screen, "#saved")
+        clock.advance(5)
+        await record(pilot, "まだ保存できないが、画面には残る")
+        assert [c.text for c in engine.session.cards] == [
+            "Written while the disk is full",
+            "まだ保存できないが、画面には残る",
+        ]
+        assert screen.saver is not None
+        assert screen.saver.written_revision < engine.revision
+        assert load_session(session_file).cards == []  # the last good file is intact
+
+        # Quitting now asks first; Escape keeps the meeting going.
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        assert app.screen is screen
+
+        disk.full.clear()
+        await wait_until(pilot, lambda: not banner.display, "the banner to go away")
+        await saved(pilot, screen)
+        assert len(load_session(session_file).cards) == 2
+        assert disk.threads == {"chie-kokan-autosave"}  # never the screen's thread
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+
+
+async def test_save_elsewhere_moves_the_file_when_the_folder_fails(
+    session_file: Path, clock: ManualClock, disk: FullDisk, tmp_path: Path
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        await saved(pilot, screen)
+        disk.full.set()
+        await record(pilot, "A card")
+        banner = screen.query_one("#save-banner")
+        await wait_until(pilot, lambda: banner.display, "the save banner")
+        await pilot.click("#save-elsewhere")
+        assert isinstance(app.screen, FormDialog)
+        usb = tmp_path / "usb"
+        field = app.screen.query_one("#field-folder", Input)
+        field.value = str(usb)
+        disk.full.clear()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not banner.display, "the banner to go away")
+        moved = usb / session_file.name
+        assert screen.path == moved
+        await saved(pilot, screen)
+        assert [c.text for c in load_session(moved).cards] == ["A card"]
+
+
+# -- resuming ----------------------------------------------------------------------
+
+
+def engine_at_exchange(session_file: Path, clock: ManualClock) -> SessionEngine:
+    """The meeting as it stood when the laptop died: ② of the exchange, p3 speaking."""
+    engine = SessionEngine(load_session(session_file), clock)
+    engine.begin()
+    clock.advance(60)
+    engine.next_step()
+    engine.record_card("買い物に行けない")
+    engine.advance_speaker()
+    engine.record_card("ゴミ出しがむずかしい")
+    engine.next_step()
+    engine.vote("c1", 2)
+    engine.set_picked("c1")
+    engine.next_step()  # exchange, p1, ①
+    for _ in engine.members:
+        clock.advance(30)
+        engine.advance_speaker()  # everyone answers ①: on to ②
+    engine.advance_speaker()
+    engine.pass_turn()
+    clock.advance(40)
+    engine.record_card("坂の上まで配達できる")
+    return engine
+
+
+@pytest.mark.parametrize("how", ["quit", "crash"])
+async def test_resume_reopens_where_it_stopped_with_the_timer_paused(
+    session_file: Path, clock: ManualClock, how: str
+) -> None:
+    engine = engine_at_exchange(session_file, clock)
+    if how == "crash":
+        # Only what the saver wrote: the app died without a chance to save more.
+        save_session(engine.session, session_file)
+    else:
+        # A proper Ctrl+Q from the app, with the timer running.
+        save_session(engine.session, session_file)
+        app = build(session_file, clock)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = running(pilot)
+            await pilot.press("f5")  # the resumed timer is paused: F5 starts it
+            assert screen.engine.timer_running
+            await saved(pilot, screen)
+            await pilot.press("ctrl+q")
+        assert app.return_code == 0
+    before = load_session(session_file)
+    live = before.live
+    assert (live.step, live.question, live.round, live.speaker) == (EXCHANGE, 1, 1, "p3")
+    assert live.timers[EXCHANGE].running_since is not None
+    elapsed = SessionEngine(before, clock).step_elapsed()
+
+    clock.advance(3600)  # the app was closed for an hour
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        resumed = screen.engine
+        assert resumed.step_index == EXCHANGE
+        assert resumed.live.question == 1
+        assert resumed.live.round == 1
+        assert resumed.live.speaker == "p3"
+        assert resumed.live.target == "c1"
+        assert text_of(screen, "#question").startswith("②")
+        assert text_of(screen, "#speaker-name") == "鈴木 美和"
+        assert not resumed.timer_running
+        assert resumed.step_elapsed() == elapsed  # the hour closed did not count
+        assert screen.query_one("#timebox").has_class("-paused")
+        assert resumed.session.cards == before.cards
+        assert resumed.session.turns == before.turns
+        clock.advance(30)
+        assert resumed.step_elapsed() == elapsed  # still paused
+        await pilot.press("f5")
+        clock.advance(30)
+        assert resumed.timer_running
+        assert resumed.step_elapsed() == elapsed + 30
+        await record(pilot, "再開後のカード")
+        assert resumed.session.cards[-1].speaker == "p3"
+        await saved(pilot, screen)
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="running.py action_save_quit saves only the last change: a step timer that ran "
+    "with no change since is written as running from that change, and resume "
+    "(app.py show_session → engine.pause_all_timers) pauses it at session.updated_at, "
+    "so minutes the timer ran before Ctrl+Q are lost",
+)
+async def test_time_that_ran_before_quitting_still_counts_after_resume(
+    session_file: Path, clock: ManualClock
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        await pilot.press("f7")  # share: a 20-minute box, running
+        await saved(pilot, screen)
+        clock.advance(300)  # five minutes of talk, nothing typed
+        assert screen.engine.step_elapsed() == 300
+        await pilot.press("ctrl+q")
+    clock.advance(600)  # closed for ten minutes
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        resumed = running(pilot).engine
+        assert not resumed.timer_running
+        assert resumed.step_elapsed() == 300
+
+
+# -- report back (前回からの報告) ----------------------------------------------------
+
+
+def earlier_session(
+    scenario: Scenario, clock: ManualClock, sessions_dir: Path, days: int, actions: list[str]
+) -> Path:
+    """A finished session ``days`` before the clock's day, with action items."""
+    then = ManualClock(clock() - timedelta(days=days))
+    engine = SessionEngine(new_session(scenario, session_id="earlier", clock=then), then)
+    engine.begin()
+    for what in actions:
+        engine.add_action(what, who="山田 花子", due="次回まで")
+    if engine.session.actions:
+        engine.session.actions[0].done = True  # done already: not reported back
+    path = create_session_file(engine.session, sessions_dir)
+    return path
+
+
+async def test_the_opening_reports_back_open_actions_of_the_previous_session(
+    shimizu: Scenario, riverside: Scenario, clock: ManualClock, sessions_dir: Path
+) -> None:
+    earlier_session(shimizu, clock, sessions_dir, 70, ["二つ前の会の宿題"])
+    earlier_session(
+        shimizu, clock, sessions_dir, 35, ["済んだ宿題", "見守りマップを回覧する", "移動販売の日程"]
+    )
+    earlier_session(riverside, clock, sessions_dir, 7, ["Another scenario's item"])
+    (sessions_dir / "broken.toml").write_text("schema = [", encoding="utf-8")
+    session_file = create_session_file(
+        new_session(shimizu, session_id="shimizu", clock=clock), sessions_dir
+    )
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        await wait_until(pilot, lambda: bool(screen.report_back), "the report back")
+        assert [item.what for item in screen.report_back] == [
+            "見守りマップを回覧する",
+            "移動販売の日程",
+        ]
+        context = text_of(screen, "#context")
+        assert "前回からの報告" in context
+        assert "見守りマップを回覧する" in context
+        assert "担当: 山田 花子" in context
+        assert "済んだ宿題" not in context
+        assert "二つ前の会の宿題" not in context
+        assert "Another scenario" not in context
+
+
+async def test_no_report_back_for_a_first_session(session_file: Path, clock: ManualClock) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        await pilot.pause(0.2)  # the worker has nothing to find
+        assert screen.report_back == []
+        assert "前回からの報告" not in text_of(screen, "#context")
+
+
+# -- English -----------------------------------------------------------------------
+
+
+async def test_an_english_scenario_runs_in_english(
+    riverside: Scenario, clock: ManualClock, sessions_dir: Path
+) -> None:
+    path = create_session_file(
+        new_session(riverside, session_id="riverside", clock=clock), sessions_dir
+    )
+    app = build(path, clock)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = running(pilot)
+            assert "Mr Baker" in text_of(screen, "#context")
+            await pilot.press("f7")
+            assert text_of(screen, "#speaker-name") == "Amira Hassan"
+            await record(pilot, "Icy pavements keep people in")
+            assert screen.engine.session.cards[-1].speaker == "p1"
+            await saved(pilot, screen)
+            assert "Saved" in text_of(screen, "#saved")
+    finally:
+        set_language("ja")
