@@ -107,12 +107,8 @@ class PresentNames(Suggester):
     async def get_suggestion(self, value: str) -> str | None:
         if not value:
             return None
-        for name in self._names():
-            if name.casefold().startswith(value) or name.replace(" ", "").casefold().startswith(
-                value.replace(" ", "")
-            ):
-                return name
-        return None
+        # ``value`` arrives casefolded: "amira" finds "Amira Hassan".
+        return next((name for name in self._names() if name.casefold().startswith(value)), None)
 
 
 class RoleInput(Input):
