@@ -543,6 +543,17 @@ def test_grouping_cards_on_the_pick_step(started: SessionEngine) -> None:
         e.ungroup("g99")
 
 
+def test_a_trouble_noticed_during_the_pick_step_can_be_voted_on(started: SessionEngine) -> None:
+    e = started
+    (c1, *_) = share_four_troubles(e)
+    at(e, PICK)
+    late = e.record_card("夜道が暗い", speaker=None)
+    shared_only = {t.id for t in e.troubles()} - {late.id}
+    assert late.id in {t.id for t in e.troubles()} and c1 in shared_only
+    e.vote(late.id, +2)
+    assert e.troubles()[0].id == late.id
+
+
 def test_votes_go_up_and_down_but_never_below_zero(started: SessionEngine) -> None:
     e = started
     c1, c2, c3, c4 = share_four_troubles(e)

@@ -408,6 +408,21 @@ def test_atomic_write_of_raw_bytes(tmp_path: Path) -> None:
     assert only_files(tmp_path) == ["a.toml"]
 
 
+def test_written_files_are_readable_like_any_saved_file(tmp_path: Path) -> None:
+    # mkstemp's 0600 must not leak into sessions and minutes people share:
+    # a new file gets the mode the umask gives, an existing one keeps its own.
+    umask = os.umask(0)
+    os.umask(umask)
+    new = tmp_path / "new.toml"
+    atomic_write(new, b"x")
+    assert new.stat().st_mode & 0o777 == 0o666 & ~umask
+    kept = tmp_path / "kept.toml"
+    kept.write_bytes(b"x")
+    kept.chmod(0o640)
+    atomic_write(kept, b"y")
+    assert kept.stat().st_mode & 0o777 == 0o640
+
+
 def test_session_names_count_up_and_never_collide(tmp_path: Path) -> None:
     day = date(2026, 11, 27)
     first = session_path(tmp_path, "shimizu", day)

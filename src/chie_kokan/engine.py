@@ -110,7 +110,8 @@ def new_session(
 class SessionEngine:
     """Runs one session. All reads are properties; all changes are methods."""
 
-    MAX_UNDO = 500
+    # Each step back is a full JSON snapshot (~0.2 MB at 1,000 cards).
+    MAX_UNDO = 200
 
     def __init__(self, session: Session, clock: Clock = system_clock) -> None:
         self.session = session
@@ -334,11 +335,16 @@ class SessionEngine:
             return timer.running_since is not None
 
     def pause_all_timers(self) -> None:
-        """Used on resume: time while the app was closed does not count."""
+        """Used on resume: time while the app was closed does not count.
+
+        Not an undoable change: undo must never restart a clock from an
+        instant before the app was closed.
+        """
         if any(timer.running_since for timer in self.live.timers):
-            with self._change() as now:
-                for index in range(len(self.live.timers)):
-                    self._pause_timer(index, now)
+            now = self.session.updated_at
+            for index in range(len(self.live.timers)):
+                self._pause_timer(index, now)
+            self._changed()
 
     # -- the session's life -------------------------------------------------
 
@@ -634,7 +640,7 @@ class SessionEngine:
     # -- pick: groups, votes, picked ----------------------------------------
 
     def troubles(self) -> list[Trouble]:
-        """Everything that can be voted on: groups, then ungrouped share cards.
+        """Everything that can be voted on: groups, then ungrouped share and pick cards.
 
         Sorted by votes (most first), stable in recorded order otherwise.
         """
@@ -647,7 +653,7 @@ class SessionEngine:
         items += [
             Trouble(c.id, c.text, c.votes, c.picked, False, (c,))
             for c in self.session.cards
-            if c.kind is StepKind.SHARE and c.id not in grouped
+            if c.kind in (StepKind.SHARE, StepKind.PICK) and c.id not in grouped
         ]
         return sorted(items, key=lambda item: -item.votes)
 

@@ -158,6 +158,9 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
     fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
+        # mkstemp makes 0600 files; a session or minutes file should be as
+        # readable as any file the user saves (or keep the mode it had).
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -189,6 +192,23 @@ def _create_from(tmp: Path, path: Path) -> None:
             raise
     else:
         tmp.unlink()
+
+
+def _read_umask() -> int:
+    # Read once at import: os.umask is process-wide and not thread-safe.
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return 0o666 & ~_UMASK
 
 
 def _fsync_directory(directory: Path) -> None:
