@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 from rich.text import Text
 from textual.command import CommandList, CommandPalette
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -70,10 +72,10 @@ def running(pilot: Pilot[Any]) -> RunningScreen:
 
 
 def shown(widget: Widget) -> str:
-    """What a Static shows, as plain text without the line breaks wrapping added."""
-    assert isinstance(widget, Static)
-    content = widget.content
-    plain = content.plain if isinstance(content, Text) else str(content)
+    """What a text widget shows, as plain text without the line breaks wrapping added."""
+    content = getattr(widget, "content", None)
+    assert content is not None, f"{widget!r} shows no text"
+    plain = content.plain if isinstance(content, Text | Content) else str(content)
     return plain.replace("\n", "")
 
 
@@ -395,12 +397,6 @@ async def test_a_full_session_by_keys(
 # -- buttons ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="running.py RunningScreen._button calls the coroutine self.run_action(action) "
-    "without awaiting it, so clicking any #btn-<action> does nothing "
-    "(RuntimeWarning: coroutine 'Widget.run_action' was never awaited)",
-)
 async def test_buttons_do_what_their_keys_do(session_file: Path, clock: ManualClock) -> None:
     app = build(session_file, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -451,12 +447,6 @@ async def test_buttons_do_what_their_keys_do(session_file: Path, clock: ManualCl
     assert app.return_code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="running.py: side buttons take the focus when clicked (and do nothing, see "
-    "_button); afterwards typed text is lost and Enter presses the button again "
-    "(a second F2/F3); focus should return to #entry, or the buttons not take it",
-)
 async def test_after_a_button_click_typing_goes_to_the_entry(
     session_file: Path, clock: ManualClock
 ) -> None:
@@ -559,11 +549,6 @@ async def test_a_palette_command_runs_its_action(session_file: Path, clock: Manu
         assert app.screen is screen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="running.py _applies: 'mark' (Space) is not in the pick-only set, so the palette "
-    "offers 印 on every step although it does nothing outside a pick step",
-)
 async def test_mark_is_offered_only_on_pick_steps(session_file: Path, clock: ManualClock) -> None:
     app = build(session_file, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -664,6 +649,49 @@ async def test_save_elsewhere_moves_the_file_when_the_folder_fails(
         assert [c.text for c in load_session(moved).cards] == ["A card"]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="running.py: _report_from_thread uses app.call_from_thread, which blocks the saver "
+    "thread until the UI runs it, while on_unmount → AutoSaver.close() blocks the UI in "
+    "thread.join(1.0): closing hangs ~1 s, then _save_reported runs on the unmounted "
+    "screen, query_one('#save-banner') raises NoMatches and the saver thread dies",
+)
+async def test_closing_with_a_save_in_flight_is_quick_and_clean(
+    session_file: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app closes (the terminal went away, or "quit anyway") while a write runs."""
+    crashes: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: crashes.append(args.exc_value))
+    slow = threading.Event()
+    writing = threading.Event()
+    release = threading.Event()
+
+    def slow_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+        if slow.is_set():
+            writing.set()
+            release.wait(5.0)
+        atomic_write(path, data, overwrite=overwrite)
+
+    monkeypatch.setattr(autosave, "atomic_write", slow_write)
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        await saved(pilot, screen)
+        slow.set()
+        await record(pilot, "Last words")
+        assert writing.wait(5.0)
+        threading.Timer(0.1, release.set).start()
+        started = time.perf_counter()
+        app.exit()
+    took = time.perf_counter() - started
+    for thread in threading.enumerate():
+        if thread.name == "chie-kokan-autosave":
+            thread.join(5.0)
+    assert [c.text for c in load_session(session_file).cards] == ["Last words"]
+    assert crashes == [], f"the saver thread died: {crashes!r}"
+    assert took < 0.9, f"closing took {took:.2f}s: the UI and the saver waited for each other"
+
+
 # -- resuming ----------------------------------------------------------------------
 
 
@@ -712,7 +740,9 @@ async def test_resume_reopens_where_it_stopped_with_the_timer_paused(
     before = load_session(session_file)
     live = before.live
     assert (live.step, live.question, live.round, live.speaker) == (EXCHANGE, 1, 1, "p3")
-    assert live.timers[EXCHANGE].running_since is not None
+    # Ctrl+Q stops the clock and keeps the time it ran; a crash leaves it running
+    # in the file, and resume stops it at the last change on disk.
+    assert (live.timers[EXCHANGE].running_since is None) == (how == "quit")
     elapsed = SessionEngine(before, clock).step_elapsed()
 
     clock.advance(3600)  # the app was closed for an hour
@@ -745,13 +775,6 @@ async def test_resume_reopens_where_it_stopped_with_the_timer_paused(
     assert app.return_code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="running.py action_save_quit saves only the last change: a step timer that ran "
-    "with no change since is written as running from that change, and resume "
-    "(app.py show_session → engine.pause_all_timers) pauses it at session.updated_at, "
-    "so minutes the timer ran before Ctrl+Q are lost",
-)
 async def test_time_that_ran_before_quitting_still_counts_after_resume(
     session_file: Path, clock: ManualClock
 ) -> None:

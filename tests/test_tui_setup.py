@@ -18,9 +18,9 @@ from chie_kokan.clock import ManualClock
 from chie_kokan.models import Roles, Session
 from chie_kokan.storage import load_session
 from chie_kokan.tui.app import ChieKokanApp, make_app
-from chie_kokan.tui.screens.japanese_text import WrappedText, line_breaks, wrap
 from chie_kokan.tui.screens.running import RunningScreen
 from chie_kokan.tui.screens.setup import SetupScreen, at_local_time, parse_date, parse_time
+from chie_kokan.tui.widgets.japanese_text import WrappedText, line_breaks, wrap
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 SIZES = [(120, 36), (100, 30)]

@@ -334,14 +334,16 @@ class SessionEngine:
                 self._pause_timer(self.live.step, now)
             return timer.running_since is not None
 
-    def pause_all_timers(self) -> None:
-        """Used on resume: time while the app was closed does not count.
+    def pause_all_timers(self, at: datetime | None = None) -> None:
+        """Stop every running clock at ``at`` (default: the last saved change).
 
-        Not an undoable change: undo must never restart a clock from an
-        instant before the app was closed.
+        Quitting stops them now, so the time they ran is kept; resuming after
+        a crash stops them at the last change on disk, so the time the app was
+        down does not count. Not undoable: undo must never restart a clock
+        from an instant before the app was closed.
         """
         if any(timer.running_since for timer in self.live.timers):
-            now = self.session.updated_at
+            now = at or self.session.updated_at
             for index in range(len(self.live.timers)):
                 self._pause_timer(index, now)
             self._changed()

@@ -38,6 +38,7 @@ class Key:
             show=self.show,
             priority=self.priority,
             id=self.label,
+            key_display=self.short_display(),
         )
 
     def display(self) -> str:
@@ -48,6 +49,11 @@ class Key:
         return "+".join(
             part.capitalize() if len(part) > 1 else part.upper() for part in first.split("+")
         )
+
+    def short_display(self) -> str:
+        """The footer's narrower form: F2 as on the buttons, but ^Z for Ctrl+Z."""
+        shown = self.display()
+        return "^" + shown.removeprefix("Ctrl+") if shown.startswith("Ctrl+") else shown
 
 
 _SYMBOLS = {

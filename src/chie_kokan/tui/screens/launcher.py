@@ -26,7 +26,7 @@ from chie_kokan.i18n import t
 from chie_kokan.problems import FileError
 from chie_kokan.storage import load_scenario, load_session
 from chie_kokan.tui.keys import Key
-from chie_kokan.tui.screens.japanese_text import WrappedText, wrapped
+from chie_kokan.tui.widgets.japanese_text import WrappedText, wrapped
 
 if TYPE_CHECKING:
     from chie_kokan.tui.app import ChieKokanApp

@@ -30,12 +30,12 @@ from chie_kokan.tui.keys import Key, localized
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, FormDialog
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.widgets.card_list import CardList, Row
+from chie_kokan.tui.widgets.japanese_text import WrappedText
 from chie_kokan.tui.widgets.rules import GroundRules
 from chie_kokan.tui.widgets.speaker_panel import SpeakerPanel
 from chie_kokan.tui.widgets.step_track import StepTrack, circled
 from chie_kokan.tui.widgets.summary import summary_text
 from chie_kokan.tui.widgets.timebox import TimeBox
-from chie_kokan.tui.widgets.wrapped import WrappedStatic
 
 PICK_ONLY = frozenset({StepKind.PICK})
 _NOT_IN_PALETTE = {"focus_board", "screen.focus_entry"}
@@ -118,20 +118,26 @@ class RunningScreen(Screen[None]):
         yield StepTrack(id="track")
         with Horizontal(id="main"):
             with Vertical(id="centre"):
-                yield WrappedStatic(id="prompt")
-                yield WrappedStatic(id="question")
-                yield WrappedStatic(id="context")
+                yield WrappedText(id="prompt")
+                yield WrappedText(id="question")
+                yield WrappedText(id="context")
                 yield localized(BoardList)(id="cards")
                 with VerticalScroll(id="summary"):
                     yield Static(id="summary-text")
-            with VerticalScroll(id="side"):
+            side = VerticalScroll(id="side")
+            side.can_focus = False  # clicks there must leave the entry focused
+            with side:
                 yield SpeakerPanel(id="speaker")
                 yield TimeBox(id="timebox")
                 with Grid(id="buttons"):
                     for action in self.BUTTONS:
                         key = self._key(action)
                         label = f"{key.display()} {t(f'keys.{key.label}')}"
-                        yield Button(label, id=f"btn-{action}", classes="action", compact=True)
+                        button = Button(label, id=f"btn-{action}", classes="action", compact=True)
+                        # A click must not take the focus from the entry line:
+                        # typing goes on where it was, and Enter records a card.
+                        button.can_focus = False
+                        yield button
         yield GroundRules(self.engine.session.scenario.rules, id="rules")
         with Horizontal(id="entry-row"):
             yield Input(id="entry")
@@ -257,7 +263,9 @@ class RunningScreen(Screen[None]):
         del session
 
     def _set(self, selector: str, content: Text | str) -> None:
-        self.query_one(selector, WrappedStatic).set_text(content)
+        widget = self.query_one(selector, WrappedText)
+        widget.update(content)
+        widget.display = bool(str(content).strip())
 
     def _question_number(self) -> int:
         """Questions are numbered across the session: ① ② on exchange, ③ on reflect."""
@@ -388,7 +396,7 @@ class RunningScreen(Screen[None]):
                 "previous_step", "export", "undo", "help", "save_quit", "presentation",
                 "add_action",
             }  # fmt: skip
-        if action in {"vote", "unvote", "toggle_pick", "group", "ungroup"}:
+        if action in {"vote", "unvote", "toggle_pick", "group", "ungroup", "mark"}:
             return kind in PICK_ONLY
         if action == "switch_target":
             return kind is StepKind.EXCHANGE
@@ -409,9 +417,9 @@ class RunningScreen(Screen[None]):
         self.refresh_bindings()
 
     @on(Button.Pressed, ".action")
-    def _button(self, event: Button.Pressed) -> None:
+    async def _button(self, event: Button.Pressed) -> None:
         action = (event.button.id or "").removeprefix("btn-")
-        self.run_action(action)
+        await self.run_action(action)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Every action that applies now, for the command palette."""
@@ -716,6 +724,8 @@ class RunningScreen(Screen[None]):
 
     def action_save_quit(self) -> None:
         assert self.saver is not None
+        # The clocks stop now, so the minutes they ran are in the file.
+        self.engine.pause_all_timers(at=self.engine.clock())
         if self.saver.flush(timeout=5.0):
             self.app.exit(0)
             return

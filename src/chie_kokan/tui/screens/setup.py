@@ -31,7 +31,7 @@ from chie_kokan.engine import new_session
 from chie_kokan.i18n import t
 from chie_kokan.models import Member, Roles, Scenario, Session
 from chie_kokan.tui.keys import Key, localized
-from chie_kokan.tui.screens.japanese_text import WrappedText
+from chie_kokan.tui.widgets.japanese_text import WrappedText
 
 if TYPE_CHECKING:
     from chie_kokan.tui.app import ChieKokanApp

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from rich.text import Text
-
 from chie_kokan.i18n import t
+from chie_kokan.tui.widgets.japanese_text import WrappedText
 from chie_kokan.tui.widgets.step_track import circled
-from chie_kokan.tui.widgets.wrapped import WrappedStatic
 
 
-class GroundRules(WrappedStatic):
+class GroundRules(WrappedText):
     """お約束: numbered, wrapped with Japanese line-breaking rules, calm."""
 
     DEFAULT_CSS = """
@@ -24,9 +22,8 @@ class GroundRules(WrappedStatic):
     """
 
     def __init__(self, rules: list[str], **kwargs: object) -> None:
-        # No space after the number: a space would be the only place to wrap.
-        text = Text("\n").join(Text(f"{circled(i)}{rule}") for i, rule in enumerate(rules, 1))
-        super().__init__(text, **kwargs)
+        text = "\n".join(f"{circled(i)}{rule}" for i, rule in enumerate(rules, 1))
+        super().__init__(text, **kwargs)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
         self.border_title = t("tui.rules_title")

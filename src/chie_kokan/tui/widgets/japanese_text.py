@@ -1,4 +1,4 @@
-"""Line breaking for Japanese (and English) text on the launcher and setup screens.
+"""Line breaking for Japanese (and English) text, on every screen.
 
 Textual wraps at spaces, so "知恵交換会 — 清水さんの…" breaks after the dash
 and leaves a stub line, and a line may start with 、 or 。. Here a line may
@@ -9,6 +9,7 @@ and follows kinsoku: 、。」 never start a line, 「（ never end one.
 from __future__ import annotations
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
@@ -108,23 +109,33 @@ def wrapped(content: Content, width: int) -> Content:
     return Content("\n").join(wrap(content, width))
 
 
+def _as_content(content: Content | Text | str) -> Content:
+    if isinstance(content, Text):
+        return Content.from_rich_text(content)
+    return Content(content) if isinstance(content, str) else content
+
+
 class WrappedText(Widget):
     """Text wrapped the Japanese way; clipped to ``max_lines`` with an ellipsis."""
 
+    DEFAULT_CSS = """
+    WrappedText { height: auto; }
+    """
+
     def __init__(
         self,
-        content: Content | str,
+        content: Content | Text | str = "",
         *,
         max_lines: int | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self.content = Content(content) if isinstance(content, str) else content
+        self.content = _as_content(content)
         self.max_lines = max_lines
 
-    def update(self, content: Content | str) -> None:
-        self.content = Content(content) if isinstance(content, str) else content
+    def update(self, content: Content | Text | str) -> None:
+        self.content = _as_content(content)
         self.refresh(layout=True)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
