@@ -145,7 +145,6 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=t(help_key), description=t(help_key))
         # --lang may also follow the command; SUPPRESS keeps a global one.
         _add_lang(sub, default=argparse.SUPPRESS)
-        _add_sessions_dir(sub, default=argparse.SUPPRESS)
         sub.set_defaults(handler=handler)
         return sub
 
@@ -155,8 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("path", metavar="PATH")
     run = command("run", cmd_run, "cli.run_help")
     run.add_argument("scenario", metavar="SCENARIO")
+    _add_sessions_dir(run, default=argparse.SUPPRESS)
     resume = command("resume", cmd_resume, "cli.resume_help")
     resume.add_argument("session", metavar="SESSION")
+    _add_sessions_dir(resume, default=argparse.SUPPRESS)
     export = command("export", cmd_export, "cli.export_help")
     export.add_argument("sessions", nargs="+", metavar="SESSION", help=t("export.sessions_help"))
     export.add_argument(
