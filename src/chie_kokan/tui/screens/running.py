@@ -628,9 +628,14 @@ class RunningScreen(Screen[None]):
     # -- pick ----------------------------------------------------------------
 
     def _need_trouble(self) -> str | None:
+        """The highlighted trouble; a card inside a group stands for its group."""
         row = self._highlighted()
         if row is None:
             self.notify(t("tui.choose_card_first"), severity="warning")
+            return None
+        for group in self.engine.session.groups:
+            if row in group.cards:
+                return group.id
         return row
 
     def action_vote(self) -> None:
@@ -669,6 +674,7 @@ class RunningScreen(Screen[None]):
                 if group is not None:
                     self.marked.clear()
                     self.refresh_view()
+                    self.query_one(CardList).highlight_id(group.id)
 
         field = Field("title", t("tui.group_title"), placeholder=t("tui.group_placeholder"))
         self.app.push_screen(FormDialog(t("tui.group_cards", count=len(cards)), [field]), titled)

@@ -60,6 +60,13 @@ class CardList(OptionList):
             self.highlighted = len(rows) - 1 if follow else 0
         self.scroll_to_highlight()
 
+    def highlight_id(self, row_id: str) -> None:
+        """Move the highlight to the row with this id, if it is shown."""
+        ids = [key for key, _ in self._rows]
+        if row_id in ids:
+            self.highlighted = ids.index(row_id)
+            self.scroll_to_highlight()
+
     @property
     def highlighted_id(self) -> str | None:
         if self.highlighted is None or self.highlighted >= self.option_count:

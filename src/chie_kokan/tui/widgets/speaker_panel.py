@@ -50,12 +50,10 @@ class SpeakerPanel(Vertical):
     ) -> None:
         name = speaker.name if speaker else t("tui.floor_open")
         self.query_one("#speaker-name", Static).update(Text(name, style="bold"))
-        self.query_one("#speaker-org", Static).update(speaker.organization if speaker else "")
+        self._put("#speaker-org", speaker.organization if speaker else "")
         self.show_turn_timer(turn_elapsed, turn_limit)
         nexts = " → ".join(short_name(m) for m in upcoming)
-        self.query_one("#speaker-next", Static).update(
-            t("tui.next_speakers", names=nexts) if nexts else ""
-        )
+        self._put("#speaker-next", t("tui.next_speakers", names=nexts) if nexts else "")
         marks = Text()
         for member in members:
             outcome = status.get(member.id)
@@ -70,7 +68,13 @@ class SpeakerPanel(Vertical):
             if marks:
                 marks.append("  ")
             marks.append(f"{mark}{short_name(member)}", style=style)
-        self.query_one("#round-status", Static).update(marks)
+        self._put("#round-status", marks)
+
+    def _put(self, selector: str, content: Text | str) -> None:
+        # A free step has no order and maybe no speaker: no empty lines for them.
+        widget = self.query_one(selector, Static)
+        widget.update(content)
+        widget.display = bool(str(content).strip())
 
     def on_mount(self) -> None:
         self.border_title = t("tui.speaking_now")
@@ -78,7 +82,7 @@ class SpeakerPanel(Vertical):
     def show_turn_timer(self, elapsed: float | None, limit: int | None) -> None:
         timer = self.query_one("#turn-timer", Static)
         if elapsed is None:
-            timer.update("")
+            self._put("#turn-timer", "")
             timer.remove_class("-over")
             return
         text = f"⏱ {clock_face(elapsed)}"
@@ -88,4 +92,4 @@ class SpeakerPanel(Vertical):
         if over:
             text += t("tui.turn_over")
         timer.set_class(over, "-over")
-        timer.update(text)
+        self._put("#turn-timer", text)
