@@ -9,6 +9,7 @@ of the meeting.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
@@ -180,8 +182,20 @@ class RunningScreen(Screen[None]):
         self.saver.submit(self.engine.revision, document)
         self._show_saved()
 
+    @dataclass
+    class SaveReported(Message):
+        """The saver thread wrote (or failed to write) the file."""
+
+        report: SaveReport
+
     def _report_from_thread(self, report: SaveReport) -> None:
-        self.app.call_from_thread(self._save_reported, report)
+        # post_message is thread-safe and does not wait for the screen, so the
+        # saver never blocks on the UI (nor the UI on the saver while closing).
+        self.post_message(self.SaveReported(report))
+
+    @on(SaveReported)
+    def _save_reported_message(self, message: SaveReported) -> None:
+        self._save_reported(message.report)
 
     def _save_reported(self, report: SaveReport) -> None:
         if report.ok:
