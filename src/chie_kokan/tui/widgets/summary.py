@@ -11,7 +11,7 @@ from chie_kokan.i18n import t
 from chie_kokan.tui.widgets.step_track import circled
 from chie_kokan.tui.widgets.timebox import clock_face
 
-BAR_WIDTH = 30
+BAR_WIDTH = 20
 
 
 def speaking_bars(engine: SessionEngine) -> Table:
@@ -20,10 +20,11 @@ def speaking_bars(engine: SessionEngine) -> Table:
     passes = engine.pass_counts()
     longest = max(spoken.values(), default=0.0) or 1.0
     table = Table(show_header=False, box=None, padding=(0, 1))
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
+    # Names, bars and times never shrink; only the note may wrap.
+    table.add_column(no_wrap=True, min_width=max(len(m.name) * 2 for m in engine.members))
+    table.add_column(no_wrap=True, min_width=BAR_WIDTH)
+    table.add_column(no_wrap=True, min_width=5, justify="right")
+    table.add_column(ratio=1)
     for member in engine.members:
         seconds = spoken.get(member.id, 0.0)
         filled = round(BAR_WIDTH * seconds / longest)
