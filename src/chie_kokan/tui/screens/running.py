@@ -246,6 +246,7 @@ class RunningScreen(Screen[None]):
             self._set("#prompt", Text(t("tui.summary_title"), style="bold"))
             self._set("#question", "")
             self._set("#context", "")
+            self.query_one("#entry", Input).placeholder = t("tui.entry_ended")
             self._show_saved()
             return
         step = engine.step
