@@ -29,6 +29,10 @@ test: $(STAMP_TEST)
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest
 
+# Figures, not tests: every bench/*_bench.py prints its measurements and targets.
+bench: $(STAMP_RUN)
+	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
