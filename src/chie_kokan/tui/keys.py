@@ -8,10 +8,12 @@ the help screen, the command palette and the buttons alike.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import TypeVar
 
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
 
@@ -81,3 +83,33 @@ def _localized(cls: type[N], language: Language) -> type[N]:
 def localized(cls: type[N], language: Language | None = None) -> type[N]:
     """``cls`` with the bindings of its ``KEYS`` described in ``language``."""
     return _localized(cls, language or get_language())
+
+
+class KeyPalette(DOMNode):
+    """For screens: one command palette entry per key that applies now.
+
+    Put it before ``Screen`` in the bases; the app asks every screen for
+    ``palette_commands()``.
+    """
+
+    KEYS: tuple[Key, ...] = ()
+
+    def palette_keys(self) -> Iterable[Key]:
+        return self.KEYS
+
+    def palette_title(self, key: Key) -> str:
+        return t(f"keys.{key.label}")
+
+    def palette_help(self, key: Key) -> str:
+        return t(f"help.{key.label}")
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        for key in self.palette_keys():
+            # Board keys act on the screen ("screen.vote"); ask about "vote".
+            if self.check_action(key.action.removeprefix("screen."), ()) is False:
+                continue
+            yield SystemCommand(
+                self.palette_title(key),
+                self.palette_help(key),
+                partial(self.run_action, key.action),
+            )

@@ -7,14 +7,12 @@ file that cannot be read is listed with what is wrong, never a crash.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -25,7 +23,7 @@ from textual.widgets.option_list import Option
 from chie_kokan.i18n import t
 from chie_kokan.problems import FileError
 from chie_kokan.storage import load_scenario, load_session
-from chie_kokan.tui.keys import Key
+from chie_kokan.tui.keys import Key, KeyPalette
 from chie_kokan.tui.widgets.japanese_text import WrappedText, wrapped
 
 if TYPE_CHECKING:
@@ -213,7 +211,7 @@ class EntryList(OptionList):
             self._rebuild()
 
 
-class LauncherScreen(Screen[None]):
+class LauncherScreen(KeyPalette, Screen[None]):
     """Scenarios to start on the left, sessions to resume on the right."""
 
     CSS_PATH = "launcher.tcss"
@@ -364,14 +362,6 @@ class LauncherScreen(Screen[None]):
             entry_list.loading = True
         self._scan()
 
-    def palette_commands(self) -> Iterable[SystemCommand]:
-        """One command palette entry per key (the app adds these to its own)."""
-        for key in self.KEYS:
-            if self.check_action(key.action, ()) is False:
-                continue
-            name = key.label.rpartition(".")[2]
-            yield SystemCommand(
-                t(f"keys.{key.label}"),
-                t(f"launcher.help.{name}", key=key.display()),
-                partial(self.run_action, key.action),
-            )
+    def palette_help(self, key: Key) -> str:
+        name = key.label.rpartition(".")[2]
+        return t(f"launcher.help.{name}", key=key.display())

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -28,7 +27,7 @@ from chie_kokan.i18n import t
 from chie_kokan.models import ActionItem, Card, Member, Resource, StepKind, TurnMode
 from chie_kokan.problems import FileError
 from chie_kokan.storage import load_session
-from chie_kokan.tui.keys import Key, localized
+from chie_kokan.tui.keys import Key, KeyPalette, localized
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, FormDialog
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.widgets.card_list import CardList, Row
@@ -63,7 +62,7 @@ class BoardList(CardList):
     )
 
 
-class RunningScreen(Screen[None]):
+class RunningScreen(KeyPalette, Screen[None]):
     """Step track, prompt, cards, speaker, time box, rules, entry line."""
 
     CSS_PATH = "running.tcss"
@@ -436,15 +435,11 @@ class RunningScreen(Screen[None]):
         action = (event.button.id or "").removeprefix("btn-")
         await self.run_action(action)
 
-    def palette_commands(self) -> Iterable[SystemCommand]:
-        """Every action that applies now, for the command palette."""
-        for key in self.all_keys():
-            if self._applies(plain(key.action)) and key.action not in _NOT_IN_PALETTE:
-                yield SystemCommand(
-                    f"{t(f'keys.{key.label}')} ({key.display()})",
-                    t(f"help.{key.label}"),
-                    partial(self.run_action, key.action),
-                )
+    def palette_keys(self) -> Iterable[Key]:
+        return (key for key in self.all_keys() if key.action not in _NOT_IN_PALETTE)
+
+    def palette_title(self, key: Key) -> str:
+        return f"{t(f'keys.{key.label}')} ({key.display()})"
 
     # -- doing things --------------------------------------------------------
 

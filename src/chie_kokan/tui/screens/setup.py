@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
 from textual import on
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -30,7 +29,7 @@ from chie_kokan.clock import Clock
 from chie_kokan.engine import new_session
 from chie_kokan.i18n import t
 from chie_kokan.models import Member, Roles, Scenario, Session
-from chie_kokan.tui.keys import Key, localized
+from chie_kokan.tui.keys import Key, KeyPalette, localized
 from chie_kokan.tui.widgets.japanese_text import WrappedText
 
 if TYPE_CHECKING:
@@ -141,7 +140,7 @@ class RoleInput(Input):
         self._step(-1)
 
 
-class SetupScreen(Screen[None]):
+class SetupScreen(KeyPalette, Screen[None]):
     """Attendance, seat order, roles, place and time; then F7 starts the session."""
 
     CSS_PATH = "setup.tcss"
@@ -526,14 +525,6 @@ class SetupScreen(Screen[None]):
             event.stop()
             await self.run_action(action)
 
-    def palette_commands(self) -> Iterable[SystemCommand]:
-        """One command palette entry per key (the app adds these to its own)."""
-        for key in self.KEYS:
-            if self.check_action(key.action, ()) is False:
-                continue
-            name = key.label.rpartition(".")[2]
-            yield SystemCommand(
-                t(f"keys.{key.label}"),
-                t(f"setup.help.{name}", key=key.display()),
-                partial(self.run_action, key.action),
-            )
+    def palette_help(self, key: Key) -> str:
+        name = key.label.rpartition(".")[2]
+        return t(f"setup.help.{name}", key=key.display())
