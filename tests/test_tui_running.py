@@ -138,6 +138,19 @@ async def record(pilot: Pilot[Any], text: str) -> None:
     await pilot.press("enter")
 
 
+def recording_notices(app: ChieKokanApp) -> list[str]:
+    """Every message the app shows as a toast, in order."""
+    notices: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, *args: Any, **kwargs: Any) -> None:
+        notices.append(str(message))
+        notify(message, *args, **kwargs)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return notices
+
+
 def card_texts(engine: SessionEngine, step: int) -> list[tuple[str, str | None]]:
     return [(card.text, card.speaker) for card in engine.cards_of_step(step)]
 
@@ -602,7 +615,7 @@ async def test_a_save_failure_shows_a_banner_and_loses_nothing(
         assert not banner.display
 
         disk.full.set()
-        await record(pilot, "Written while the disk is full")
+        await record(pilot, "Disk full")
         await wait_until(pilot, lambda: banner.display, "the save banner")
         error = text_of(screen, "#save-error")
         assert "No space left on device" in error
@@ -611,7 +624,7 @@ async def test_a_save_failure_shows_a_banner_and_loses_nothing(
         clock.advance(5)
         await record(pilot, "まだ保存できないが、画面には残る")
         assert [c.text for c in engine.session.cards] == [
-            "Written while the disk is full",
+            "Disk full",
             "まだ保存できないが、画面には残る",
         ]
         assert screen.saver is not None
@@ -750,9 +763,11 @@ async def test_resume_reopens_where_it_stopped_with_the_timer_paused(
 
     clock.advance(3600)  # the app was closed for an hour
     app = build(session_file, clock)
+    notices = recording_notices(app)
     async with app.run_test(size=SIZE) as pilot:
         screen = running(pilot)
         resumed = screen.engine
+        assert t("tui.resumed_paused") in notices  # "F5 restarts the timer"
         assert resumed.step_index == EXCHANGE
         assert resumed.live.question == 1
         assert resumed.live.round == 1
@@ -795,6 +810,44 @@ async def test_time_that_ran_before_quitting_still_counts_after_resume(
         resumed = running(pilot).engine
         assert not resumed.timer_running
         assert resumed.step_elapsed() == 300
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine.turn_elapsed() is clock() - turn.started_at: after resume the current "
+    "speaker's turn timer (#turn-timer) counts the hour the app was closed and shows "
+    "'1:00:40 … 目安を過ぎました', although step timers are paused on resume",
+)
+async def test_the_turn_timer_does_not_count_the_time_the_app_was_closed(
+    session_file: Path, clock: ManualClock
+) -> None:
+    engine = engine_at_exchange(session_file, clock)  # p3 has been speaking for 40 s
+    save_session(engine.session, session_file)
+    clock.advance(3600)
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        timer = screen.query_one("#turn-timer")
+        assert shown(timer).split()[:2] == ["⏱", "0:40"], shown(timer)
+        assert not timer.has_class("-over")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="app.py on_mount calls show_session(..., resumed=True) for every session file, so "
+    "a session the app has just begun gets RunningScreen's tui.resumed_paused notice "
+    "('前回の続きです。タイマーは止めてあります…') while its timer is running",
+)
+async def test_a_session_begun_on_opening_is_not_announced_as_resumed(
+    session_file: Path, clock: ManualClock
+) -> None:
+    app = build(session_file, clock)
+    notices = recording_notices(app)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        await pilot.pause()
+        assert screen.engine.timer_running
+        assert t("tui.resumed_paused") not in notices
 
 
 # -- report back (前回からの報告) ----------------------------------------------------
@@ -869,7 +922,7 @@ async def test_an_english_scenario_runs_in_english(
             assert "Mr Baker" in text_of(screen, "#context")
             await pilot.press("f7")
             assert text_of(screen, "#speaker-name") == "Amira Hassan"
-            await record(pilot, "Icy pavements keep people in")
+            await record(pilot, "Icy paths")
             assert screen.engine.session.cards[-1].speaker == "p1"
             await saved(pilot, screen)
             assert "Saved" in text_of(screen, "#saved")
