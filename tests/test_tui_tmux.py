@@ -215,12 +215,13 @@ def test_resume_type_pass_vote_quit_then_kill(tmux: Tmux, session_file: Path) ->
     tmux.wait_screen("山田 花子 さんの発言を記録")
     tmux.type(JAPANESE)
     tmux.keys("Enter")
-    tmux.wait_screen(JAPANESE)
+    # Recorded: on the board, and the entry line is empty again (its placeholder shows).
+    tmux.wait_screen(JAPANESE, "山田 花子 さんの発言を記録")
     tmux.keys("F2")
     tmux.wait_screen("佐藤 一郎 さんの発言を記録")
     tmux.type(ENGLISH)
     tmux.keys("Enter")
-    tmux.wait_screen(ENGLISH)
+    tmux.wait_screen(ENGLISH, "佐藤 一郎 さんの発言を記録")
     tmux.keys("F2")
     tmux.wait_screen("鈴木 美和 さんの発言を記録")
     tmux.keys("F3")  # 鈴木 passes
@@ -274,7 +275,7 @@ def test_run_a_scenario_from_the_setup_screen(tmux: Tmux, tmp_path: Path) -> Non
     tmux.wait_screen("お約束", "名前なし（全体）のカードとして記録")
     tmux.type("本日の進め方を説明")
     tmux.keys("Enter")
-    tmux.wait_screen("本日の進め方を説明")
+    tmux.wait_screen("本日の進め方を説明", "名前なし（全体）のカードとして記録")
     tmux.keys("C-q")
     assert tmux.exit_status() == 0
     [path] = (tmp_path / "sessions").glob("*.toml")
