@@ -202,16 +202,22 @@ def main() -> int:
         result = asyncio.run(measure(path, clock, args.runs))
 
     board, frame = median_ms(result["to_board"]), median_ms(result["to_frame"])
-    verdict = "OK" if frame <= TARGET_MS else "OVER TARGET"
+    char = median_ms(result["char_to_frame"])
+
+    def verdict(ms: float) -> str:
+        return "OK" if ms <= TARGET_MS else "OVER TARGET"
+
+    print(f"  target: one frame, {TARGET_MS:.0f} ms")
     print(
         f"  Enter -> board updated  median {board:6.1f} ms  p90 {p90_ms(result['to_board']):6.1f}"
+        f"   {verdict(board)}"
     )
     print(
         f"  Enter -> frame ready    median {frame:6.1f} ms  p90 {p90_ms(result['to_frame']):6.1f}"
+        f"   {verdict(frame)}"
     )
-    char = median_ms(result["char_to_frame"])
-    print(f"  (a character typed -> frame ready  median {char:6.1f} ms)")
-    print(f"  target: one frame, {TARGET_MS:.0f} ms   {verdict}")
+    print(f"  a character typed -> frame ready  median {char:6.1f} ms   {verdict(char)}")
+    print("  (frame ready includes waiting for Textual's next refresh, up to 1/60 s)")
     # record_card calls the screen's listener (redraw + hand-over) before it returns.
     own = [
         record - refresh - save
