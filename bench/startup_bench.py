@@ -119,7 +119,10 @@ class Terminal:
             self.tmux("kill-session", "-t", name)
 
     def close(self) -> None:
+        socket = self.tmux("display-message", "-p", "#{socket_path}").strip()
         self.tmux("kill-server")
+        if socket:
+            Path(socket).unlink(missing_ok=True)  # tmux leaves it behind when killed
 
 
 def median_ms(samples: list[float]) -> float:

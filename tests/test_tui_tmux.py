@@ -170,7 +170,10 @@ class Tmux:
         return int(self.status_file.read_text())
 
     def kill_server(self) -> None:
+        socket = self.tmux("display-message", "-p", "#{socket_path}", check=False).strip()
         self.tmux("kill-server", check=False)
+        if socket:
+            Path(socket).unlink(missing_ok=True)  # tmux leaves it behind when killed
 
 
 @pytest.fixture
