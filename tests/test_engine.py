@@ -13,7 +13,7 @@ import pytest
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import DomainError, SessionEngine, new_session
 from chie_kokan.i18n import set_language
-from chie_kokan.models import Outcome, Resource, Roles, Scenario, Status, StepKind
+from chie_kokan.models import Outcome, Resource, Roles, Scenario, Session, Status, StepKind
 from chie_kokan.storage import create_session_file, load_session
 
 # Four people and the six steps, with time boxes and turn rules of our own,
@@ -776,6 +776,41 @@ def test_turn_timer_against_seconds_per_turn(started: SessionEngine, clock: Manu
     at(e, EXCHANGE)  # no per-turn limit
     clock.advance(7)
     assert (e.turn_elapsed(), e.turn_remaining()) == (7, None)
+
+
+def test_resume_after_a_break_counts_neither_clock_nor_speaking_time_for_it(
+    started: SessionEngine, clock: ManualClock
+) -> None:
+    e = started
+    at(e, SHARE)
+    speaker = e.live.speaker
+    clock.advance(40)
+    e.record_card("last words before the laptop died")  # the last change on disk
+    clock.advance(20)  # spoken, but never saved
+    saved = Session.model_validate_json(e.session.model_dump_json())
+    clock.advance(3600)  # the app was down for an hour
+    back = SessionEngine(saved, clock)
+    back.resume()
+    assert not back.timer_running
+    assert back.step_elapsed() == 40  # up to the last change on disk
+    assert back.live.speaker == speaker
+    assert back.turn_elapsed() == 40  # the turn goes on where it was
+    clock.advance(5)
+    assert back.turn_elapsed() == 45
+    assert back.speaking_time()[speaker] == 45
+    assert not back.can_undo  # nothing to undo back into the break
+
+
+def test_quitting_keeps_the_time_the_clocks_ran(started: SessionEngine, clock: ManualClock) -> None:
+    e = started
+    at(e, SHARE)
+    clock.advance(300)  # five minutes of talk, nothing typed
+    e.pause_all_timers(at=clock())
+    assert (e.step_elapsed(), e.turn_elapsed()) == (300, None)
+    assert e.live.speaker is not None  # still has the floor when the meeting goes on
+    e.resume()
+    clock.advance(10)
+    assert e.turn_elapsed() == 310
 
 
 def test_speaking_time_and_passes_per_person(started: SessionEngine, clock: ManualClock) -> None:

@@ -284,10 +284,21 @@ class SessionEngine:
         return self.live.timers[self.live.step].running_since is not None
 
     def turn_elapsed(self) -> float | None:
+        """How long the current speaker has had the floor in this round.
+
+        Summed over their turns in the round, so a turn interrupted by a
+        restart (closed at the break, reopened on resume) keeps counting
+        from where it was, without the time the app was closed.
+        """
         turn = self._current_turn()
         if turn is None:
             return None
-        return max((self.clock() - turn.started_at).total_seconds(), 0.0)
+        now = self.clock()
+        return sum(
+            max(((earlier.ended_at or now) - earlier.started_at).total_seconds(), 0.0)
+            for earlier in self._round_turns()
+            if earlier.speaker == turn.speaker
+        )
 
     def turn_remaining(self) -> float | None:
         """Seconds left of the gentle per-speaker limit, if the step has one."""
@@ -335,17 +346,35 @@ class SessionEngine:
             return timer.running_since is not None
 
     def pause_all_timers(self, at: datetime | None = None) -> None:
-        """Stop every running clock at ``at`` (default: the last saved change).
+        """Stop every clock at ``at`` (default: the last saved change).
 
         Quitting stops them now, so the time they ran is kept; resuming after
         a crash stops them at the last change on disk, so the time the app was
-        down does not count. Not undoable: undo must never restart a clock
-        from an instant before the app was closed.
+        down does not count. The speaker keeps the floor, but their turn is
+        closed there (:meth:`resume` opens a fresh one). Not undoable: undo
+        must never restart a clock from an instant before the app was closed.
         """
-        if any(timer.running_since for timer in self.live.timers):
-            now = at or self.session.updated_at
-            for index in range(len(self.live.timers)):
-                self._pause_timer(index, now)
+        now = at or self.session.updated_at
+        turn = self._current_turn()
+        if not any(timer.running_since for timer in self.live.timers) and turn is None:
+            return
+        for index in range(len(self.live.timers)):
+            self._pause_timer(index, now)
+        if turn is not None:
+            turn.ended_at = max(now, turn.started_at)
+            turn.outcome = Outcome.SPOKE
+        self._changed()
+
+    def resume(self) -> None:
+        """Reopen a saved session: clocks stopped, the speaker's turn starts afresh.
+
+        The step timer stays paused until F5 (the room may need a moment);
+        the speaker's turn timer counts from now, not from before the break.
+        """
+        self.pause_all_timers()
+        speaker = self.live.speaker
+        if speaker is not None and not self.live.ended and self._current_turn() is None:
+            self._start_turn(speaker, self.clock())
             self._changed()
 
     # -- the session's life -------------------------------------------------

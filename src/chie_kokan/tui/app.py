@@ -62,11 +62,13 @@ class ChieKokanApp(App[int]):
         self.exports_dir = exports_dir or Path("exports")
         self.clock = clock
         self.language: Language = get_language()
-
-    def on_mount(self) -> None:
+        # Before the first styling pass: a theme set on mount restyles every
+        # widget a second time (a visible part of start-up).
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = THEMES[0].name
+
+    def on_mount(self) -> None:
         start = self.start
         if start.session is not None and start.session_path is not None:
             self.show_session(start.session, start.session_path, resumed=True)
@@ -121,9 +123,10 @@ class ChieKokanApp(App[int]):
 
         engine = SessionEngine(session, clock=self.clock)
         if not engine.started:
-            engine.begin()
+            engine.begin()  # a session set up but never begun: nothing to resume
+            resumed = False
         elif resumed:
-            engine.pause_all_timers()
+            engine.resume()
         screen = localized(RunningScreen)(engine, path, resumed=resumed)
         # The setup screen (or launcher) is done with; the meeting is the app now.
         if isinstance(self.screen, Screen) and self.screen is not self.screen_stack[0]:

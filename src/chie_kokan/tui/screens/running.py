@@ -8,8 +8,10 @@ of the meeting.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
@@ -39,6 +42,8 @@ from chie_kokan.tui.widgets.summary import summary_text
 from chie_kokan.tui.widgets.timebox import TimeBox
 
 PICK_ONLY = frozenset({StepKind.PICK})
+# A space between two non-Latin characters (the gap in 山田 花子).
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 _NOT_IN_PALETTE = {"focus_board", "screen.focus_entry"}
 
 
@@ -109,6 +114,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         self.saver: AutoSaver | None = None
         self._save_error: str | None = None
         self._board_step: int | None = None
+        self._applicable: frozenset[str] = frozenset()
+        self._shown: dict[str, Text | str] = {}
 
     # -- layout --------------------------------------------------------------
 
@@ -130,15 +137,9 @@ class RunningScreen(KeyPalette, Screen[None]):
             with side:
                 yield SpeakerPanel(id="speaker")
                 yield TimeBox(id="timebox")
-                with Grid(id="buttons"):
-                    for action in self.BUTTONS:
-                        key = self._key(action)
-                        label = f"{key.display()} {t(f'keys.{key.label}')}"
-                        button = Button(label, id=f"btn-{action}", classes="action", compact=True)
-                        # A click must not take the focus from the entry line:
-                        # typing goes on where it was, and Enter records a card.
-                        button.can_focus = False
-                        yield button
+                # The buttons come after the first frame (see on_mount): the
+                # room sees the meeting sooner, and the keys work from the start.
+                yield Grid(id="buttons")
         yield GroundRules(self.engine.session.scenario.rules, id="rules")
         with Horizontal(id="entry-row"):
             yield Input(id="entry")
@@ -153,6 +154,18 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _key(self, action: str) -> Key:
         return next(key for key in self.all_keys() if plain(key.action) == action)
 
+    def _buttons(self) -> list[Button]:
+        buttons = []
+        for action in self.BUTTONS:
+            key = self._key(action)
+            label = f"{key.display()} {t(f'keys.{key.label}')}"
+            button = Button(label, id=f"btn-{action}", classes="action", compact=True)
+            # A click must not take the focus from the entry line:
+            # typing goes on where it was, and Enter records a card.
+            button.can_focus = False
+            buttons.append(button)
+        return buttons
+
     def on_mount(self) -> None:
         self.saver = AutoSaver(self.path, self._report_from_thread)
         self.engine.subscribe(self._engine_changed)
@@ -160,9 +173,20 @@ class RunningScreen(KeyPalette, Screen[None]):
         self._save_now()
         self.set_interval(1.0, self._tick)
         self.query_one("#entry", Input).focus()
-        self._load_report_back()
+        self.call_after_refresh(self._after_first_frame)
         if self.resumed:
             self.notify(t("tui.resumed_paused"), timeout=8)
+
+    async def _after_first_frame(self) -> None:
+        """What the room does not need in the first frame."""
+        await self.query_one("#buttons", Grid).mount_all(self._buttons())
+        self._applicable = frozenset()  # show the right buttons for this step
+        self._refresh_buttons()
+        self._load_report_back()
+
+    def on_resize(self, event: Resize) -> None:
+        # Below 110 columns the side panel gives the board some room back.
+        self.set_class(event.size.width < 110, "-narrow")
 
     def on_unmount(self) -> None:
         if self.saver is not None:
@@ -175,7 +199,11 @@ class RunningScreen(KeyPalette, Screen[None]):
         self.refresh_view()
 
     def _save_now(self) -> None:
-        """Hand the current state to the saver thread (serialising happens there)."""
+        """Hand a snapshot to the saver thread, which writes the TOML there.
+
+        The snapshot (a plain dict) is taken here, on the screen's thread,
+        because only this thread changes the session (~2 ms at 1,000 cards).
+        """
         assert self.saver is not None
         document = self.engine.session.model_dump(mode="json", exclude_none=True)
         self.saver.submit(self.engine.revision, document)
@@ -213,11 +241,14 @@ class RunningScreen(KeyPalette, Screen[None]):
         saved = self.query_one("#saved", Static)
         if self._save_error is not None:
             self.query_one("#save-error", Static).update(self._save_error)
-            saved.update(Text(t("tui.save_state_failed"), style="bold"))
+            saved.update(Text(t("tui.save_state_failed"), style="bold"), layout=False)
         elif self.saver and self.saver.written_revision >= self.engine.revision:
-            saved.update(t("tui.save_state_saved", time=self.engine.clock().strftime("%H:%M:%S")))
+            saved.update(
+                t("tui.save_state_saved", time=self.engine.clock().strftime("%H:%M:%S")),
+                layout=False,  # a fixed-size box: no layout pass on every save
+            )
         else:
-            saved.update(t("tui.save_state_saving"))
+            saved.update(t("tui.save_state_saving"), layout=False)
 
     def _tick(self) -> None:
         """Once a second: only the clocks move."""
@@ -249,7 +280,9 @@ class RunningScreen(KeyPalette, Screen[None]):
             self._show_saved()
             return
         step = engine.step
-        heading = Text(f"{circled(engine.step_index + 1)} {step.title}\n", style="bold underline")
+        heading = Text()
+        heading.append(f"{circled(engine.step_index + 1)} {step.title}", style="bold underline")
+        heading.append("\n")
         heading.append(step.prompt or "", style="bold")
         self._set("#prompt", heading)
         if engine.question is not None:
@@ -277,6 +310,9 @@ class RunningScreen(KeyPalette, Screen[None]):
         del session
 
     def _set(self, selector: str, content: Text | str) -> None:
+        if self._shown.get(selector) == content:
+            return  # unchanged: spare the layout pass
+        self._shown[selector] = content
         widget = self.query_one(selector, WrappedText)
         widget.update(content)
         widget.display = bool(str(content).strip())
@@ -296,17 +332,22 @@ class RunningScreen(KeyPalette, Screen[None]):
             return t("tui.entry_unsigned")
         return t("tui.entry_for", name=who.name)
 
-    def _speaker_label(self, card: Card) -> str:
+    def _speaker_label(self, card: Card, *, compact: bool = False) -> str:
         member = self.engine.session.member(card.speaker)
         if member is None:
             return t("defaults.unsigned")
-        return self._member_label(member)
+        return self._member_label(member, compact=compact)
 
     @staticmethod
-    def _member_label(member: Member) -> str:
+    def _member_label(member: Member, *, compact: bool = False) -> str:
+        name = member.name
+        if compact:
+            # 山田 花子 → 山田花子 on the board: Textual wraps at any space, and a
+            # name split over two lines is hard to read from the back of a room.
+            name = _CJK_SPACE.sub("", name)
         if not member.organization:
-            return member.name
-        return t("tui.speaker_org", name=member.name, org=member.organization)
+            return name
+        return t("tui.speaker_org", name=name, org=member.organization)
 
     def _card_text(self, card: Card, prefix: str = "") -> Text:
         text = Text(prefix)
@@ -314,35 +355,57 @@ class RunningScreen(KeyPalette, Screen[None]):
         if card.runs_by or card.place:
             details = " / ".join(part for part in (card.runs_by, card.place) if part)
             text.append(f"  〔{details}〕")
-        text.append(f"  — {self._speaker_label(card)}", style="italic")
+        text.append(f"  — {self._speaker_label(card, compact=True)}", style="italic")
         if card.resource is not None:
             text.append(f"  {t('tui.resource_mark')}", style="bold")
         return text
+
+    @staticmethod
+    def _card_signature(card: Card, prefix: str) -> tuple[object, ...]:
+        """Everything a card's row shows: equal signatures, same row."""
+        return (prefix, card.text, card.speaker, card.runs_by, card.place, card.resource is None)
+
+    def _card_row(self, card: Card, prefix: str = "") -> Row:
+        # The Text is built only when the board needs a new row (a thousand
+        # cards must not be re-rendered on every keystroke).
+        return (card.id, self._card_signature(card, prefix), lambda: self._card_text(card, prefix))
 
     def _rows(self) -> list[Row]:
         engine = self.engine
         if engine.step.kind is StepKind.PICK:
             return self._trouble_rows()
+        titles: dict[str, str] = {}
+        if engine.step.kind is StepKind.EXCHANGE and len(engine.picked_troubles()) > 1:
+            titles = {trouble.id: trouble.title for trouble in engine.troubles()}
+        first_number = self._question_number() - engine.live.question
         rows: list[Row] = []
-        troubles = {trouble.id: trouble for trouble in engine.troubles()}
         for card in engine.cards_of_step():
             prefix = ""
             if card.question is not None:
-                number = self._question_number() - engine.live.question + card.question
-                prefix = f"{circled(number)} "
-            if card.answers and card.answers in troubles and len(engine.picked_troubles()) > 1:
-                prefix += f"[→{troubles[card.answers].title[:12]}] "
-            rows.append((card.id, self._card_text(card, prefix)))
+                prefix = f"{circled(first_number + card.question)} "
+            if card.answers in titles:
+                prefix += f"[→{titles[card.answers][:12]}] "
+            rows.append(self._card_row(card, prefix))
         return rows
 
     def _trouble_rows(self) -> list[Row]:
         rows: list[Row] = []
         for trouble in self.engine.troubles():
-            rows.append((trouble.id, self._trouble_text(trouble)))
+            marked = trouble.id in self.marked
+            signature = (
+                trouble.title,
+                trouble.votes,
+                trouble.picked,
+                marked,
+                trouble.is_group,
+                len(trouble.cards),
+                self._card_signature(trouble.cards[0], ""),
+            )
+            rows.append((trouble.id, signature, partial(self._trouble_text, trouble)))
             if trouble.is_group:
                 for card in trouble.cards:
                     mark = "☑" if card.id in self.marked else "  "
-                    rows.append((card.id, self._card_text(card, f"    {mark} ")))
+                    rows.append(self._card_row(card, f"    {mark} "))
         return rows
 
     def _trouble_text(self, trouble: Trouble) -> Text:
@@ -426,6 +489,16 @@ class RunningScreen(KeyPalette, Screen[None]):
         return True
 
     def _refresh_buttons(self) -> None:
+        if not self.query("#buttons Button"):
+            return  # not mounted yet
+        # Only when what applies has changed: the footer rebuilds itself on
+        # refresh_bindings, too slow for every keystroke.
+        applicable = frozenset(
+            key.action for key in self.all_keys() if self._applies(plain(key.action))
+        )
+        if applicable == self._applicable:
+            return
+        self._applicable = applicable
         for action in self.BUTTONS:
             self.query_one(f"#btn-{action}", Button).display = self._applies(action)
         self.refresh_bindings()

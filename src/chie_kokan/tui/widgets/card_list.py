@@ -6,12 +6,14 @@ would be too slow; when the new rows only extend the old ones, we append.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-Row = tuple[str, Text]
-"""(option id, the rendered row)"""
+Row = tuple[str, Hashable, Callable[[], Text]]
+"""(option id, a signature of what the row shows, how to render it)"""
 
 
 class CardList(OptionList):
@@ -28,7 +30,7 @@ class CardList(OptionList):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._rows: list[tuple[str, str]] = []
+        self._rows: list[tuple[str, Hashable]] = []
 
     def reset(self) -> None:
         """Forget the rows and the highlight (another step's board comes next)."""
@@ -36,17 +38,22 @@ class CardList(OptionList):
         self._rows = []
 
     def show(self, rows: list[Row], *, follow: bool = True) -> None:
-        """Show ``rows``; keep the highlight on the same card where possible."""
-        keys = [(row_id, text.markup) for row_id, text in rows]
+        """Show ``rows``; keep the highlight on the same card where possible.
+
+        Rows are compared by signature and rendered only when new: recording
+        a card on a board of a thousand renders one row, not a thousand.
+        """
+        keys = [(row_id, signature) for row_id, signature, _ in rows]
         if keys == self._rows:
             return
         same_prefix = keys[: len(self._rows)] == self._rows
         highlighted = self.highlighted_id
         if same_prefix:
-            self.add_options(Option(text, id=row_id) for row_id, text in rows[len(self._rows) :])
+            new = rows[len(self._rows) :]
+            self.add_options(Option(render(), id=row_id) for row_id, _, render in new)
         else:
             self.clear_options()
-            self.add_options(Option(text, id=row_id) for row_id, text in rows)
+            self.add_options(Option(render(), id=row_id) for row_id, _, render in rows)
         grew = len(keys) > len(self._rows)
         self._rows = keys
         if not rows:
@@ -54,7 +61,7 @@ class CardList(OptionList):
         if follow and grew and same_prefix:
             self.highlighted = len(rows) - 1  # the card just recorded
         elif highlighted is not None:
-            ids = [row_id for row_id, _ in rows]
+            ids = [row_id for row_id, _, _ in rows]
             self.highlighted = ids.index(highlighted) if highlighted in ids else len(rows) - 1
         else:
             self.highlighted = len(rows) - 1 if follow else 0

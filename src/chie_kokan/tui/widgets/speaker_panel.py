@@ -32,6 +32,10 @@ class SpeakerPanel(Vertical):
     SpeakerPanel #turn-timer.-over { color: $warning; text-style: bold; }
     """
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._shown: dict[str, Text | str] = {}
+
     def compose(self) -> ComposeResult:
         yield Static(id="speaker-name")
         yield Static(id="speaker-org")
@@ -49,7 +53,7 @@ class SpeakerPanel(Vertical):
         turn_limit: int | None,
     ) -> None:
         name = speaker.name if speaker else t("tui.floor_open")
-        self.query_one("#speaker-name", Static).update(Text(name, style="bold"))
+        self._put("#speaker-name", Text(name, style="bold"))
         self._put("#speaker-org", speaker.organization if speaker else "")
         self.show_turn_timer(turn_elapsed, turn_limit)
         nexts = " → ".join(short_name(m) for m in upcoming)
@@ -72,6 +76,9 @@ class SpeakerPanel(Vertical):
 
     def _put(self, selector: str, content: Text | str) -> None:
         # A free step has no order and maybe no speaker: no empty lines for them.
+        if self._shown.get(selector) == content:
+            return  # unchanged: no layout pass
+        self._shown[selector] = content
         widget = self.query_one(selector, Static)
         widget.update(content)
         widget.display = bool(str(content).strip())
@@ -85,7 +92,8 @@ class SpeakerPanel(Vertical):
             self._put("#turn-timer", "")
             timer.remove_class("-over")
             return
-        text = f"⏱ {clock_face(elapsed)}"
+        # A word, not ⏱: emoji widths differ between terminals and shift the panel.
+        text = t("tui.turn_time", time=clock_face(elapsed))
         if limit:
             text += t("tui.turn_limit", limit=clock_face(limit))
         over = bool(limit) and elapsed > (limit or 0)

@@ -27,7 +27,12 @@ class StepTrack(Static):
     }
     """
 
+    _last: tuple[tuple[str, ...], int, bool] | None = None
+
     def show(self, titles: list[str], current: int, ended: bool) -> None:
+        if self._last == (tuple(titles), current, ended):
+            return
+        self._last = (tuple(titles), current, ended)
         text = Text(no_wrap=False, justify="center")
         for index, title in enumerate(titles):
             if index:
