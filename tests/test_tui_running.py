@@ -924,3 +924,90 @@ async def test_an_english_scenario_runs_in_english(
             assert "Saved" in text_of(screen, "#saved")
     finally:
         set_language("ja")
+
+
+# -- minutes and resources from the screen -------------------------------------------
+
+
+async def test_f10_writes_the_minutes_in_three_formats_and_says_where(
+    session_file: Path, clock: ManualClock, tmp_path: Path
+) -> None:
+    app = build(session_file, clock)
+    notices = recording_notices(app)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        await pilot.press("f7")
+        await record(pilot, "駅前のスーパーが閉店した")
+        await pilot.press("f10")
+        exports = tmp_path / "exports"  # the working folder is tmp_path
+        names = {f"{screen.engine.session.id}.{ext}" for ext in ("md", "html", "docx")}
+        await wait_until(
+            pilot,
+            lambda: exports.is_dir() and names <= {p.name for p in exports.iterdir()},
+            "the three exports",
+        )
+        assert "駅前のスーパーが閉店した" in (exports / f"{screen.engine.session.id}.md").read_text(
+            "utf-8"
+        )
+        await wait_until(
+            pilot, lambda: any(f"{screen.engine.session.id}.docx" in n for n in notices), "the notice"
+        )
+
+
+async def test_a_card_is_recorded_as_a_local_resource_in_a_small_form(
+    session_file: Path, clock: ManualClock
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        engine = screen.engine
+        engine.go_to_step(SPREAD)
+        await pilot.pause()
+        await type_line(pilot, "移動販売車 / たすけあいの会 / 集会所前")
+        await pilot.press("enter")
+        card = engine.session.cards[-1]
+        assert (card.text, card.runs_by, card.place) == ("移動販売車", "たすけあいの会", "集会所前")
+        await pilot.press("up", "ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, FormDialog), "the resource form")
+        form = app.screen
+        assert form.query_one("#field-name", Input).value == "移動販売車"
+        assert form.query_one("#field-where", Input).value == "集会所前"
+        form.query_one("#field-category", Input).value = "買い物支援"
+        form.query_one("#field-when", Input).value = "毎週木曜 10時"
+        await pilot.click("#ok")
+        await wait_until(pilot, lambda: app.screen is screen, "the form to close")
+        resource = engine.card(card.id).resource
+        assert resource is not None
+        assert (resource.name, resource.category, resource.when, resource.where) == (
+            "移動販売車",
+            "買い物支援",
+            "毎週木曜 10時",
+            "集会所前",
+        )
+        await saved(pilot, screen)
+        assert load_session(screen.path).cards[-1].resource == resource
+
+
+async def test_f4_adds_a_walk_in_who_then_speaks(session_file: Path, clock: ManualClock) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        engine = screen.engine
+        await pilot.press("f7", "f4")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the speaker list")
+        await pilot.press("end", "enter")  # the last entry: add a walk-in
+        await wait_until(pilot, lambda: isinstance(app.screen, FormDialog), "the walk-in form")
+        app.screen.query_one("#field-name", Input).value = "木村 洋平"
+        app.screen.query_one("#field-organization", Input).value = "民生委員"
+        await pilot.click("#ok")
+        await wait_until(
+            pilot,
+            lambda: (
+                engine.current_speaker is not None and engine.current_speaker.name == "木村 洋平"
+            ),
+            "the walk-in to speak",
+        )
+        member = engine.current_speaker
+        assert member is not None and member.walk_in and member.organization == "民生委員"
+        assert engine.members[-1] == member  # the last seat
+        await saved(pilot, screen)

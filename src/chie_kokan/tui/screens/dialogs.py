@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -40,6 +40,7 @@ FormDialog, ConfirmDialog, ChooseDialog {
 .dialog .buttons Button { margin: 0 0 0 2; }
 .dialog .field-label { padding: 1 0 0 0; color: $text-muted; }
 .dialog OptionList { height: auto; max-height: 20; }
+.dialog .fields { height: auto; max-height: 60vh; }
 """
 
 
@@ -84,12 +85,16 @@ class FormDialog(_Dialog[dict[str, Any]]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="title")
-            for field in self.fields:
-                if isinstance(field.value, bool):
-                    yield Checkbox(field.label, field.value, id=f"field-{field.key}")
-                else:
-                    yield Label(field.label, classes="field-label")
-                    yield Input(field.value, placeholder=field.placeholder, id=f"field-{field.key}")
+            # A long form (the ten resource fields) scrolls; the buttons stay put.
+            with VerticalScroll(classes="fields"):
+                for field in self.fields:
+                    if isinstance(field.value, bool):
+                        yield Checkbox(field.label, field.value, id=f"field-{field.key}")
+                    else:
+                        yield Label(field.label, classes="field-label")
+                        yield Input(
+                            field.value, placeholder=field.placeholder, id=f"field-{field.key}"
+                        )
             yield self._buttons(self.ok_label)
 
     def values(self) -> dict[str, Any]:
