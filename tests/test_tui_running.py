@@ -949,9 +949,8 @@ async def test_f10_writes_the_minutes_in_three_formats_and_says_where(
         assert "駅前のスーパーが閉店した" in (exports / f"{screen.engine.session.id}.md").read_text(
             "utf-8"
         )
-        await wait_until(
-            pilot, lambda: any(f"{screen.engine.session.id}.docx" in n for n in notices), "the notice"
-        )
+        docx = f"{screen.engine.session.id}.docx"
+        await wait_until(pilot, lambda: any(docx in n for n in notices), "the notice")
 
 
 async def test_a_card_is_recorded_as_a_local_resource_in_a_small_form(
