@@ -86,7 +86,9 @@ class FormDialog(_Dialog[dict[str, Any]]):
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="title")
             # A long form (the ten resource fields) scrolls; the buttons stay put.
-            with VerticalScroll(classes="fields"):
+            fields = VerticalScroll(classes="fields")
+            fields.can_focus = False  # typing starts in the first field
+            with fields:
                 for field in self.fields:
                     if isinstance(field.value, bool):
                         yield Checkbox(field.label, field.value, id=f"field-{field.key}")
