@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from chie_kokan.cli import main
+from chie_kokan.i18n import t
 from chie_kokan.models import Scenario, Step
 from chie_kokan.storage import load_scenario
 
@@ -44,6 +45,7 @@ EXPECTED: dict[str, tuple[str | None, int | None, str | None]] = {
     "votes-negative.toml": ("steps[1].votes_per_person", 21, "-1"),
     "steps-empty.toml": ("steps", 6, None),
     "blank-question.toml": ("steps[1].questions[1]", 21, None),
+    "title-only-spaces.toml": ("title", 3, None),
     "duplicate-participant.toml": ("participants[1].name", 11, "山田 花子"),
     "participant-without-name.toml": ("participants[1].name", 10, "name"),
     "case-without-name.toml": ("case.name", 6, "name"),
@@ -250,3 +252,13 @@ def test_new_refuses_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     code, _, err = run(["new", str(tmp_path)], capsys)
     assert code == 2
     assert str(tmp_path) in err
+
+
+def test_new_under_a_file_says_it_cannot_write_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a").write_text("not a folder", encoding="utf-8")
+    code, _, err = run(["new", str(tmp_path / "a" / "b.toml")], capsys)
+    assert code == 2
+    assert t("cli.new_exists", file=tmp_path / "a" / "b.toml") not in err
+    assert t("cli.write_failed", file=tmp_path / "a" / "b.toml", detail="").split("（")[0] in err

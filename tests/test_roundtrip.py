@@ -56,7 +56,8 @@ typed = st.one_of(
     st.text(st.sampled_from(SPECIALS), max_size=12),
     st.lists(st.sampled_from(PIECES), max_size=8).map("".join),
 )
-non_blank = typed.filter(bool)
+# Names, titles and questions must have something besides spaces in them.
+non_blank = typed.filter(lambda text: bool(text) and not text.isspace())
 
 EXAMPLES = settings(
     max_examples=40,

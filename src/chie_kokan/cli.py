@@ -57,6 +57,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         return _error(t("cli.new_exists", file=path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # e.g. a file stands where the folder should be
+        return _error(t("cli.write_failed", file=path, detail=error.strerror))
+    try:
         atomic_write(path, template_text(get_language()).encode("utf-8"), overwrite=False)
     except FileExistsError:
         return _error(t("cli.new_exists", file=path))

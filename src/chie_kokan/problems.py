@@ -128,7 +128,7 @@ def _message(error: dict[str, Any], root: type[BaseModel]) -> str:
         return t("validation.ge", value=value, limit=ctx.get("ge"))
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         return t("validation.int", value=value)
-    if kind == "string_too_short":
+    if kind in {"string_too_short", "string_pattern_mismatch"}:
         return t("validation.blank")
     if kind == "string_type":
         return t("validation.str")

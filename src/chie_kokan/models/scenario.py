@@ -31,7 +31,8 @@ class TurnMode(StrEnum):
     """Whoever raises a hand."""
 
 
-NonBlank = Annotated[str, Field(min_length=1)]
+NonBlank = Annotated[str, Field(min_length=1, pattern=r"\S")]
+"""Text with something in it: a name of only spaces is as good as none."""
 # Numbers people write must be numbers: ``minutes = "15"`` is a mistake to
 # report, not a string to convert silently (pydantic's lax mode would).
 PositiveInt = Annotated[StrictInt, Field(gt=0)]
