@@ -441,6 +441,9 @@ class RunningScreen(KeyPalette, Screen[None]):
                 for item in self.report_back:
                     text.append(f"  ・{self._action_line(item)}\n")
         elif kind is StepKind.PICK:
+            if engine.step.votes_per_person:
+                votes = t("tui.votes_per_person", count=engine.step.votes_per_person)
+                text.append(f"{votes}\n", style="bold")
             text.append(t("tui.pick_help"), style="italic")
         elif kind is StepKind.EXCHANGE:
             target = next((tr for tr in engine.troubles() if tr.id == engine.live.target), None)
