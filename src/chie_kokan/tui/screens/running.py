@@ -27,7 +27,7 @@ from textual.widgets import Button, Footer, Input, Static
 from chie_kokan.autosave import AutoSaver, SaveReport
 from chie_kokan.engine import DomainError, SessionEngine, Trouble
 from chie_kokan.i18n import t
-from chie_kokan.models import ActionItem, Card, Member, Resource, StepKind, TurnMode
+from chie_kokan.models import ActionItem, Card, Member, Outcome, Resource, StepKind, TurnMode
 from chie_kokan.problems import FileError
 from chie_kokan.storage import load_session
 from chie_kokan.tui.keys import Key, KeyPalette, localized
@@ -265,7 +265,6 @@ class RunningScreen(KeyPalette, Screen[None]):
     def refresh_view(self) -> None:
         """Redraw everything from the engine's state."""
         engine = self.engine
-        session = engine.session
         self.query_one(StepTrack).show(
             [t(f"step.{s.kind.value}.short") for s in engine.steps], engine.step_index, engine.ended
         )
@@ -307,7 +306,6 @@ class RunningScreen(KeyPalette, Screen[None]):
         self._tick()
         self.query_one("#entry", Input).placeholder = self._placeholder()
         self._show_saved()
-        del session
 
     def _set(self, selector: str, content: Text | str) -> None:
         if self._shown.get(selector) == content:
@@ -561,13 +559,11 @@ class RunningScreen(KeyPalette, Screen[None]):
     def action_choose_speaker(self) -> None:
         engine = self.engine
         status = engine.round_status()
-        options = []
-        for member in engine.members:
-            outcome = status.get(member.id)
-            mark = {None: "・", "spoke": "✓", "passed": t("tui.pass_mark")}.get(
-                outcome.value if outcome else None, "・"
-            )
-            options.append((member.id, f"{mark} {self._member_label(member)}"))
+        marks = {Outcome.SPOKE: "✓", Outcome.PASSED: t("tui.pass_mark")}
+        options = [
+            (member.id, f"{marks.get(status.get(member.id), '・')} {self._member_label(member)}")
+            for member in engine.members
+        ]
         options.append(("__walk_in__", t("tui.add_walk_in")))
         waiting = engine.not_yet_spoken()
 
