@@ -262,3 +262,32 @@ def test_new_under_a_file_says_it_cannot_write_there(
     assert code == 2
     assert t("cli.new_exists", file=tmp_path / "a" / "b.toml") not in err
     assert t("cli.write_failed", file=tmp_path / "a" / "b.toml", detail="").split("（")[0] in err
+
+
+@pytest.mark.parametrize(
+    ("command", "fixture"),
+    [
+        ("run", "minutes-zero.toml"),
+        ("run", "syntax-error.toml"),
+        ("run", "session-dangling-card-speaker.toml"),  # a session is not a scenario
+        ("resume", "session-naive-timestamp.toml"),
+        ("resume", "unknown-kind.toml"),  # a scenario is not a session
+    ],
+)
+def test_run_and_resume_refuse_a_broken_file_before_any_screen(
+    command: str, fixture: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / fixture
+    original = (FIXTURES / "bad" / fixture).read_bytes()
+    broken.write_bytes(original)
+    code, out, err = run([command, str(broken), "--sessions-dir", str(tmp_path / "s")], capsys)
+    assert code == 2
+    assert str(broken) in err and "Traceback" not in out + err
+    assert broken.read_bytes() == original  # never touched
+    assert not (tmp_path / "s").exists()  # no session was started
+
+
+def test_run_with_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["run", str(tmp_path / "nope.toml")], capsys)
+    assert code == 2
+    assert t("validation.not_found") in err
