@@ -554,6 +554,18 @@ def test_a_trouble_noticed_during_the_pick_step_can_be_voted_on(started: Session
     assert e.troubles()[0].id == late.id
 
 
+def test_a_vote_or_star_on_a_grouped_card_counts_for_its_group(started: SessionEngine) -> None:
+    e = started
+    c1, c2, c3, _ = share_four_troubles(e)
+    at(e, PICK)
+    group = e.group_cards("買い物", [c1, c2])
+    assert e.vote(c2, +2) == 2
+    assert e.set_picked(c1) is True
+    assert (e.group(group.id).votes, e.group(group.id).picked) == (2, True)
+    assert (e.card(c1).votes, e.card(c2).votes, e.card(c1).picked) == (0, 0, False)
+    assert e.vote(c3) == 1 and e.card(c3).votes == 1  # ungrouped cards keep their own
+
+
 def test_votes_go_up_and_down_but_never_below_zero(started: SessionEngine) -> None:
     e = started
     c1, c2, c3, c4 = share_four_troubles(e)

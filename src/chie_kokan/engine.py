@@ -700,6 +700,19 @@ class SessionEngine:
                 return card
         raise DomainError("unknown_target", target=target)
 
+    def _votable(self, target: str) -> Card | Group:
+        """What a vote or a ★ on ``target`` counts for: a grouped card's group.
+
+        Once cards are grouped the room votes on the group; the card's own
+        count would be shown nowhere and counted by nobody.
+        """
+        item = self._trouble_exists(target)
+        if isinstance(item, Card):
+            for group in self.session.groups:
+                if item.id in group.cards:
+                    return group
+        return item
+
     def _require_pick(self) -> None:
         self._require_started()
         if self.step.kind is not StepKind.PICK:
@@ -753,20 +766,20 @@ class SessionEngine:
     def vote(self, target: str, delta: int = 1) -> int:
         """Add (or with a negative delta, remove) votes from a show of hands."""
         self._require_pick()
-        item = self._trouble_exists(target)
+        item = self._votable(target)
         if item.votes + delta < 0:
             raise DomainError("negative_votes")
         with self._change():
-            item = self._trouble_exists(target)
+            item = self._votable(target)
             item.votes += delta
             return item.votes
 
     def set_picked(self, target: str, picked: bool | None = None) -> bool:
         """Mark a trouble picked (★) or not; None toggles. Returns the new state."""
         self._require_pick()
-        item = self._trouble_exists(target)
+        item = self._votable(target)
         with self._change():
-            item = self._trouble_exists(target)
+            item = self._votable(target)
             item.picked = (not item.picked) if picked is None else picked
             return item.picked
 

@@ -710,14 +710,10 @@ class RunningScreen(KeyPalette, Screen[None]):
     # -- pick ----------------------------------------------------------------
 
     def _need_trouble(self) -> str | None:
-        """The highlighted trouble; a card inside a group stands for its group."""
+        """The highlighted row (the engine counts a grouped card for its group)."""
         row = self._highlighted()
         if row is None:
             self.notify(t("tui.choose_card_first"), severity="warning")
-            return None
-        for group in self.engine.session.groups:
-            if row in group.cards:
-                return group.id
         return row
 
     def action_vote(self) -> None:
