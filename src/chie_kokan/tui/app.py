@@ -83,21 +83,25 @@ class ChieKokanApp(App[int]):
 
     def open_scenario(self, path: Path) -> None:
         """From the launcher: set up a new session of this scenario."""
-        try:
-            scenario = load_scenario(path)
-        except FileError as error:
-            self.notify(str(error), severity="error", timeout=15)
-            return
-        self.show_setup(scenario, path)
+        self._open(path, scenario=True)
 
     def resume_session(self, path: Path) -> None:
         """From the launcher: continue this session."""
+        self._open(path, scenario=False)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open(self, path: Path, *, scenario: bool) -> None:
+        # Reading and validating a file (a long session takes a while) stays
+        # off the screen's thread; a broken file becomes a notice, no screen.
         try:
-            session = load_session(path)
+            loaded = load_scenario(path) if scenario else load_session(path)
         except FileError as error:
-            self.notify(str(error), severity="error", timeout=15)
+            self.call_from_thread(self.notify, str(error), severity="error", timeout=15)
             return
-        self.show_session(session, path, resumed=True)
+        if isinstance(loaded, Scenario):
+            self.call_from_thread(self.show_setup, loaded, path)
+        else:
+            self.call_from_thread(self.show_session, loaded, path, resumed=True)
 
     def show_setup(self, scenario: Scenario, path: Path) -> None:
         from chie_kokan.tui.screens.setup import SetupScreen
