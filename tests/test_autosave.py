@@ -321,3 +321,88 @@ def test_the_real_atomic_write_produces_a_loadable_file(tmp_path: Path, reports:
     assert saver.close(timeout=WAIT)
     assert on_disk(path) == document
     assert reports.items[-1].ok
+
+
+def test_any_failure_is_reported_and_the_thread_lives_on(
+    tmp_path: Path, reports: Reports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only OSError: text TOML cannot hold, a bug — the saver keeps going."""
+    monkeypatch.setattr(AutoSaver, "RETRY_SECONDS", 0.02)
+    target = tmp_path / "s.toml"
+    saver = AutoSaver(target, reports)
+    try:
+        saver.submit(1, {"revision": 1, "bad": object()})  # tomli_w: TypeError
+        failed = reports.wait_for(lambda items: any(not r.ok for r in items))
+        assert isinstance(failed[0].error, TypeError)
+        assert not failed[0].lost
+        assert saver.flush(timeout=WAIT) is False
+        saver.submit(2, doc(2))  # the newest state is fine again
+        reports.wait_for(lambda items: items[-1].ok and items[-1].revision == 2)
+        assert on_disk(target) == doc(2)
+    finally:
+        assert saver.close(timeout=WAIT)
+
+
+def test_a_bug_in_the_writer_is_reported_and_retried(
+    saver: AutoSaver,
+    target: Path,
+    writes: Writes,
+    reports: Reports,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = 0
+
+    def flaky(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+        nonlocal calls
+        calls += 1
+        if calls <= 2:
+            raise RuntimeError("unexpected")
+        writes(path, data, overwrite=overwrite)
+
+    monkeypatch.setattr(autosave, "atomic_write", flaky)
+    saver.submit(1, doc(1))
+    items = reports.wait_for(lambda items: any(r.ok for r in items))
+    assert [type(r.error) for r in items] == [RuntimeError, RuntimeError, type(None)]
+    assert on_disk(target) == doc(1)
+
+
+def test_a_session_taken_over_is_never_written_again_until_moved(
+    tmp_path: Path, reports: Reports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chie_kokan.lock import LockInfo, LockLost
+
+    monkeypatch.setattr(AutoSaver, "RETRY_SECONDS", 0.02)
+    target = tmp_path / "s.toml"
+    holder = LockInfo("kominkan-pc", 4242, datetime_now(), "theirs")
+    lost = threading.Event()
+
+    def guard() -> None:
+        if lost.is_set():
+            raise LockLost(holder)
+
+    saver = AutoSaver(target, reports, guard)
+    try:
+        saver.submit(1, doc(1))
+        assert saver.flush(timeout=WAIT)
+        lost.set()
+        target.write_text("theirs = true\n", encoding="utf-8")  # the new holder's work
+        saver.submit(2, doc(2))
+        items = reports.wait_for(lambda items: any(r.lost for r in items))
+        assert [r.error.holder for r in items if r.lost] == [holder]  # type: ignore[union-attr]
+        saver.submit(3, doc(3))
+        assert saver.flush(timeout=0.3) is False
+        assert on_disk(target) == {"theirs": True}  # never overwritten
+        assert len(reports.items) == 2  # no retries against a file that is not ours
+        elsewhere = tmp_path / "usb" / "s.toml"
+        elsewhere.parent.mkdir()
+        saver.retarget(elsewhere)
+        reports.wait_for(lambda items: items[-1].ok and items[-1].path == elsewhere)
+        assert on_disk(elsewhere) == doc(3)
+    finally:
+        saver.close(timeout=WAIT)
+
+
+def datetime_now() -> Any:
+    from datetime import datetime
+
+    return datetime.now().astimezone()

@@ -4,8 +4,14 @@ The screen hands over a snapshot (a plain dict) after every change; one
 writer thread serialises it to TOML and writes it atomically. Snapshots that
 arrive while a write is running are coalesced: only the newest is written
 next, and an older one can never overwrite a newer one. A failed write
-(permission, full disk) is reported and retried; nothing is dropped from
-memory, and the target folder can be changed while it fails.
+(permission, full disk, text that cannot be written, anything) is reported
+and retried; the thread never dies, nothing is dropped from memory, and the
+target folder can be changed while it fails.
+
+Before each write a ``guard`` (the session's lock) may say the file is no
+longer ours: then nothing more is written there until the saver is pointed
+at another file, so a screen whose session was taken over never overwrites
+the new holder's work.
 """
 
 from __future__ import annotations
@@ -18,7 +24,11 @@ from typing import Any
 
 import tomli_w
 
+from chie_kokan.lock import LockLost
 from chie_kokan.storage import atomic_write
+
+Guard = Callable[[], None]
+"""Called before each write; raises :class:`LockLost` when the file is not ours."""
 
 
 @dataclass(frozen=True)
@@ -27,7 +37,12 @@ class SaveReport:
 
     revision: int
     path: Path
-    error: OSError | None = None
+    error: Exception | None = None
+
+    @property
+    def lost(self) -> bool:
+        """The session was taken over: this file is no longer ours to write."""
+        return isinstance(self.error, LockLost)
 
     @property
     def ok(self) -> bool:
@@ -39,8 +54,12 @@ class AutoSaver:
 
     RETRY_SECONDS = 2.0
 
-    def __init__(self, path: Path, on_report: Callable[[SaveReport], None]) -> None:
+    def __init__(
+        self, path: Path, on_report: Callable[[SaveReport], None], guard: Guard | None = None
+    ) -> None:
         self._path = path
+        self._guard = guard
+        self._lost = False
         self._on_report = on_report
         self._pending: tuple[int, dict[str, Any]] | None = None
         self._written = -1
@@ -66,10 +85,12 @@ class AutoSaver:
                 self._pending = (revision, document)
             self._wake.notify()
 
-    def retarget(self, path: Path) -> None:
+    def retarget(self, path: Path, guard: Guard | None = None) -> None:
         """Write to another file from now on (the user chose another folder)."""
         with self._wake:
             self._path = path
+            self._guard = guard
+            self._lost = False
             self._failing = False
             self._wake.notify()
 
@@ -93,17 +114,21 @@ class AutoSaver:
     def _run(self) -> None:
         while True:
             with self._wake:
-                while self._pending is None and not self._closed:
+                while (self._pending is None or self._lost) and not self._closed:
                     self._wake.wait()
-                if self._pending is None:
+                if self._pending is None or self._lost:
                     return
                 revision, document = self._pending
-                path = self._path
-            error: OSError | None = None
+                path, guard = self._path, self._guard
+            error: Exception | None = None
             try:
                 if revision > self._written:
+                    if guard is not None:
+                        guard()
                     atomic_write(path, tomli_w.dumps(document).encode("utf-8"))
-            except OSError as failure:
+            except Exception as failure:
+                # Whatever it is (a full disk, a value TOML cannot hold, a bug),
+                # the thread lives on: report, keep the state, try again.
                 error = failure
             with self._wake:
                 if error is None:
@@ -113,6 +138,8 @@ class AutoSaver:
                         self._pending = None
                 else:
                     self._failing = True
+                    # Taken over: wait for another file, never write this one again.
+                    self._lost = isinstance(error, LockLost) and path == self._path
                 self._wake.notify_all()
             self._on_report(SaveReport(revision, path, error))
             if error is not None:

@@ -230,13 +230,43 @@ def save_session(session: Session, path: Path, *, create: bool = False) -> None:
 
 def session_path(directory: Path, scenario_stem: str, day: date) -> Path:
     """A free name ``YYYY-MM-DD-<scenario>.toml``, then ``-2``, ``-3``…"""
-    base = f"{day.isoformat()}-{scenario_stem}"
-    candidate = directory / f"{base}.toml"
-    number = 2
-    while candidate.exists():
-        candidate = directory / f"{base}-{number}.toml"
-        number += 1
-    return candidate
+    return free_path(directory, f"{day.isoformat()}-{scenario_stem}")
+
+
+def free_path(directory: Path, base: str, suffix: str = ".toml") -> Path:
+    """``<base><suffix>`` in ``directory`` if free, else ``<base>-2<suffix>``, ``-3``…"""
+    stem = free_stem(base, lambda stem: not taken(directory / f"{stem}{suffix}"))
+    return directory / f"{stem}{suffix}"
+
+
+def free_stem(base: str, usable: Callable[[str], bool]) -> str:
+    """``base`` if ``usable``, else the first usable of ``base-2``, ``base-3``…"""
+    stem, number = base, 2
+    while not usable(stem):
+        stem, number = f"{base}-{number}", number + 1
+    return stem
+
+
+def taken(path: Path) -> bool:
+    """Something is at ``path``: a file, a folder, or a link (even a broken one)."""
+    return path.exists() or path.is_symlink()
+
+
+def create_new_file(directory: Path, base: str, content: Callable[[Path], bytes]) -> Path:
+    """Write ``content(path)`` to the first free name for ``base`` (see :func:`free_path`).
+
+    Never replaces a file, even one that appears between the look and the
+    write (another laptop saving to the same stick). ``directory`` is created
+    if needed. Returns the path written.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    while True:
+        path = free_path(directory, base)
+        try:
+            atomic_write(path, content(path), overwrite=False)
+        except FileExistsError:
+            continue  # another process took the name between look and write
+        return path
 
 
 def create_session_file(session: Session, directory: Path) -> Path:
@@ -244,13 +274,10 @@ def create_session_file(session: Session, directory: Path) -> Path:
 
     The session's id becomes the file's stem, so minutes and file agree.
     """
-    directory.mkdir(parents=True, exist_ok=True)
-    stem = session.id
-    while True:
-        path = session_path(directory, stem, session.created_at.date())
+
+    def content(path: Path) -> bytes:
         session.id = path.stem
-        try:
-            save_session(session, path, create=True)
-        except FileExistsError:
-            continue  # another process took the name between look and write
-        return path
+        return session_text(session).encode("utf-8")
+
+    base = f"{session.created_at.date().isoformat()}-{session.id}"
+    return create_new_file(directory, base, content)
