@@ -7,9 +7,16 @@ every string is looked up in the language of the document being written.
 
 from __future__ import annotations
 
+import html
+import io
+import re
+import stat
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
+
+from docx import Document
 
 from chie_kokan.export.minutes import Minutes, build_minutes
 from chie_kokan.export.render import render_text
@@ -23,7 +30,8 @@ from chie_kokan.export.word import render_docx
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Session
 from chie_kokan.problems import FileError, Problem
-from chie_kokan.storage import atomic_write, load_any, load_session
+from chie_kokan.storage import atomic_write, free_stem, load_any, load_session
+from chie_kokan.storage import taken as _taken
 
 MinutesFormat = Literal["md", "html", "docx"]
 ResourcesFormat = Literal["md", "csv"]
@@ -55,22 +63,84 @@ def export_now(session: Session, directory: Path) -> list[Path]:
     """Write the internal minutes of ``session`` as Markdown, HTML and Word.
 
     For the screen's "export now" (F10): files are ``<session id>.md``,
-    ``.html`` and ``.docx`` in ``directory`` (created if needed), each
-    replacing this function's previous export of the session, written
-    atomically. Returns the paths in that order. Safe in a worker thread: it
-    works on its own deep copy of the session, never changes it, and uses no
-    Textual and no global state. Raises ``OSError`` if the files cannot be
-    written.
+    ``.html`` and ``.docx`` in ``directory`` (created if needed), written
+    atomically. Each carries a mark of the session it was made from
+    (:func:`export_mark`), and only a file with this session's mark is ever
+    replaced: where another session's minutes (or anything else) already
+    have the name, the three go to the first free ``<id>-2``, ``-3``…
+    Returns the paths in that order. Safe in a worker thread: it works on
+    its own deep copy of the session, never changes it, and uses no Textual
+    and no global state. Raises ``OSError`` if the files cannot be written.
     """
     snapshot = session.model_copy(deep=True)
     minutes = build_minutes([snapshot])
+    mark = export_mark(snapshot)
     directory.mkdir(parents=True, exist_ok=True)
+    stem = _own_stem(directory, snapshot.id, mark)
     paths = []
     for fmt in MINUTES_FORMATS:
-        path = directory / f"{snapshot.id}.{fmt}"
-        atomic_write(path, _minutes_bytes(minutes, fmt))
+        path = directory / f"{stem}.{fmt}"
+        atomic_write(path, _marked(_minutes_bytes(minutes, fmt), fmt, mark))
         paths.append(path)
     return paths
+
+
+def export_mark(session: Session) -> str:
+    """What tells one session's minutes from another's with the same id (two tables, say)."""
+    return f"{session.id}@{session.created_at.isoformat()}"
+
+
+_MARK_MD = "<!-- chie-kokan-session: {} -->"
+_MARK_HTML = '<meta name="chie-kokan-session" content="{}">'
+_FIND_MARK = {
+    "md": re.compile(rb"<!-- chie-kokan-session: (\S+) -->"),
+    "html": re.compile(rb'<meta name="chie-kokan-session" content="([^"]+)">'),
+    "docx": re.compile(rb"<dc:identifier>([^<]+)</dc:identifier>"),
+}
+_MARK_SCAN_BYTES = 1 << 12
+"""The mark sits near a file's start (HTML), at its end (Markdown) or in a zip member (Word)."""
+
+
+def _marked(data: bytes, fmt: MinutesFormat, mark: str) -> bytes:
+    if fmt == "md":
+        return data + b"\n" + _MARK_MD.format(mark).encode("utf-8") + b"\n"
+    if fmt == "html":
+        meta = _MARK_HTML.format(html.escape(mark, quote=True)).encode("utf-8")
+        return data.replace(b"<head>", b"<head>\n" + meta, 1)
+    document = Document(io.BytesIO(data))
+    document.core_properties.identifier = mark
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _mark_of(path: Path) -> str | None:
+    """The session mark in an earlier export, or None (not ours, or not a regular file)."""
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None  # a link or a device is never ours to replace
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as archive:
+                data = archive.read("docProps/core.xml")
+        else:
+            with path.open("rb") as handle:
+                if path.suffix == ".md":  # the mark is the last line
+                    handle.seek(max(path.stat().st_size - _MARK_SCAN_BYTES, 0))
+                data = handle.read(_MARK_SCAN_BYTES)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    found = _FIND_MARK[path.suffix.lstrip(".")].search(data)
+    return html.unescape(found.group(1).decode("utf-8", "replace")) if found else None
+
+
+def _own_stem(directory: Path, base: str, mark: str) -> str:
+    """The first of ``base``, ``base-2``… under which every format is free or ours."""
+
+    def free_or_ours(stem: str) -> bool:
+        paths = [directory / f"{stem}.{fmt}" for fmt in MINUTES_FORMATS]
+        return all(not _taken(path) or _mark_of(path) == mark for path in paths)
+
+    return free_stem(base, free_or_ours)
 
 
 def load_sessions(paths: Sequence[Path]) -> list[Session]:
