@@ -86,8 +86,8 @@ class Tmux:
             raise AssertionError(f"tmux {args} failed: {result.stderr}")
         return result.stdout
 
-    def start(self, *argv: str) -> None:
-        """Run ``chie-kokan argv…`` in a new 120×36 session.
+    def start(self, *argv: str, program: tuple[str, ...] = (str(PROGRAM),)) -> None:
+        """Run ``chie-kokan argv…`` (or ``program argv…``) in a new 120×36 session.
 
         A small shell around it writes the exit status to a file: tmux's own
         ``pane_dead_status`` is not always filled in for a process that dies
@@ -100,7 +100,7 @@ class Tmux:
             "new-session", "-d", "-s", self.window, "-x", str(WIDTH), "-y", str(HEIGHT),
             "-c", str(self.workdir), "-e", "LANG=C.UTF-8", "-e", "TERM=xterm-256color",
             "-e", f"CHIE_KOKAN_TEST_STATUS={self.status_file}",
-            "/bin/sh", "-c", script, "sh", str(PROGRAM), *argv,
+            "/bin/sh", "-c", script, "sh", *program, *argv,
         )  # fmt: skip
 
     def keys(self, *keys: str) -> None:

@@ -7,15 +7,29 @@ status 2; a traceback means a bug in chie-kokan, not in the user's file.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import re
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chie_kokan.i18n import LANGUAGES, get_language, set_language, t
 from chie_kokan.problems import FileError
 
+if TYPE_CHECKING:
+    from chie_kokan.lock import SessionLocked
+    from chie_kokan.tui.app import ChieKokanApp
+    from chie_kokan.tui.screens.running import Rescue
+
 EXIT_OK = 0
 EXIT_ERROR = 2
+EXIT_CRASH = 3
+"""An unexpected error (a bug): the session is saved, the message says where."""
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -70,17 +84,94 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace, **target: Path) -> int:
-    """Open the screen; the file is checked before anything is drawn."""
+    """Open the screen; the file is checked (and a session locked) before anything is drawn."""
+    from chie_kokan.lock import SessionLocked
     from chie_kokan.tui.app import make_app
 
-    app = make_app(
-        sessions_dir=Path(args.sessions_dir),
-        scenarios_dir=Path("scenarios"),
-        language=args.lang,
-        **target,
-    )
-    result = app.run()
+    def build(take_over: bool) -> ChieKokanApp:
+        return make_app(
+            sessions_dir=Path(args.sessions_dir),
+            scenarios_dir=Path("scenarios"),
+            language=args.lang,
+            take_over=take_over,
+            **target,
+        )
+
+    try:
+        app = build(take_over=False)
+    except SessionLocked as locked:
+        if not getattr(args, "take_over", False):
+            raise
+        if not _confirm_take_over(locked):
+            return EXIT_ERROR
+        app = build(take_over=True)
+    # Textual prints a crash's traceback (with people's words in its locals)
+    # to stderr: it goes to a log file instead, and the room reads one calm
+    # message. Textual draws on the terminal itself, not through sys.stderr.
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(captured):
+            result = app.run()
+    finally:
+        rescue = app.rescue()
+    if app.return_code:
+        return _crashed(captured.getvalue(), rescue)
+    if captured.getvalue():
+        print(captured.getvalue(), file=sys.stderr, end="")
     return EXIT_OK if result is None else result
+
+
+def _confirm_take_over(locked: SessionLocked) -> bool:
+    """Say who has the session and ask; only a yes at a terminal takes it over."""
+    print(locked.who(), file=sys.stderr)
+    if not sys.stdin.isatty():
+        print(t("lock.take_over_no_terminal"), file=sys.stderr)
+        return False
+    try:
+        answer = input(t("lock.take_over_question"))
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in {"y", "yes", "はい", "ｙ"}:
+        return True
+    print(t("lock.take_over_declined"), file=sys.stderr)
+    return False
+
+
+def _crashed(details: str, rescue: Rescue | None) -> int:
+    """After a bug: where the session is, how to go on, and a log for the report."""
+    lines = [t("crash.message")]
+    if rescue is not None:
+        if rescue.saved:
+            lines.append(t("crash.saved", file=rescue.path))
+        else:
+            lines.append(t("crash.not_saved", file=rescue.path, detail=rescue.detail))
+        lines.append(t("crash.resume", file=rescue.path))
+    log = _write_crash_log(details, rescue.path.parent if rescue else None)
+    if log is not None:
+        lines.append(t("crash.report", file=log))
+    else:
+        lines.append(details)
+    print("\n".join(lines), file=sys.stderr)
+    return EXIT_CRASH
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _write_crash_log(details: str, folder: Path | None) -> Path | None:
+    """The traceback in a file beside the session (else the temp folder)."""
+    name = f"chie-kokan-crash-{datetime.now():%Y%m%d-%H%M%S}.log"
+    details = _ANSI.sub("", details)  # Textual renders it in colour for a terminal
+    for directory in (folder, Path(tempfile.gettempdir())):
+        if directory is None:
+            continue
+        try:
+            path = directory / name
+            path.write_text(details or "(no details)", encoding="utf-8")
+        except OSError:
+            continue
+        return path
+    return None
 
 
 def cmd_launcher(args: argparse.Namespace) -> int:
@@ -160,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sessions_dir(run, default=argparse.SUPPRESS)
     resume = command("resume", cmd_resume, "cli.resume_help")
     resume.add_argument("session", metavar="SESSION")
+    resume.add_argument("--take-over", action="store_true", help=t("lock.take_over_help"))
     _add_sessions_dir(resume, default=argparse.SUPPRESS)
     export = command("export", cmd_export, "cli.export_help")
     export.add_argument("sessions", nargs="+", metavar="SESSION", help=t("export.sessions_help"))
@@ -211,3 +303,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # A bug, not the user's file: say so calmly, keep the details in a log.
+        return _crashed(traceback.format_exc(), None)

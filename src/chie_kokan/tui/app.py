@@ -10,19 +10,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.driver import Driver
 from textual.screen import Screen
 
 from chie_kokan.clock import Clock, system_clock
 from chie_kokan.engine import SessionEngine
 from chie_kokan.i18n import Language, get_language, set_language, t
+from chie_kokan.lock import SessionLock, SessionLocked, lock_session
 from chie_kokan.models import Scenario, Session
 from chie_kokan.problems import FileError
 from chie_kokan.storage import create_session_file, load_scenario, load_session
 from chie_kokan.tui.keys import Key, localized
 from chie_kokan.tui.themes import THEMES
+
+if TYPE_CHECKING:
+    from chie_kokan.tui.screens.running import Rescue, RunningScreen
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,7 @@ class Start:
     scenario_path: Path | None = None
     session: Session | None = None
     session_path: Path | None = None
+    lock: SessionLock | None = None
 
 
 class ChieKokanApp(App[int]):
@@ -61,6 +68,8 @@ class ChieKokanApp(App[int]):
         self.scenarios_dir = scenarios_dir
         self.exports_dir = exports_dir or Path("exports")
         self.clock = clock
+        self.running: RunningScreen | None = None
+        """The meeting being recorded, if any: what :meth:`rescue` saves after a crash."""
         self.language: Language = get_language()
         # Before the first styling pass: a theme set on mount restyles every
         # widget a second time (a visible part of start-up).
@@ -71,7 +80,7 @@ class ChieKokanApp(App[int]):
     def on_mount(self) -> None:
         start = self.start
         if start.session is not None and start.session_path is not None:
-            self.show_session(start.session, start.session_path, resumed=True)
+            self.show_session(start.session, start.session_path, resumed=True, lock=start.lock)
         elif start.scenario is not None and start.scenario_path is not None:
             self.show_setup(start.scenario, start.scenario_path)
         else:
@@ -90,7 +99,7 @@ class ChieKokanApp(App[int]):
         self._open(path, scenario=False)
 
     @work(thread=True, exclusive=True, group="open")
-    def _open(self, path: Path, *, scenario: bool) -> None:
+    def _open(self, path: Path, *, scenario: bool, take_over: bool = False) -> None:
         # Reading and validating a file (a long session takes a while) stays
         # off the screen's thread; a broken file becomes a notice, no screen.
         try:
@@ -100,8 +109,26 @@ class ChieKokanApp(App[int]):
             return
         if isinstance(loaded, Scenario):
             self.call_from_thread(self.show_setup, loaded, path)
-        else:
-            self.call_from_thread(self.show_session, loaded, path, resumed=True)
+            return
+        try:
+            lock = lock_session(path, take_over=take_over, clock=self.clock)
+        except SessionLocked as locked:
+            self.call_from_thread(self._offer_take_over, locked)
+            return
+        self.call_from_thread(self.show_session, loaded, path, resumed=True, lock=lock)
+
+    def _offer_take_over(self, locked: SessionLocked) -> None:
+        """Someone has the session open: say who; take it over only if asked."""
+        from chie_kokan.tui.screens.dialogs import ConfirmDialog
+
+        message = f"{t('lock.taken_title')}\n\n{locked.who()}\n\n{t('lock.take_over_dialog')}"
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self._open(locked.session_path, scenario=False, take_over=True)
+
+        dialog = ConfirmDialog(message, t("lock.take_over_button"), default_no=True)
+        self.push_screen(dialog, decided)
 
     def show_setup(self, scenario: Scenario, path: Path) -> None:
         from chie_kokan.tui.screens.setup import SetupScreen
@@ -116,13 +143,18 @@ class ChieKokanApp(App[int]):
     def _create_file(self, session: Session) -> None:
         try:
             path = create_session_file(session, self.sessions_dir)
-        except OSError as error:
-            message = t("cli.write_failed", file=self.sessions_dir, detail=error.strerror)
+            # A brand-new name: nobody else can hold it unless they race us.
+            lock = lock_session(path, clock=self.clock)
+        except (OSError, SessionLocked) as error:
+            detail = getattr(error, "strerror", None) or str(error)
+            message = t("cli.write_failed", file=self.sessions_dir, detail=detail)
             self.call_from_thread(self.notify, message, severity="error", timeout=20)
             return
-        self.call_from_thread(self.show_session, session, path, resumed=False)
+        self.call_from_thread(self.show_session, session, path, resumed=False, lock=lock)
 
-    def show_session(self, session: Session, path: Path, *, resumed: bool) -> None:
+    def show_session(
+        self, session: Session, path: Path, *, resumed: bool, lock: SessionLock | None = None
+    ) -> None:
         from chie_kokan.tui.screens.running import RunningScreen
 
         engine = SessionEngine(session, clock=self.clock)
@@ -131,7 +163,8 @@ class ChieKokanApp(App[int]):
             resumed = False
         elif resumed:
             engine.resume()
-        screen = localized(RunningScreen)(engine, path, resumed=resumed)
+        screen = localized(RunningScreen)(engine, path, resumed=resumed, lock=lock)
+        self.running = screen
         # The setup screen (or launcher) is done with; the meeting is the app now.
         if isinstance(self.screen, Screen) and self.screen is not self.screen_stack[0]:
             self.switch_screen(screen)
@@ -145,6 +178,22 @@ class ChieKokanApp(App[int]):
             save_quit()
         else:
             self.exit(0)
+
+    def rescue(self) -> Rescue | None:
+        """After the app has stopped (normally or by a crash): the session on disk, lock let go.
+
+        None when no meeting was open. Safe to call more than once.
+        """
+        return self.running.rescue() if self.running is not None else None
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver":
+            # One byte that is not UTF-8 must not end the meeting (textual#6456).
+            from chie_kokan.tui.driver import TolerantLinuxDriver
+
+            return TolerantLinuxDriver
+        return driver
 
     def action_toggle_projector_theme(self) -> None:
         """Light for a bright room, dark for a dimmed one."""
@@ -169,15 +218,22 @@ def make_app(
     scenarios_dir: Path = Path("scenarios"),
     language: Language | None = None,
     clock: Clock = system_clock,
+    take_over: bool = False,
 ) -> ChieKokanApp:
     """Build the app. Raises :class:`FileError` for a file that cannot be used.
 
-    The UI language is ``language`` if given, else the scenario's own.
+    A session is locked for recording here, before anything is drawn:
+    :class:`SessionLocked` (a FileError) when another screen has it, unless
+    ``take_over`` (which the user has confirmed). The UI language is
+    ``language`` if given, else the scenario's own.
     """
     start = Start()
     if session_path is not None:
         session = load_session(session_path)
-        start = Start(session=session, session_path=session_path)
+        if language is None:
+            set_language(session.scenario.language)  # the lock's message reads in it
+        lock = lock_session(session_path, take_over=take_over, clock=clock)
+        start = Start(session=session, session_path=session_path, lock=lock)
         scenario_language = session.scenario.language
     elif scenario_path is not None:
         scenario = load_scenario(scenario_path)

@@ -124,10 +124,14 @@ class ConfirmDialog(_Dialog[bool]):
 
     BINDINGS = [Binding("escape", "cancel", show=False), Binding("y", "yes", show=False)]
 
-    def __init__(self, message: str, ok_label: str | None = None) -> None:
+    def __init__(
+        self, message: str, ok_label: str | None = None, *, default_no: bool = False
+    ) -> None:
         super().__init__()
         self.message = message
         self.ok_label = ok_label or t("tui.ok")
+        self.default_no = default_no
+        """Enter says no: for what must not happen by a stray key."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -135,7 +139,7 @@ class ConfirmDialog(_Dialog[bool]):
             yield self._buttons(self.ok_label)
 
     def on_mount(self) -> None:
-        self.query_one("#ok", Button).focus()
+        self.query_one("#cancel" if self.default_no else "#ok", Button).focus()
 
     def action_yes(self) -> None:
         self.dismiss(True)

@@ -22,18 +22,20 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Footer, Static
 
 from chie_kokan.autosave import AutoSaver, SaveReport
 from chie_kokan.engine import DomainError, SessionEngine, Trouble
 from chie_kokan.i18n import t
+from chie_kokan.lock import LockLost, SessionLock, lock_session
 from chie_kokan.models import ActionItem, Card, Member, Outcome, Resource, StepKind, TurnMode
 from chie_kokan.problems import FileError
-from chie_kokan.storage import load_session
+from chie_kokan.storage import create_new_file, load_session, save_session
 from chie_kokan.tui.keys import Key, KeyPalette, localized
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, FormDialog
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.widgets.card_list import CardList, Row
+from chie_kokan.tui.widgets.entry_line import EntryLine
 from chie_kokan.tui.widgets.japanese_text import WrappedText
 from chie_kokan.tui.widgets.rules import GroundRules
 from chie_kokan.tui.widgets.speaker_panel import SpeakerPanel
@@ -45,6 +47,21 @@ PICK_ONLY = frozenset({StepKind.PICK})
 # A space between two non-Latin characters (the gap in 山田 花子).
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 _NOT_IN_PALETTE = {"focus_board", "screen.focus_entry"}
+
+
+@dataclass(frozen=True)
+class Rescue:
+    """Where the session is after the screen closed, and whether its last state is there."""
+
+    path: Path
+    saved: bool
+    detail: str
+    """Why the last state could not be saved (empty when it was)."""
+
+
+def _detail(error: BaseException) -> str:
+    """A failure in words a person can pass on: the OS's reason, else the error itself."""
+    return getattr(error, "strerror", None) or str(error) or type(error).__name__
 
 
 def plain(action: str) -> str:
@@ -103,16 +120,28 @@ class RunningScreen(KeyPalette, Screen[None]):
         "undo", "export", "presentation", "help", "save_quit",
     )  # fmt: skip
 
-    def __init__(self, engine: SessionEngine, path: Path, *, resumed: bool = False) -> None:
+    def __init__(
+        self,
+        engine: SessionEngine,
+        path: Path,
+        *,
+        resumed: bool = False,
+        lock: SessionLock | None = None,
+    ) -> None:
         super().__init__()
         self.engine = engine
         self.path = path
         self.resumed = resumed
+        self.lock = lock
+        """Our hold on the session file (None where none could be written)."""
         self.marked: set[str] = set()
         """Cards marked (space) to be grouped together on a pick step."""
         self.report_back: list[ActionItem] = []
         self.saver: AutoSaver | None = None
         self._save_error: str | None = None
+        self._lost = False
+        """The session was taken over elsewhere: nothing more is written to its file."""
+        self._rescued: Rescue | None = None
         self._board_step: int | None = None
         self._applicable: frozenset[str] = frozenset()
         self._shown: dict[str, Text | str] = {}
@@ -142,7 +171,7 @@ class RunningScreen(KeyPalette, Screen[None]):
                 yield Grid(id="buttons")
         yield GroundRules(self.engine.session.scenario.rules, id="rules")
         with Horizontal(id="entry-row"):
-            yield Input(id="entry")
+            yield EntryLine(id="entry")
             yield Static(id="saved")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -167,15 +196,20 @@ class RunningScreen(KeyPalette, Screen[None]):
         return buttons
 
     def on_mount(self) -> None:
-        self.saver = AutoSaver(self.path, self._report_from_thread)
+        lock = self.lock
+        self.saver = AutoSaver(self.path, self._report_from_thread, lock.check if lock else None)
         self.engine.subscribe(self._engine_changed)
         self.refresh_view()
         self._save_now()
         self.set_interval(1.0, self._tick)
-        self.query_one("#entry", Input).focus()
+        self.query_one("#entry", EntryLine).focus()
         self.call_after_refresh(self._after_first_frame)
         if self.resumed:
             self.notify(t("tui.resumed_paused"), timeout=8)
+        if lock is not None and (earlier := lock.taken_from) is not None:
+            key = "lock.took_stale" if earlier.is_stale() else "lock.took_over"
+            message = t(key, host=earlier.host, pid=earlier.pid, since=earlier.since_text)
+            self.notify(message, severity="warning", timeout=15)
 
     async def _after_first_frame(self) -> None:
         """What the room does not need in the first frame."""
@@ -189,8 +223,35 @@ class RunningScreen(KeyPalette, Screen[None]):
         self.set_class(event.size.width < 110, "-narrow")
 
     def on_unmount(self) -> None:
-        if self.saver is not None:
-            self.saver.close()
+        self.rescue()
+
+    def rescue(self) -> Rescue:
+        """Make sure the last state is on disk, then let go of the session.
+
+        Runs when the screen closes and, after a crash, from the command line
+        once the app has stopped (a crashing app may not close its screens).
+        The first call does the work; later ones return its result.
+        """
+        if self._rescued is not None:
+            return self._rescued
+        saver = self.saver
+        if saver is None:
+            return Rescue(self.path, saved=False, detail="")
+        saved = saver.close()
+        detail = ""
+        if not saved and saver.written_revision < self.engine.revision and not self._lost:
+            # The thread could not (a crash mid-way, a slow stick): one last try here.
+            try:
+                if self.lock is not None:
+                    self.lock.check()
+                save_session(self.engine.session, saver.path)
+                saved = True
+            except Exception as error:  # reported below: the last chance must not raise
+                detail = _detail(error)
+        if self.lock is not None:
+            self.lock.release()
+        self._rescued = Rescue(saver.path, saved=saved, detail=detail)
+        return self._rescued
 
     # -- engine → screen -----------------------------------------------------
 
@@ -225,14 +286,23 @@ class RunningScreen(KeyPalette, Screen[None]):
         self._save_reported(message.report)
 
     def _save_reported(self, report: SaveReport) -> None:
+        if self.saver is None or report.path != self.saver.path:
+            return  # about a file we have moved away from
         if report.ok:
             if self._save_error is not None:
                 self.notify(t("tui.save_recovered", file=report.path))
             self._save_error = None
-            self.path = report.path
+        elif isinstance(report.error, LockLost):
+            self._lost = True
+            holder = report.error.holder
+            self._save_error = (
+                t("lock.lost", host=holder.host, pid=holder.pid)
+                if holder is not None
+                else t("lock.lost_unknown")
+            )
         else:
-            detail = report.error.strerror if report.error else ""
-            self._save_error = t("tui.save_failed", file=report.path, detail=detail or "")
+            detail = _detail(report.error) if report.error else ""
+            self._save_error = t("tui.save_failed", file=report.path, detail=detail)
         self._show_saved()
 
     def _show_saved(self) -> None:
@@ -275,7 +345,7 @@ class RunningScreen(KeyPalette, Screen[None]):
             self._set("#prompt", Text(t("tui.summary_title"), style="bold"))
             self._set("#question", "")
             self._set("#context", "")
-            self.query_one("#entry", Input).placeholder = t("tui.entry_ended")
+            self.query_one("#entry", EntryLine).placeholder = t("tui.entry_ended")
             self._show_saved()
             return
         step = engine.step
@@ -304,7 +374,7 @@ class RunningScreen(KeyPalette, Screen[None]):
             step.seconds_per_turn,
         )
         self._tick()
-        self.query_one("#entry", Input).placeholder = self._placeholder()
+        self.query_one("#entry", EntryLine).placeholder = self._placeholder()
         self._show_saved()
 
     def _set(self, selector: str, content: Text | str) -> None:
@@ -525,15 +595,14 @@ class RunningScreen(KeyPalette, Screen[None]):
             self.notify(str(error), severity="warning")
             return None
 
-    @on(Input.Submitted, "#entry")
-    def _record(self, event: Input.Submitted) -> None:
-        self._record_entry(unsigned=False)
+    @on(EntryLine.Recorded, "#entry")
+    def _record(self, event: EntryLine.Recorded) -> None:
+        # The line as it was when Enter was pressed: the entry may already
+        # hold the start of the next card.
+        if self._record_text(event.text.strip(), unsigned=event.unsigned) is None:
+            event.entry.give_back(event.text)
 
-    def _record_entry(self, *, unsigned: bool) -> None:
-        entry = self.query_one("#entry", Input)
-        text = entry.value.strip()
-        if not text:
-            return
+    def _record_text(self, text: str, *, unsigned: bool) -> Card | None:
         engine = self.engine
         fields: dict[str, Any] = {}
         if engine.step.kind is StepKind.SPREAD:
@@ -543,12 +612,12 @@ class RunningScreen(KeyPalette, Screen[None]):
             fields = {"runs_by": " ".join(parts[1:2]), "place": " / ".join(parts[2:])}
         if unsigned:
             fields["speaker"] = None
-        card = self._do(lambda: engine.record_card(text, **fields))
-        if card is not None:
-            entry.value = ""
+        card: Card | None = self._do(lambda: engine.record_card(text, **fields))
+        return card
 
     def action_record_unsigned(self) -> None:
-        self._record_entry(unsigned=True)
+        """Ctrl+N from the palette or a button (the key itself goes to the entry line)."""
+        self.query_one("#entry", EntryLine).hand_over(unsigned=True)
 
     def action_next_speaker(self) -> None:
         self._do(self.engine.advance_speaker)
@@ -624,7 +693,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         self.query_one(CardList).focus()
 
     def action_focus_entry(self) -> None:
-        self.query_one("#entry", Input).focus()
+        self.query_one("#entry", EntryLine).focus()
 
     # -- cards ---------------------------------------------------------------
 
@@ -826,19 +895,42 @@ class RunningScreen(KeyPalette, Screen[None]):
             if not values or not str(values["folder"]).strip():
                 return
             folder = Path(str(values["folder"]).strip()).expanduser()
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                self.notify(
-                    t("tui.save_failed", file=folder, detail=error.strerror), severity="error"
-                )
-                return
-            assert self.saver is not None
-            self.saver.retarget(folder / self.path.name)
-            self._save_now()
+            document = self.engine.session.model_dump(mode="json", exclude_none=True)
+            self._move_to(folder, document)
 
         field = Field("folder", t("tui.field_folder"), str(Path.home()))
         self.app.push_screen(FormDialog(t("tui.save_elsewhere"), [field]), chosen)
+
+    @work(thread=True, exclusive=True, group="save-elsewhere")
+    def _move_to(self, folder: Path, document: dict[str, Any]) -> None:
+        """Save the session as a new file in ``folder`` and record there from now on.
+
+        Never over another file: tables of one meeting share file names, and a
+        shared stick is exactly where they meet. The first free name is taken
+        (``-2``, ``-3``…) and locked; the old file's lock is let go.
+        """
+        import tomli_w
+
+        assert self.saver is not None
+        try:
+            path = create_new_file(
+                folder, self.path.stem, lambda _: tomli_w.dumps(document).encode("utf-8")
+            )
+            lock = lock_session(path, clock=self.engine.clock)
+        except (OSError, FileError) as error:
+            message = t("tui.save_failed", file=folder, detail=_detail(error))
+            self.app.call_from_thread(self.notify, message, severity="error", timeout=15)
+            return
+        old = self.lock
+        self.saver.retarget(path, lock.check if lock else None)
+        if old is not None:
+            old.release()
+        self.app.call_from_thread(self._moved, path, lock)
+
+    def _moved(self, path: Path, lock: SessionLock | None) -> None:
+        self.path, self.lock, self._lost = path, lock, False
+        self.notify(t("tui.saved_elsewhere", file=path), timeout=15)
+        self._save_now()  # what changed while the new file was being made
 
     # -- report back (前回からの報告) -----------------------------------------
 
