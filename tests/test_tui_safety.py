@@ -7,6 +7,7 @@ the tmux tests repeat the decisive ones through a real terminal.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -81,7 +82,7 @@ async def test_a_stale_lock_is_taken_over_with_a_notice(
 ) -> None:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
-    stale = LockInfo(os.uname().nodename, child.pid, clock(), "crashed-earlier")
+    stale = LockInfo(socket.gethostname(), child.pid, clock(), "crashed-earlier")
     lock_path(session_file).write_bytes(stale.text())
     app = build(session_file, clock)
     notices = recording_notices(app)
@@ -306,3 +307,21 @@ async def test_the_launcher_says_who_has_a_session_and_takes_over_only_when_aske
         assert holder is not None and holder.pid == os.getpid()
         await pilot.press("ctrl+q")
     assert lock_holder(session_file) is None
+
+
+def test_the_launcher_lists_a_session_in_use_with_who_has_it(
+    session_file: Path, clock: ManualClock
+) -> None:
+    from chie_kokan.tui.screens.launcher import scan_sessions
+
+    [free] = scan_sessions(session_file.parent)
+    assert free.in_use == ""
+    lock_path(session_file).write_bytes(LockInfo("kominkan-pc", 4242, clock(), "t").text())
+    [busy] = scan_sessions(session_file.parent)
+    assert "kominkan-pc" in busy.in_use and "使用中" in busy.in_use
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    stale = LockInfo(socket.gethostname(), child.pid, clock(), "crashed")
+    lock_path(session_file).write_bytes(stale.text())
+    [after_crash] = scan_sessions(session_file.parent)
+    assert after_crash.in_use == ""  # a stale lock is nobody: resuming will take it over

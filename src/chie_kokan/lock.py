@@ -227,6 +227,16 @@ class SessionLock:
                 _remove_exactly(self.path, raw)
 
 
+def holder_of(session_path: Path) -> LockInfo | None:
+    """Who has the session open for recording now (a stale lock is nobody)."""
+    try:
+        raw = _read_lock(lock_path(session_path))
+    except OSError:
+        return None
+    holder = LockInfo.parse(raw) if raw else None
+    return holder if holder is not None and not holder.is_stale() else None
+
+
 def lock_session(
     path: Path, *, take_over: bool = False, clock: Clock = system_clock
 ) -> SessionLock | None:

@@ -21,6 +21,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from chie_kokan.i18n import t
+from chie_kokan.lock import holder_of
 from chie_kokan.problems import FileError
 from chie_kokan.storage import load_scenario, load_session
 from chie_kokan.tui.keys import Key, KeyPalette
@@ -57,6 +58,8 @@ class SessionEntry:
     problem: str | None = None
     order: float = 0.0
     """Most recently worked on first."""
+    in_use: str = ""
+    """Who has it open for recording now (empty: nobody)."""
 
 
 def _files(folder: Path) -> list[Path]:
@@ -116,6 +119,7 @@ def scan_sessions(folder: Path) -> list[SessionEntry]:
                 total=len(steps),
                 title=steps[live.step].title,
             )
+        holder = holder_of(path)
         entries.append(
             SessionEntry(
                 path,
@@ -125,6 +129,9 @@ def scan_sessions(folder: Path) -> list[SessionEntry]:
                 progress=progress,
                 table=session.table,
                 order=session.updated_at.timestamp(),
+                in_use=t("launcher.in_use", host=holder.host, since=holder.since_text)
+                if holder
+                else "",
             )
         )
     entries.sort(key=lambda entry: entry.order, reverse=True)
@@ -171,6 +178,7 @@ def _session_prompt(entry: SessionEntry) -> Content:
         ),
         "\n",
         (entry.path.name, "$text-muted"),
+        *(("\n", (entry.in_use, "$warning")) if entry.in_use else ()),
     )
 
 
