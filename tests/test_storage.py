@@ -16,7 +16,7 @@ import tomli_w
 from chie_kokan import storage
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
-from chie_kokan.i18n import set_language
+from chie_kokan.i18n import set_language, t
 from chie_kokan.models import Scenario, Session
 from chie_kokan.problems import FileError, Problem
 from chie_kokan.storage import (
@@ -29,6 +29,7 @@ from chie_kokan.storage import (
     session_path,
     session_text,
 )
+from hang_guard import deadline
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -177,6 +178,112 @@ def test_an_unreadable_file(tmp_path: Path) -> None:
     finally:
         path.chmod(0o644)
     assert problem.line is None
+
+
+# -- reading: only regular files, bounded in size, never a hang ------------------------
+
+LOADERS = [load_any, load_scenario, load_session]
+
+
+def refused(path: Path, message_key: str, **values: object) -> None:
+    """Every loader refuses ``path`` with the same one problem, without hanging."""
+    for load in LOADERS:
+        with deadline(what=f"{load.__name__}({path})"):
+            (problem,) = problems(load, path)
+        assert problem.message == t(message_key, **values)
+        assert problem.line is None
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    refused(fifo, "validation.not_regular")
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_a_device_or_a_symlink_to_one_is_refused(tmp_path: Path, device: str) -> None:
+    link = tmp_path / "scenario.toml"
+    link.symlink_to(device)
+    refused(link, "validation.not_regular")
+    refused(Path(device), "validation.not_regular")
+
+
+def test_a_symlink_to_a_regular_file_is_read(tmp_path: Path) -> None:
+    target = write(tmp_path, GOOD, "real.toml")
+    link = tmp_path / "link.toml"
+    link.symlink_to(target)
+    assert load_scenario(link).title == "知恵交換会"
+
+
+def test_a_directory_or_a_symlink_to_one(tmp_path: Path) -> None:
+    (tmp_path / "folder.toml").mkdir()
+    (tmp_path / "link.toml").symlink_to(tmp_path / "folder.toml")
+    refused(tmp_path / "folder.toml", "validation.is_directory")
+    refused(tmp_path / "link.toml", "validation.is_directory")
+
+
+def test_a_file_over_the_size_limit_is_refused_and_the_limit_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "huge.toml"
+    with path.open("wb") as handle:
+        handle.truncate(storage.MAX_FILE_BYTES + 1)  # sparse: no disk used
+    megabytes = storage.MAX_FILE_BYTES // 2**20
+    refused(path, "validation.too_large", limit=megabytes)
+    assert f"{megabytes} MB" in t("validation.too_large", limit=megabytes)
+
+
+def test_a_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD)
+    with path.open("ab") as handle:
+        handle.write(b"#" * (storage.MAX_FILE_BYTES - path.stat().st_size))
+    assert path.stat().st_size == storage.MAX_FILE_BYTES
+    assert load_scenario(path).title == "知恵交換会"
+
+
+def test_only_the_limit_is_read_from_a_file_that_keeps_growing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A regular file can still be endless (one being appended to, or /proc):
+    # reading stops one byte past the limit.
+    path = write(tmp_path, GOOD)
+    monkeypatch.setattr(storage, "MAX_FILE_BYTES", 100)
+    reads: list[int] = []
+    real_read = os.read
+
+    def endless(fd: int, size: int) -> bytes:
+        reads.append(size)
+        return real_read(fd, size) or b"#" * size
+
+    monkeypatch.setattr(os, "read", endless)
+    with deadline():
+        (problem,) = problems(load_scenario, path)
+    assert problem.message == t("validation.too_large", limit=0)
+    assert sum(reads) == 101
+
+
+def test_a_ten_megabyte_session_loads(tmp_path: Path, session: Session) -> None:
+    # A generous margin over any real meeting (hundreds of cards, ~0.1 MB).
+    card = session.cards[0]
+    session.cards = [
+        card.model_copy(update={"id": f"c{i}", "text": f"{card.text} {'あ' * 300} {i}"})
+        for i in range(1, 10_000)
+    ]
+    path = tmp_path / "big.toml"
+    save_session(session, path)
+    assert path.stat().st_size > 10_000_000
+    assert len(load_session(path).cards) == 9_999
+
+
+@pytest.mark.parametrize(
+    "name", ["a" * 300 + ".toml", "清" * 300 + ".toml"], ids=["ascii", "kanji"]
+)
+def test_a_file_name_too_long_is_one_clear_problem(tmp_path: Path, name: str) -> None:
+    refused(tmp_path / name, "validation.name_too_long")
+
+
+def test_a_path_too_long_is_one_clear_problem(tmp_path: Path) -> None:
+    # Every folder name is allowed; together they exceed what the system opens.
+    deep = tmp_path.joinpath(*["a" * 200] * 25) / "x.toml"
+    refused(deep, "validation.name_too_long")
 
 
 def test_scenarios_and_sessions_are_told_apart(tmp_path: Path, session: Session) -> None:

@@ -8,7 +8,9 @@ new one, never half of each.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -42,20 +44,74 @@ SESSION_MIGRATIONS: dict[int, Migration] = {0: _session_0_to_1}
 SCENARIO_MIGRATIONS: dict[int, Migration] = {}
 
 
+MAX_FILE_BYTES = 32 * 2**20
+"""The largest scenario or session we read (32 MB). A real meeting's session is
+about 0.1 MB and a 10 MB one (some 50,000 cards) still loads; anything larger
+is the wrong file (a disk image, a log) and is refused before it fills memory."""
+
+# Open without blocking: a FIFO would otherwise wait for a writer forever.
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The content of a regular file of at most :data:`MAX_FILE_BYTES`, or a FileError.
+
+    A FIFO, a device (or a symlink to one), a folder or a name the system
+    cannot open is refused with one clear problem, never a hang: the file is
+    opened without blocking and checked before a byte is read, and no more
+    than the limit (plus one byte, to notice) is ever read.
+    """
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except (OSError, ValueError) as error:
+        raise FileError([_open_problem(path, error)]) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise FileError([Problem(path, t("validation.is_directory"))])
+        if not stat.S_ISREG(mode):
+            raise FileError([Problem(path, t("validation.not_regular"))])
+        limit = MAX_FILE_BYTES
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(limit + 1 - size, 2**20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise FileError([Problem(path, t("validation.too_large", limit=limit // 2**20))])
+        return b"".join(chunks)
+    except OSError as error:
+        raise FileError([_open_problem(path, error)]) from None
+    finally:
+        os.close(fd)
+
+
+def _open_problem(path: Path, error: OSError | ValueError) -> Problem:
+    """Why a file could not be opened or read, in words."""
+    if isinstance(error, FileNotFoundError):
+        return Problem(path, t("validation.not_found"))
+    if isinstance(error, OSError) and error.errno == errno.ENAMETOOLONG:
+        return Problem(path, t("validation.name_too_long"))
+    # Windows refuses to open a folder (EACCES) rather than saying what it is;
+    # os.path.isdir never raises, whatever the name.
+    if isinstance(error, IsADirectoryError) or os.path.isdir(path):
+        return Problem(path, t("validation.is_directory"))
+    detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return Problem(path, t("validation.unreadable", detail=detail))
+
+
 def read_text(path: Path) -> str:
     """The file's text, or a FileError saying plainly why not."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise FileError([Problem(path, t("validation.not_found"))]) from None
-    except IsADirectoryError:
-        raise FileError([Problem(path, t("validation.is_directory"))]) from None
-    except OSError as error:
-        if path.is_dir():
-            raise FileError([Problem(path, t("validation.is_directory"))]) from None
-        raise FileError(
-            [Problem(path, t("validation.unreadable", detail=error.strerror))]
-        ) from None
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -112,35 +168,44 @@ def _validate(path: Path, text: str, data: dict[str, Any], model: type[M]) -> M:
         raise FileError(validation_problems(path, error, model, text)) from None
 
 
-def load_scenario(path: Path) -> Scenario:
-    """A scenario file, validated and with every default filled in."""
+def _read_document(path: Path) -> tuple[str, dict[str, Any]]:
+    """The file's text and its TOML: the one place every loader reads a file."""
     text = read_text(path)
-    data = parse_toml(path, text)
+    return text, parse_toml(path, text)
+
+
+def _as_scenario(path: Path, text: str, data: dict[str, Any]) -> Scenario:
     if is_session_document(data):
         raise FileError([Problem(path, t("validation.kind_unknown"))])
     data = _migrate(path, text, data, SCENARIO_SCHEMA, SCENARIO_MIGRATIONS)
     return _validate(path, text, data, Scenario)
 
 
-def load_session(path: Path) -> Session:
-    """A session file written by the app (or a migrated older one)."""
-    text = read_text(path)
-    data = parse_toml(path, text)
+def _as_session(path: Path, text: str, data: dict[str, Any]) -> Session:
     if not is_session_document(data):
         raise FileError([Problem(path, t("validation.kind_unknown"))])
     data = _migrate(path, text, data, SESSION_SCHEMA, SESSION_MIGRATIONS)
     return _validate(path, text, data, Session)
 
 
+def load_scenario(path: Path) -> Scenario:
+    """A scenario file, validated and with every default filled in."""
+    return _as_scenario(path, *_read_document(path))
+
+
+def load_session(path: Path) -> Session:
+    """A session file written by the app (or a migrated older one)."""
+    return _as_session(path, *_read_document(path))
+
+
 def load_any(path: Path) -> Scenario | Session:
-    """A scenario or a session, whichever the file holds."""
-    text = read_text(path)
-    data = parse_toml(path, text)
+    """A scenario or a session, whichever the file holds (the file is read once)."""
+    text, data = _read_document(path)
     if is_session_document(data):
-        return load_session(path)
+        return _as_session(path, text, data)
     if "title" not in data and "theme" not in data and "steps" not in data:
         raise FileError([Problem(path, t("validation.kind_unknown"))])
-    return load_scenario(path)
+    return _as_scenario(path, text, data)
 
 
 def session_text(session: Session) -> str:
