@@ -177,7 +177,7 @@ def test_an_index_out_of_range_in_an_inline_entry_points_at_its_line(
 def test_a_toml_error_keeps_its_line_and_column() -> None:
     with pytest.raises(tomllib.TOMLDecodeError) as caught:
         tomllib.loads('a = 1\nb = "x\n')
-    problem = toml_problem(Path("f.toml"), caught.value)
+    problem = toml_problem(Path("f.toml"), caught.value, 'a = 1\nb = "x\n')
     assert (problem.line, problem.column) == (2, 7)  # as tomllib counts
     assert "line 2" not in problem.message  # the position is given once, in the prefix
 

@@ -286,6 +286,57 @@ def test_a_path_too_long_is_one_clear_problem(tmp_path: Path) -> None:
     refused(deep, "validation.name_too_long")
 
 
+# -- parser failures: one problem naming the file and the line -----------------------
+
+
+@pytest.mark.parametrize("depth", [600, 5_000, 200_000])
+@pytest.mark.parametrize(
+    ("opening", "closing"), [("[", "]"), ("{a = ", "}")], ids=["array", "table"]
+)
+def test_nesting_too_deep_names_its_line(
+    tmp_path: Path, depth: int, opening: str, closing: str
+) -> None:
+    # tomllib recurses once per level: deep enough, and Python's stack runs out.
+    bomb = "x = " + opening * depth + "1" + closing * depth
+    path = write(tmp_path, f"{GOOD}\n# the bomb:\n{bomb}\nfoo = 1\n")
+    for load in LOADERS:
+        with deadline():
+            (problem,) = problems(load, path)
+        assert problem.message == t("validation.too_deep")
+        assert problem.line == GOOD.count("\n") + 3
+
+
+def test_brackets_in_strings_and_comments_are_not_nesting(tmp_path: Path) -> None:
+    bomb = "y = " + "[" * 600 + "]" * 600
+    text = f"{GOOD}\nnote = \"{'[' * 900}\"  # {'[' * 900}\nmore = '''\n{'{' * 900}'''\n{bomb}\n"
+    (problem,) = problems(load_scenario, write(tmp_path, text))
+    assert problem.message == t("validation.too_deep")
+    assert problem.line == GOOD.count("\n") + 5
+
+
+@pytest.mark.parametrize("digits", [4_301, 100_000])
+def test_a_number_with_too_many_digits_names_its_line(tmp_path: Path, digits: int) -> None:
+    path = write(tmp_path, GOOD.replace("minutes = 15", "minutes = " + "9" * digits))
+    for load in LOADERS:
+        with deadline():
+            (problem,) = problems(load, path)
+        assert problem.message == t("validation.number_too_long")
+        assert problem.line == 15  # minutes of the third step
+        assert len(str(problem)) < 300  # the number itself is not repeated
+
+
+@pytest.mark.parametrize(
+    "ending",
+    ["x = [1,\n", "x = [\n  1,\n  2,\n\n", "x = { a = 1", 'x = """\nline\n', "x = ", 'x = "abc'],
+)
+def test_a_truncated_file_names_its_last_line(tmp_path: Path, ending: str) -> None:
+    path = write(tmp_path, GOOD + ending)
+    last = len((GOOD + ending).rstrip().splitlines())
+    (problem,) = problems(load_any, path)
+    assert problem.line == last
+    assert str(problem).startswith(f"{path} {last}行目")
+
+
 def test_scenarios_and_sessions_are_told_apart(tmp_path: Path, session: Session) -> None:
     scenario_path = write(tmp_path, GOOD)
     session_file = tmp_path / "session.toml"

@@ -61,16 +61,65 @@ def field_path(loc: tuple[int | str, ...]) -> str:
 
 
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_AT_END = " (at end of document)"
 
 
-def toml_problem(file: Path, error: Exception) -> Problem:
-    """A ``tomllib.TOMLDecodeError`` as a problem with line and column."""
-    text = str(error)
-    match = _TOML_POS.search(text)
-    detail = _TOML_POS.sub("", text).replace(" (at end of document)", "")
+def toml_problem(file: Path, error: Exception, text: str) -> Problem:
+    """A ``tomllib.TOMLDecodeError`` as a problem with line and column.
+
+    At the end of the document (a truncated file) there is no column, but
+    the line is the last one with something on it, which is where it stops.
+    """
+    message = str(error)
+    match = _TOML_POS.search(message)
+    detail = _TOML_POS.sub("", message).replace(_AT_END, "")
     line = int(match.group(1)) if match else None
     col = int(match.group(2)) if match else None
+    if line is None and message.endswith(_AT_END):
+        line = last_line(text)
     return Problem(file, t("validation.toml_syntax", detail=detail), line, col)
+
+
+def last_line(text: str) -> int | None:
+    """The number of the last line with anything on it."""
+    return len(text.rstrip().splitlines()) or None
+
+
+# What TOML puts between brackets that are not nesting: strings and comments.
+_NOT_NESTING = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
+    r"|[\[{]|[\]}]|\n",
+    re.DOTALL,
+)
+
+
+def deepest_line(text: str) -> int | None:
+    """The line where lists and tables are nested deepest (first reached).
+
+    For a file too deeply nested to parse: tomllib only says its stack ran out.
+    """
+    depth = deepest = 0
+    line, found = 1, None
+    for token in _NOT_NESTING.finditer(text):
+        piece = token.group()
+        if piece in ("[", "{"):
+            depth += 1
+            if depth > deepest:
+                deepest, found = depth, line
+        elif piece in ("]", "}"):
+            depth = max(depth - 1, 0)
+        else:
+            line += piece.count("\n")
+    return found
+
+
+_LONG_NUMBER = re.compile(r"[0-9][0-9_]{4299,}")
+
+
+def long_number_line(text: str) -> int | None:
+    """The line of the first number with more digits than Python converts (4,300)."""
+    match = _LONG_NUMBER.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:

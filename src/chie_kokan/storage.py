@@ -23,7 +23,15 @@ from pydantic import BaseModel, ValidationError
 
 from chie_kokan.i18n import t
 from chie_kokan.models import SCENARIO_SCHEMA, SESSION_SCHEMA, Scenario, Session
-from chie_kokan.problems import FileError, Problem, locate, toml_problem, validation_problems
+from chie_kokan.problems import (
+    FileError,
+    Problem,
+    deepest_line,
+    locate,
+    long_number_line,
+    toml_problem,
+    validation_problems,
+)
 
 M = TypeVar("M", bound=BaseModel)
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -129,7 +137,15 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise FileError([toml_problem(path, error)]) from None
+        raise FileError([toml_problem(path, error, text)]) from None
+    except RecursionError:
+        # tomllib recurses once per level of nesting: a bomb, or a broken file.
+        problem = Problem(path, t("validation.too_deep"), line=deepest_line(text))
+        raise FileError([problem]) from None
+    except ValueError:
+        # The only other ValueError: an integer over Python's 4,300-digit limit.
+        problem = Problem(path, t("validation.number_too_long"), line=long_number_line(text))
+        raise FileError([problem]) from None
     if not data:
         raise FileError([Problem(path, t("validation.empty"))])  # comments only
     return data
