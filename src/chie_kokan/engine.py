@@ -37,6 +37,7 @@ from chie_kokan.models import (
     Turn,
     TurnMode,
 )
+from chie_kokan.models.base import visible_controls
 
 
 class DomainError(Exception):
@@ -638,14 +639,15 @@ class SessionEngine:
             self.member(speaker)
         with self._change() as now:
             card = self.card(card_id)
+            # Models do not validate on assignment: clean as a new card would be.
             if text is not None:
-                card.text = text.strip()
+                card.text = visible_controls(text.strip())
             if speaker is not CURRENT:
                 card.speaker = speaker
             if runs_by is not None:
-                card.runs_by = runs_by.strip()
+                card.runs_by = visible_controls(runs_by.strip())
             if place is not None:
-                card.place = place.strip()
+                card.place = visible_controls(place.strip())
             card.edited_at = now
 
     def delete_card(self, card_id: str) -> None:

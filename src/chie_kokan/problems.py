@@ -8,6 +8,7 @@ language. Never a traceback.
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -28,12 +29,13 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
+        file = visible(self.file)
         if self.line is not None and self.column is not None:
-            where = t("validation.at_line_col", file=self.file, line=self.line, col=self.column)
+            where = t("validation.at_line_col", file=file, line=self.line, col=self.column)
         elif self.line is not None:
-            where = t("validation.at_line", file=self.file, line=self.line)
+            where = t("validation.at_line", file=file, line=self.line)
         else:
-            where = t("validation.file_label", file=self.file)
+            where = t("validation.file_label", file=file)
         field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {self.message}"
 
@@ -50,14 +52,39 @@ class FileError(Exception):
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:
-    """``('steps', 2, 'minutes')`` → ``steps[2].minutes``."""
+    """``('steps', 2, 'minutes')`` → ``steps[2].minutes`` (a key as written, made visible)."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{shown(part)}" if out else shown(part)
     return out
+
+
+# Every control character as a Python-style escape, so a message quoting a
+# value or a path prints it visibly (and on one line), never raw to a terminal.
+_ESCAPES = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)]}
+_ESCAPES.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+_QUOTE_LIMIT = 80
+_reprs = reprlib.Repr()
+_reprs.maxlevel = 3  # a deeply nested value is quoted as [[[...]]], never recursively
+
+
+def visible(value: object) -> str:
+    """Text (a file path, a value from a file) safe to print: control characters escaped.
+
+    Lone surrogates (a Linux file name that is not UTF-8) are escaped too, so
+    printing never fails.
+    """
+    text = str(value).translate(_ESCAPES)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def shown(value: object) -> str:
+    """A value from a file quoted in a message: visible, and shortened if long."""
+    text = visible(_reprs.repr(value) if isinstance(value, list | tuple | dict) else value)
+    return text if len(text) <= _QUOTE_LIMIT else text[: _QUOTE_LIMIT - 1] + "…"
 
 
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
@@ -72,7 +99,7 @@ def toml_problem(file: Path, error: Exception, text: str) -> Problem:
     """
     message = str(error)
     match = _TOML_POS.search(message)
-    detail = _TOML_POS.sub("", message).replace(_AT_END, "")
+    detail = visible(_TOML_POS.sub("", message).replace(_AT_END, ""))
     line = int(match.group(1)) if match else None
     col = int(match.group(2)) if match else None
     if line is None and message.endswith(_AT_END):
@@ -156,12 +183,13 @@ def _keys(model: type[BaseModel]) -> list[str]:
 def _message(error: dict[str, Any], root: type[BaseModel]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
-    value = error.get("input")
+    value = shown(error.get("input"))
     loc = tuple(error["loc"])
-    name = str(loc[-1]) if loc else ""
+    name = shown(loc[-1]) if loc else ""
     if kind == "chie":
         key = ctx["key"]
-        return t(f"validation.{key}", **{k: v for k, v in ctx.items() if k not in {"key", "at"}})
+        values = {k: shown(v) for k, v in ctx.items() if k not in {"key", "at"}}
+        return t(f"validation.{key}", **values)
     if kind == "missing":
         return t("validation.missing", field=name)
     if kind == "extra_forbidden":

@@ -29,6 +29,7 @@ from chie_kokan.problems import (
     deepest_line,
     locate,
     long_number_line,
+    shown,
     toml_problem,
     validation_problems,
 )
@@ -164,13 +165,13 @@ def _migrate(
         raise FileError([Problem(path, t("validation.missing", field="schema"), field="schema")])
     found = data["schema"]
     if not isinstance(found, int) or isinstance(found, bool):
-        problem = Problem(path, t("validation.int", value=found), line=line, field="schema")
+        problem = Problem(path, t("validation.int", value=shown(found)), line=line, field="schema")
         raise FileError([problem])
     if found > current:
-        message = t("validation.schema_newer", found=found, supported=current)
+        message = t("validation.schema_newer", found=shown(found), supported=current)
         raise FileError([Problem(path, message, line=line, field="schema")])
     if found < min(migrations, default=current):
-        message = t("validation.schema_unknown", found=found, supported=current)
+        message = t("validation.schema_unknown", found=shown(found), supported=current)
         raise FileError([Problem(path, message, line=line, field="schema")])
     while data["schema"] < current:
         data = migrations[data["schema"]](data)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, Field, StrictBool, StrictFloat, StrictInt, model_validator
 
-from chie_kokan.models.base import Strict, domain_error
+from chie_kokan.models.base import Strict, Text, domain_error
 from chie_kokan.models.scenario import Scenario, StepKind
 
 SESSION_SCHEMA = 1
@@ -40,23 +40,23 @@ class Outcome(StrEnum):
 class Roles(Strict):
     """Who does what in the room. Names, free text (a member or someone else)."""
 
-    facilitator: str = ""
+    facilitator: Text = ""
     """司会"""
-    timekeeper: str = ""
-    board_writer: str = ""
+    timekeeper: Text = ""
+    board_writer: Text = ""
     """板書"""
-    minute_taker: str = ""
+    minute_taker: Text = ""
     """記録"""
 
 
 class Member(Strict):
     """A person present, in seat order (the list order is the seat order)."""
 
-    id: str
+    id: Text
     """Stable id used by cards and turns (``p1``, ``p2``…)."""
-    name: str
-    organization: str = ""
-    role: str = ""
+    name: Text
+    organization: Text = ""
+    role: Text = ""
     walk_in: StrictBool = False
     """Came without being on the scenario's roster."""
 
@@ -64,41 +64,41 @@ class Member(Strict):
 class Resource(Strict):
     """A local resource (地域資源) learned about in the meeting."""
 
-    name: str
-    category: str = ""
-    serves: str = ""
+    name: Text
+    category: Text = ""
+    serves: Text = ""
     """Who it serves."""
-    when: str = ""
-    where: str = ""
-    fee: str = ""
-    contact: str = ""
-    offers: str = ""
+    when: Text = ""
+    where: Text = ""
+    fee: Text = ""
+    contact: Text = ""
+    offers: Text = ""
     """What it offers."""
     publishable: StrictBool = False
     """Permission to publish given."""
-    checked: str = ""
+    checked: Text = ""
     """When the details were last checked (free text or a date)."""
 
 
 class Card(Strict):
     """One thing said, one card (the sticky note)."""
 
-    id: str
+    id: Text
     step: Index
     """Index into the scenario's steps."""
     kind: StepKind
-    text: str
-    speaker: str | None = None
+    text: Text
+    speaker: Text | None = None
     """Member id; none for an unsigned card (全体)."""
     question: Index | None = None
     """Index into the step's questions, for answers to ①②③."""
-    answers: str | None = None
+    answers: Text | None = None
     """Id of the picked trouble (card or group) this card answers."""
     votes: Count = 0
     picked: StrictBool = False
-    runs_by: str = ""
+    runs_by: Text = ""
     """Success examples: who runs it."""
-    place: str = ""
+    place: Text = ""
     """Success examples: where."""
     resource: Resource | None = None
     created_at: Stamp
@@ -108,10 +108,10 @@ class Card(Strict):
 class Group(Strict):
     """Cards gathered under a title (KJ method), on a pick step."""
 
-    id: str
+    id: Text
     step: Index
-    title: str
-    cards: list[str] = []
+    title: Text
+    cards: list[Text] = []
     votes: Count = 0
     picked: StrictBool = False
 
@@ -119,7 +119,7 @@ class Group(Strict):
 class Turn(Strict):
     """One speaker's turn."""
 
-    speaker: str
+    speaker: Text
     step: Index
     question: Index | None = None
     round: RoundNumber = 1
@@ -132,10 +132,10 @@ class Turn(Strict):
 class ActionItem(Strict):
     """Who does what by when; reported back at the next session's opening."""
 
-    id: str
-    what: str
-    who: str = ""
-    due: str = ""
+    id: Text
+    what: Text
+    who: Text = ""
+    due: Text = ""
     step: Index
     done: StrictBool = False
     created_at: Stamp
@@ -166,8 +166,8 @@ class Live(Strict):
     step: Index = 0
     question: Index = 0
     round: RoundNumber = 1
-    speaker: str | None = None
-    target: str | None = None
+    speaker: Text | None = None
+    target: Text | None = None
     """On exchange steps: the picked trouble (card or group id) being answered."""
     timers: list[StepTimer] = []
     """One per step, in step order."""
@@ -177,15 +177,15 @@ class Session(Strict):
     """One meeting (or one table of it)."""
 
     schema_version: StrictInt = Field(SESSION_SCHEMA, alias="schema")
-    id: str
+    id: Text
     scenario: Scenario
     created_at: Stamp
     updated_at: Stamp
-    place: str = ""
-    table: str = ""
+    place: Text = ""
+    table: Text = ""
     """Table name when several tables run at once."""
     roles: Roles = Roles()
-    secretariat: str = ""
+    secretariat: Text = ""
     """事務局"""
     observers: Count = 0
     """傍聴者の人数"""
