@@ -38,6 +38,7 @@ from chie_kokan.models import (
     TurnMode,
 )
 from chie_kokan.models.base import visible_controls
+from chie_kokan.models.bounds import MAX_ELAPSED, MAX_ROUND, MAX_VOTES
 
 
 class DomainError(Exception):
@@ -332,7 +333,9 @@ class SessionEngine:
     def _pause_timer(self, index: int, now: datetime) -> None:
         timer = self.live.timers[index]
         if timer.running_since is not None:
-            timer.elapsed += max((now - timer.running_since).total_seconds(), 0.0)
+            counted = timer.elapsed + max((now - timer.running_since).total_seconds(), 0.0)
+            # A timer forgotten for weeks stops at the bound a file may hold.
+            timer.elapsed = min(counted, MAX_ELAPSED)
             timer.running_since = None
 
     def toggle_timer(self) -> bool:
@@ -528,11 +531,18 @@ class SessionEngine:
         self._require_running()
         if self.live.speaker is None and self.step.turns is not TurnMode.ROUND:
             raise DomainError("no_speaker")  # the floor is open already
+        new_round = (
+            self.step.turns is TurnMode.ROUND
+            and self.live.speaker is None
+            and not self.not_yet_spoken()
+        )
+        if new_round and self.live.round >= MAX_ROUND:
+            raise DomainError("too_many_rounds", max=MAX_ROUND)
         with self._change() as now:
             current = self.live.speaker
             self._end_turn(now, Outcome.SPOKE)
             if self.step.turns is TurnMode.ROUND:
-                if current is None and not self.not_yet_spoken():
+                if new_round:
                     self.live.round += 1
                 self._start_next_in_round(now, after=current)
 
@@ -771,6 +781,8 @@ class SessionEngine:
         item = self._votable(target)
         if item.votes + delta < 0:
             raise DomainError("negative_votes")
+        if item.votes + delta > MAX_VOTES:
+            raise DomainError("too_many_votes", max=MAX_VOTES)
         with self._change():
             item = self._votable(target)
             item.votes += delta

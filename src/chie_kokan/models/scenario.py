@@ -9,6 +9,7 @@ from pydantic import Field, StrictInt, field_validator, model_validator
 
 from chie_kokan.i18n import Language, t, t_list
 from chie_kokan.models.base import CLEANED, Strict, Text, domain_error
+from chie_kokan.models.bounds import Minutes, SecondsPerTurn, VotesPerPerson
 
 SCENARIO_SCHEMA = 1
 
@@ -33,10 +34,6 @@ class TurnMode(StrEnum):
 
 NonBlank = Annotated[str, Field(min_length=1, pattern=r"\S"), CLEANED]
 """Text with something in it: a name of only spaces is as good as none."""
-# Numbers people write must be numbers: ``minutes = "15"`` is a mistake to
-# report, not a string to convert silently (pydantic's lax mode would).
-PositiveInt = Annotated[StrictInt, Field(gt=0)]
-Count = Annotated[StrictInt, Field(ge=0)]
 
 # The standard flow for a 90-minute meeting when a scenario omits ``steps``.
 STANDARD_FLOW: tuple[tuple[StepKind, int, TurnMode], ...] = (
@@ -82,13 +79,13 @@ class Step(Strict):
     """The large line the room reads."""
     questions: list[NonBlank] | None = None
     """Asked in order, each its own round (exchange ①②, reflect ③)."""
-    minutes: PositiveInt | None = None
+    minutes: Minutes | None = None
     """The time box."""
     turns: TurnMode | None = None
     """round (seat order) or free (raised hands)."""
-    seconds_per_turn: PositiveInt | None = None
+    seconds_per_turn: SecondsPerTurn | None = None
     """The gentle per-speaker limit."""
-    votes_per_person: Count | None = None
+    votes_per_person: VotesPerPerson | None = None
     """Pick steps only: how many votes each person has."""
 
     @model_validator(mode="after")

@@ -10,21 +10,18 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field, StrictBool, StrictFloat, StrictInt, model_validator
+from pydantic import Field, StrictBool, StrictInt, model_validator
 
 from chie_kokan.models.base import Strict, Text, domain_error
+from chie_kokan.models.bounds import Elapsed, Observers, RoundNumber, Stamp, Votes
 from chie_kokan.models.scenario import Scenario, StepKind
 
 SESSION_SCHEMA = 1
 
-Stamp = AwareDatetime
-"""Every instant carries its time zone: minutes state local time unambiguously."""
-
 # Strict: a hand-edited ``votes = "3"`` or ``public = "yes"`` is reported, not
-# silently converted (pydantic's lax mode would accept both).
+# silently converted (pydantic's lax mode would accept both). Indexes are
+# checked against the scenario below; every other number has its bounds.
 Index = Annotated[StrictInt, Field(ge=0)]
-Count = Annotated[StrictInt, Field(ge=0)]
-RoundNumber = Annotated[StrictInt, Field(ge=1)]
 
 
 class Status(StrEnum):
@@ -94,7 +91,7 @@ class Card(Strict):
     """Index into the step's questions, for answers to ①②③."""
     answers: Text | None = None
     """Id of the picked trouble (card or group) this card answers."""
-    votes: Count = 0
+    votes: Votes = 0
     picked: StrictBool = False
     runs_by: Text = ""
     """Success examples: who runs it."""
@@ -112,7 +109,7 @@ class Group(Strict):
     step: Index
     title: Text
     cards: list[Text] = []
-    votes: Count = 0
+    votes: Votes = 0
     picked: StrictBool = False
 
 
@@ -152,7 +149,7 @@ class StepVisit(Strict):
 class StepTimer(Strict):
     """A step's time box, kept as instants so it survives restarts exactly."""
 
-    elapsed: Annotated[StrictFloat, Field(ge=0)] = 0.0
+    elapsed: Elapsed = 0.0
     """Seconds counted before ``running_since``."""
     running_since: Stamp | None = None
     """Set while the timer runs."""
@@ -187,7 +184,7 @@ class Session(Strict):
     roles: Roles = Roles()
     secretariat: Text = ""
     """事務局"""
-    observers: Count = 0
+    observers: Observers = 0
     """傍聴者の人数"""
     public: StrictBool = True
     """公開 / 非公開"""
