@@ -39,6 +39,7 @@ from chie_kokan.models import (
 )
 from chie_kokan.models.base import visible_controls
 from chie_kokan.models.bounds import MAX_ELAPSED, MAX_ROUND, MAX_VOTES
+from chie_kokan.models.ids import safe_session_id
 
 
 class DomainError(Exception):
@@ -94,10 +95,14 @@ def new_session(
     table: str = "",
     clock: Clock = system_clock,
 ) -> Session:
-    """A session set up but not started (the setup screen edits this)."""
+    """A session set up but not started (the setup screen edits this).
+
+    ``session_id`` may be any text (a scenario's file name): it is made a
+    safe file-name stem, since the session's files are named after it.
+    """
     now = clock()
     return Session(
-        id=session_id,
+        id=safe_session_id(session_id),
         scenario=scenario,
         created_at=now,
         updated_at=now,

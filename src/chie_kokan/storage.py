@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from chie_kokan.i18n import t
 from chie_kokan.models import SCENARIO_SCHEMA, SESSION_SCHEMA, Scenario, Session
+from chie_kokan.models.ids import safe_session_id
 from chie_kokan.problems import (
     FileError,
     Problem,
@@ -311,12 +312,15 @@ def save_session(session: Session, path: Path, *, create: bool = False) -> None:
 
 
 def session_path(directory: Path, scenario_stem: str, day: date) -> Path:
-    """A free name ``YYYY-MM-DD-<scenario>.toml``, then ``-2``, ``-3``…"""
+    """A free name ``YYYY-MM-DD-<scenario>.toml``, then ``-2``, ``-3``…
+
+    Its stem is a valid session id, whatever the scenario is called.
+    """
     base = f"{day.isoformat()}-{scenario_stem}"
-    candidate = directory / f"{base}.toml"
+    candidate = directory / f"{safe_session_id(base)}.toml"
     number = 2
     while candidate.exists():
-        candidate = directory / f"{base}-{number}.toml"
+        candidate = directory / f"{safe_session_id(base, suffix=f'-{number}')}.toml"
         number += 1
     return candidate
 

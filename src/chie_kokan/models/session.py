@@ -14,6 +14,7 @@ from pydantic import Field, StrictBool, StrictInt, model_validator
 
 from chie_kokan.models.base import Strict, Text, domain_error
 from chie_kokan.models.bounds import Elapsed, Observers, RoundNumber, Stamp, Votes
+from chie_kokan.models.ids import SessionId
 from chie_kokan.models.scenario import Scenario, StepKind
 
 SESSION_SCHEMA = 1
@@ -174,7 +175,8 @@ class Session(Strict):
     """One meeting (or one table of it)."""
 
     schema_version: StrictInt = Field(SESSION_SCHEMA, alias="schema")
-    id: Text
+    id: SessionId
+    """A safe file-name stem: the session file and its exports are named after it."""
     scenario: Scenario
     created_at: Stamp
     updated_at: Stamp
