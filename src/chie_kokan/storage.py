@@ -105,6 +105,21 @@ def read_bytes(path: Path) -> bytes:
         os.close(fd)
 
 
+def file_mode(path: Path) -> int | None:
+    """The ``st_mode`` of what ``path`` names, through symlinks; None when nothing is there.
+
+    For a place about to be written: it looks without opening (opening a FIFO
+    or a device can block or have effects). A name the system cannot look up
+    (too long) is a FileError.
+    """
+    try:
+        return os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        raise FileError([_open_problem(path, error)]) from None
+
+
 def _open_problem(path: Path, error: OSError | ValueError) -> Problem:
     """Why a file could not be opened or read, in words."""
     if isinstance(error, FileNotFoundError):
