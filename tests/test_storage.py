@@ -18,7 +18,7 @@ from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.i18n import set_language, t
 from chie_kokan.models import Scenario, Session
-from chie_kokan.problems import FileError, Problem
+from chie_kokan.problems import MAX_PROBLEMS, FileError, Problem
 from chie_kokan.storage import (
     atomic_write,
     create_session_file,
@@ -335,6 +335,40 @@ def test_a_truncated_file_names_its_last_line(tmp_path: Path, ending: str) -> No
     (problem,) = problems(load_any, path)
     assert problem.line == last
     assert str(problem).startswith(f"{path} {last}行目")
+
+
+# -- a huge hostile file is answered at once, not after minutes ------------------------
+# (Hang guards, not speed tests: the deadline is many times what the work needs.)
+
+
+def _many_cards(count: int, **card: object) -> dict[str, Any]:
+    with (FIXTURES / "session-minimal.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+    data["cards"] = [{**data["cards"][0], "id": f"c{i}", **card} for i in range(count)]
+    return data
+
+
+def test_thousands_of_mistakes_list_the_first_and_count_the_rest(tmp_path: Path) -> None:
+    # Each problem is located by reading the file: thousands of them took minutes.
+    path = tmp_path / "many.toml"
+    path.write_text(tomli_w.dumps(_many_cards(3_000, votes=-1)), encoding="utf-8")
+    with deadline(5):
+        listed = problems(load_session, path)
+    assert len(listed) == MAX_PROBLEMS + 1
+    assert listed[0].field == "cards[0].votes" and listed[0].line is not None
+    more = listed[-1]
+    assert more.message == t(
+        "validation.more_problems", count=3_000 - MAX_PROBLEMS, shown=MAX_PROBLEMS
+    )
+    assert more.line is None
+
+
+def test_thousands_of_answers_to_one_trouble_load_at_once(tmp_path: Path) -> None:
+    # Checking each answer against every card and group was quadratic.
+    path = tmp_path / "answers.toml"
+    path.write_text(tomli_w.dumps(_many_cards(30_000, answers="c0")), encoding="utf-8")
+    with deadline(5):
+        assert len(load_session(path).cards) == 30_000
 
 
 def test_scenarios_and_sessions_are_told_apart(tmp_path: Path, session: Session) -> None:

@@ -222,12 +222,18 @@ def _message(error: dict[str, Any], root: type[BaseModel]) -> str:
     return t("validation.other", detail=error.get("msg", kind))
 
 
+MAX_PROBLEMS = 20
+"""Problems listed per file; more are counted. Nobody reads thousands, and
+locating each one reads the file again (thousands of them took minutes)."""
+
+
 def validation_problems(
     file: Path, error: ValidationError, root: type[BaseModel], text: str
 ) -> list[Problem]:
-    """Every error pydantic found, as problems with field paths and lines."""
+    """The first MAX_PROBLEMS errors pydantic found, as problems with field paths and lines."""
+    items = error.errors()
     problems = []
-    for item in error.errors():
+    for item in items[:MAX_PROBLEMS]:
         loc = tuple(item["loc"])
         if item["type"] == "chie":
             # A model validator reports where below itself the fault lies.
@@ -240,6 +246,9 @@ def validation_problems(
                 field=field_path(loc) or None,
             )
         )
+    if len(items) > MAX_PROBLEMS:
+        more = t("validation.more_problems", count=len(items) - MAX_PROBLEMS, shown=MAX_PROBLEMS)
+        problems.append(Problem(file, more))
     return problems
 
 

@@ -233,8 +233,10 @@ class Session(Strict):
             if ref is not None and ref not in members:
                 raise domain_error("unknown_member", ref=ref, at=at)
 
+        troubles = cards | groups
+
         def trouble_ok(ref: str | None, *at: int | str) -> None:
-            if ref is not None and ref not in cards | groups:
+            if ref is not None and ref not in troubles:
                 raise domain_error("unknown_trouble", ref=ref, at=at)
 
         for i, card in enumerate(self.cards):
