@@ -314,6 +314,31 @@ def test_brackets_in_strings_and_comments_are_not_nesting(tmp_path: Path) -> Non
     assert problem.line == GOOD.count("\n") + 5
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "a" + ".a" * 20_000 + " = 1",
+        "[case" + ".a" * 20_000 + "]",
+        'x = { "a"' + '."a"' * 20_000 + " = 1 }",
+    ],
+    ids=["key", "table", "inline"],
+)
+def test_a_dotted_key_of_thousands_of_parts_names_its_line(tmp_path: Path, line: str) -> None:
+    # tomllib keeps every prefix of a dotted key: memory grows with the square
+    # of its length (10,000 parts took 0.4 GB, 100,000 would take 40 GB).
+    path = write(tmp_path, f"{GOOD}\n{line}\n")
+    with deadline():
+        (problem,) = problems(load_any, path)
+    assert problem.message == t("validation.too_deep")
+    assert problem.line == GOOD.count("\n") + 2
+
+
+def test_ordinary_dots_are_no_bomb(tmp_path: Path) -> None:
+    dots = "。" * 50 + "." * 500 + " 1.5 2026.11.27 www.example.org " * 20
+    path = write(tmp_path, GOOD.replace('title = "知恵交換会"', f'title = "{dots}"'))
+    assert load_scenario(path).title == dots
+
+
 @pytest.mark.parametrize("digits", [4_301, 100_000])
 def test_a_number_with_too_many_digits_names_its_line(tmp_path: Path, digits: int) -> None:
     path = write(tmp_path, GOOD.replace("minutes = 15", "minutes = " + "9" * digits))

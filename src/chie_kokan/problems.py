@@ -140,6 +140,25 @@ def deepest_line(text: str) -> int | None:
     return found
 
 
+MAX_KEY_PARTS = 100
+"""A dotted key or table name (``a.b.c``) of more parts than this is refused
+before parsing: tomllib keeps every prefix of it, so memory grows with the
+square of its length. Real files use two or three."""
+_KEY_BOMB = re.compile(
+    rf"""(?:(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*\.[ \t]*){{{MAX_KEY_PARTS}}}"""
+)
+
+
+def dotted_key_bomb_line(text: str) -> int | None:
+    """The line of the first dotted key with more than MAX_KEY_PARTS parts, if any."""
+    if text.count(".") < MAX_KEY_PARTS:
+        return None  # nearly every file: nothing to look at
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.count(".") >= MAX_KEY_PARTS and _KEY_BOMB.search(line):
+            return number
+    return None
+
+
 _LONG_NUMBER = re.compile(r"[0-9][0-9_]{4299,}")
 
 

@@ -28,6 +28,7 @@ from chie_kokan.problems import (
     FileError,
     Problem,
     deepest_line,
+    dotted_key_bomb_line,
     locate,
     long_number_line,
     shown,
@@ -151,6 +152,9 @@ def read_text(path: Path) -> str:
 
 
 def parse_toml(path: Path, text: str) -> dict[str, Any]:
+    bomb = dotted_key_bomb_line(text)
+    if bomb is not None:
+        raise FileError([Problem(path, t("validation.too_deep"), line=bomb)])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
