@@ -14,6 +14,7 @@ from chie_kokan.cli import main
 from chie_kokan.i18n import t
 from chie_kokan.models import Scenario, Step
 from chie_kokan.storage import load_any, load_scenario
+from text_helpers import CONTROL, all_strings
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = Path(__file__).parent / "fixtures" / "bad"
@@ -112,19 +113,6 @@ HOSTILE_VALID: dict[str, str | None] = {
     "hostile-long-text.toml": "閉店した。␛[2J",
     "hostile-ids-escapes.toml": "p1␛]0;pwned␇",
 }
-
-
-# Every C0 control but newline and tab, CR, DEL and every C1 control.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def all_strings(value: object) -> list[str]:
-    """Every string in a dumped model, however deep."""
-    if isinstance(value, dict):
-        return [text for item in value.values() for text in all_strings(item)]
-    if isinstance(value, list):
-        return [text for item in value for text in all_strings(item)]
-    return [value] if isinstance(value, str) else []
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -10,7 +10,6 @@ file, from the setup screen or through the engine.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from enum import Enum
 from pathlib import Path
@@ -27,12 +26,10 @@ from chie_kokan.export import render_minutes, render_resources
 from chie_kokan.models import Resource, Roles, Scenario, Session
 from chie_kokan.models.base import visible_controls
 from chie_kokan.storage import load_scenario, load_session, save_session, session_text
+from text_helpers import CONTROL
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-# Every C0 control but newline and tab, DEL, every C1 control: what must never
-# reach a terminal or a file a person opens. (\r only as part of a line end.)
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 RETITLE = "\x1b]0;pwned\x07"
 WIPE = "\x1b[2J\x1b[H"
 HOSTILE = f"{RETITLE}山田{WIPE}\x00\x08\x7f\x85\x9b31m"

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import stat
 from collections.abc import Callable
@@ -38,11 +37,10 @@ from chie_kokan.storage import load_session
 from chie_kokan.tui.app import ChieKokanApp, make_app
 from hang_guard import deadline
 from test_cli import EXPECTED, HOSTILE_VALID
+from text_helpers import CONTROL
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = FIXTURES / "bad"
-# Every C0 control but newline and tab, DEL and every C1 control.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 EXPORTS = "exports"
 
 COMMANDS: list[list[str]] = [

@@ -7,7 +7,6 @@ save and load changes nothing more.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -31,9 +30,9 @@ from chie_kokan.models import (
 )
 from chie_kokan.models.base import visible_controls
 from chie_kokan.storage import load_scenario, load_session, save_session
+from text_helpers import CONTROL, all_strings
 
 JST = timezone(timedelta(hours=9))
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\r]")
 T0 = datetime(2026, 11, 27, 14, 0, 0, 123456, tzinfo=JST)
 
 # Characters people type, paste or smuggle in: quotes, backslashes, line
@@ -81,15 +80,6 @@ EXAMPLES = settings(
 
 def drop_none(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value is not None}
-
-
-def all_strings(value: Any) -> list[str]:
-    """Every string in a dumped model, however deep."""
-    if isinstance(value, dict):
-        return [text for item in value.values() for text in all_strings(item)]
-    if isinstance(value, list):
-        return [text for item in value for text in all_strings(item)]
-    return [value] if isinstance(value, str) else []
 
 
 def without_controls(session_or_scenario: Session | Scenario) -> bool:
