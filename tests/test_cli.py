@@ -358,3 +358,14 @@ def test_run_with_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[s
     code, _, err = run(["run", str(tmp_path / "nope.toml")], capsys)
     assert code == 2
     assert t("validation.not_found") in err
+
+
+def test_new_with_a_name_too_long_says_it_cannot_write_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / ("清" * 300 + ".toml")
+    code, out, err = run(["new", str(path)], capsys)
+    assert code == 2
+    assert "Traceback" not in out + err
+    assert t("cli.write_failed", file=path, detail="").split("（")[0] in err
+    assert list(tmp_path.iterdir()) == []

@@ -7,6 +7,7 @@ status 2; a traceback means a bug in chie-kokan, not in the user's file.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -54,7 +55,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     shown_path = visible(path)
-    if path.exists():
+    # os.path.exists never raises (Path.exists does, for a name too long):
+    # such a name then fails to be written, which says so.
+    if os.path.exists(path):
         return _error(t("cli.new_exists", file=shown_path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
