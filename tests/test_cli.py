@@ -13,7 +13,8 @@ import pytest
 from chie_kokan.cli import main
 from chie_kokan.i18n import t
 from chie_kokan.models import Scenario, Step
-from chie_kokan.storage import load_scenario
+from chie_kokan.storage import load_any, load_scenario
+from text_helpers import CONTROL, all_strings
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = Path(__file__).parent / "fixtures" / "bad"
@@ -59,6 +60,58 @@ EXPECTED: dict[str, tuple[str | None, int | None, str | None]] = {
     "session-newer-schema.toml": ("schema", 2, "5"),
     "session-duplicate-member-id.toml": ("members[1].id", 22, "p1"),
     "session-public-not-bool.toml": ("public", 7, "true"),
+    # Hostile or broken beyond a typo (issue 7): each still one clear message.
+    "minutes-full-width.toml": (None, 12, "Invalid value"),
+    "minutes-full-width-quoted.toml": ("steps[0].minutes", 12, "２０"),
+    "minutes-huge.toml": ("steps[0].minutes", 12, "1440"),
+    "minutes-inf.toml": ("steps[0].minutes", 12, "inf"),
+    "minutes-too-many-digits.toml": (None, 12, "4,300"),
+    "seconds-per-turn-huge.toml": ("steps[0].seconds_per_turn", 13, "86400"),
+    "votes-per-person-huge.toml": ("steps[1].votes_per_person", 18, "101"),
+    "bom-crlf-minutes-huge.toml": ("steps[0].minutes", 12, "1441"),
+    "huge-string.toml": ("language", 5, "jajaja"),
+    "deep-arrays.toml": (None, 5, None),
+    "deep-inline-tables.toml": (None, 6, None),
+    "deep-dotted-key.toml": (None, 20, "a.b.c"),
+    "nul-in-value.toml": (None, 5, "\\x00"),
+    "escape-byte-in-value.toml": (None, 5, "\\x1b"),
+    "surrogate-escape.toml": (None, 5, "Unicode"),
+    "unknown-key-escape.toml": ("\\x1b]0;pwned\\x07", None, "\\x1b]0;pwned\\x07"),
+    "truncated.toml": (None, 7, "Invalid value"),
+    "truncated-string.toml": (None, 8, "Unterminated string"),
+    "utf16.toml": (None, 1, "UTF-8"),
+    "shift-jis.toml": (None, 3, "UTF-8"),
+    "scenario-step-title-table.toml": ("steps[0].title", 13, None),
+    "session-id-dotdot.toml": ("id", 3, "/"),
+    "session-id-absolute.toml": ("id", 4, "/"),
+    "session-id-device.toml": ("id", 3, None),
+    "session-id-escape.toml": ("id", 3, "\\x1b"),
+    "session-id-too-long.toml": ("id", 3, "100"),
+    "session-id-hidden.toml": ("id", 3, None),
+    "session-timer-inf.toml": ("live.timers[0].elapsed", 56, "inf"),
+    "session-timer-nan.toml": ("live.timers[1].elapsed", 59, "nan"),
+    "session-timer-huge.toml": ("live.timers[0].elapsed", 56, "1e+300"),
+    "session-running-since-far-future.toml": ("live.timers[0].running_since", 57, "9999"),
+    "session-created-year-1.toml": ("created_at", 4, "0001-01-01"),
+    "session-votes-huge.toml": ("cards[1].votes", 48, "10000"),
+    "session-observers-huge.toml": ("observers", 7, "1000000"),
+    "session-round-huge.toml": ("live.round", 54, "10000"),
+    "session-embedded-hostile-steps.toml": ("scenario.steps[0].minutes", 16, "-inf"),
+    "session-truncated.toml": (None, 46, "Invalid value"),
+}
+
+# Hostile but valid files kept in tests/fixtures/bad/ as well: they must load,
+# with every control character shown as a visible stand-in (models/base.py),
+# and what each must then show. (Bidi and zero-width characters are not
+# control characters: they are kept as written.)
+HOSTILE_VALID: dict[str, str | None] = {
+    "hostile-scenario-escapes.toml": "␛]0;pwned␇",
+    "hostile-session-escapes.toml": "␛[2J␛[H",
+    "hostile-bom-crlf.toml": "閉店した。\nバス停が遠い。\n\n",
+    "hostile-paths-in-fields.toml": "../../../etc/passwd",
+    "hostile-bidi-and-invisible.toml": "\u202e",
+    "hostile-long-text.toml": "閉店した。␛[2J",
+    "hostile-ids-escapes.toml": "p1␛]0;pwned␇",
 }
 
 
@@ -90,8 +143,22 @@ def test_a_hand_written_session_is_valid(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_every_bad_fixture_is_in_the_table() -> None:
-    assert sorted(p.name for p in BAD.iterdir()) == sorted(EXPECTED)
-    assert len(EXPECTED) >= 20
+    assert sorted(p.name for p in BAD.iterdir()) == sorted([*EXPECTED, *HOSTILE_VALID])
+    assert not set(EXPECTED) & set(HOSTILE_VALID)
+    assert len(EXPECTED) >= 60
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_VALID))
+def test_a_hostile_but_valid_file_loads_with_control_characters_made_visible(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = BAD / name
+    assert run(["validate", str(path)], capsys) == (0, f"OK  {path}\n", "")
+    loaded = load_any(path)
+    texts = all_strings(loaded.model_dump())
+    assert not [text for text in texts if CONTROL.search(text)]
+    expected = HOSTILE_VALID[name]
+    assert expected is None or any(expected in text for text in texts)
 
 
 def test_every_bad_fixture_is_a_different_mistake(capsys: pytest.CaptureFixture[str]) -> None:
@@ -161,7 +228,7 @@ def test_validate_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_no_traceback_reaches_the_user_of_the_installed_program() -> None:
     assert PROGRAM.exists(), "make test installs the chie-kokan command into .venv"
-    files = sorted(str(p) for p in BAD.iterdir())
+    files = sorted(str(BAD / name) for name in EXPECTED)
     for language in ("ja", "en"):
         result = subprocess.run(
             [str(PROGRAM), "--lang", language, "validate", *files, "/nonexistent/x.toml"],
@@ -291,3 +358,14 @@ def test_run_with_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[s
     code, _, err = run(["run", str(tmp_path / "nope.toml")], capsys)
     assert code == 2
     assert t("validation.not_found") in err
+
+
+def test_new_with_a_name_too_long_says_it_cannot_write_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / ("清" * 300 + ".toml")
+    code, out, err = run(["new", str(path)], capsys)
+    assert code == 2
+    assert "Traceback" not in out + err
+    assert t("cli.write_failed", file=path, detail="").split("（")[0] in err
+    assert list(tmp_path.iterdir()) == []

@@ -88,7 +88,11 @@ def minimal(**extra: Any) -> dict[str, Any]:
 def errors(data: dict[str, Any], model: type = Scenario) -> list[tuple[tuple[Any, ...], str]]:
     with pytest.raises(ValidationError) as caught:
         model.model_validate(data)
-    return [(tuple(e["loc"]), e["type"]) for e in caught.value.errors()]
+    # Our own rules (domain_error) by their catalog key, pydantic's by their type.
+    return [
+        (tuple(e["loc"]), e["ctx"]["key"] if e["type"] == "chie" else e["type"])
+        for e in caught.value.errors()
+    ]
 
 
 def chie_key(data: dict[str, Any], model: type = Scenario) -> tuple[str, tuple[Any, ...]]:
@@ -269,16 +273,16 @@ def step_errors(**step: Any) -> list[tuple[tuple[Any, ...], str]]:
     [
         ({}, "kind", "missing"),
         ({"kind": "discuss"}, "kind", "enum"),
-        ({"kind": "share", "minutes": 0}, "minutes", "greater_than"),
-        ({"kind": "share", "minutes": -5}, "minutes", "greater_than"),
+        ({"kind": "share", "minutes": 0}, "minutes", "range"),
+        ({"kind": "share", "minutes": -5}, "minutes", "range"),
         ({"kind": "share", "minutes": "15"}, "minutes", "int_type"),
         ({"kind": "share", "minutes": 15.0}, "minutes", "int_type"),
         ({"kind": "share", "minutes": True}, "minutes", "int_type"),
         ({"kind": "share", "turns": "random"}, "turns", "enum"),
-        ({"kind": "share", "seconds_per_turn": 0}, "seconds_per_turn", "greater_than"),
-        ({"kind": "share", "seconds_per_turn": -30}, "seconds_per_turn", "greater_than"),
+        ({"kind": "share", "seconds_per_turn": 0}, "seconds_per_turn", "range"),
+        ({"kind": "share", "seconds_per_turn": -30}, "seconds_per_turn", "range"),
         ({"kind": "share", "seconds_per_turn": "90"}, "seconds_per_turn", "int_type"),
-        ({"kind": "pick", "votes_per_person": -1}, "votes_per_person", "greater_than_equal"),
+        ({"kind": "pick", "votes_per_person": -1}, "votes_per_person", "range"),
         ({"kind": "pick", "votes_per_person": "3"}, "votes_per_person", "int_type"),
         ({"kind": "share", "questions": "一つ"}, "questions", "list_type"),
         ({"kind": "share", "title": 5}, "title", "string_type"),
@@ -617,18 +621,18 @@ def test_references_in_a_session_must_hold(
 @pytest.mark.parametrize(
     ("extra", "loc", "kind"),
     [
-        ({"observers": -1}, ("observers",), "greater_than_equal"),
+        ({"observers": -1}, ("observers",), "range"),
         ({"observers": "3"}, ("observers",), "int_type"),
         ({"public": "yes"}, ("public",), "bool_type"),
         ({"public": 1}, ("public",), "bool_type"),
-        ({"cards": [card(votes=-1)]}, ("cards", 0, "votes"), "greater_than_equal"),
+        ({"cards": [card(votes=-1)]}, ("cards", 0, "votes"), "range"),
         ({"cards": [card(votes="2")]}, ("cards", 0, "votes"), "int_type"),
         ({"cards": [card(picked="true")]}, ("cards", 0, "picked"), "bool_type"),
-        ({"live": {"round": 0}}, ("live", "round"), "greater_than_equal"),
+        ({"live": {"round": 0}}, ("live", "round"), "range"),
         (
             {"live": {"timers": [{"elapsed": -1.0}]}},
             ("live", "timers", 0, "elapsed"),
-            "greater_than_equal",
+            "range",
         ),
         ({"live": {"timers": [{"elapsed": "60"}]}}, ("live", "timers", 0, "elapsed"), "float_type"),
         (

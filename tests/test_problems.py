@@ -17,10 +17,11 @@ from chie_kokan.problems import (
     Problem,
     field_path,
     locate,
+    shown,
     toml_problem,
     validation_problems,
 )
-from chie_kokan.storage import load_session, session_text
+from chie_kokan.storage import load_scenario, load_session, session_text
 
 SCENARIO = """\
 schema = 1
@@ -177,7 +178,7 @@ def test_an_index_out_of_range_in_an_inline_entry_points_at_its_line(
 def test_a_toml_error_keeps_its_line_and_column() -> None:
     with pytest.raises(tomllib.TOMLDecodeError) as caught:
         tomllib.loads('a = 1\nb = "x\n')
-    problem = toml_problem(Path("f.toml"), caught.value)
+    problem = toml_problem(Path("f.toml"), caught.value, 'a = 1\nb = "x\n')
     assert (problem.line, problem.column) == (2, 7)  # as tomllib counts
     assert "line 2" not in problem.message  # the position is given once, in the prefix
 
@@ -254,3 +255,21 @@ def test_every_kind_of_validation_message_reads_without_placeholders(
         (problem,) = validation_problems(Path("s.toml"), caught.value, Session, "")
         assert problem.field == "created_at"
         assert "2026-11-27T14:00:00+09:00" in problem.message  # shows how to write it
+
+
+def test_a_long_or_deep_value_is_quoted_short(tmp_path: Path) -> None:
+    huge = "x" * 100_000
+    deep: list[object] = []
+    for _ in range(400):
+        deep = [deep]
+    for value, written in [(huge, f'"{huge}"'), (deep, "[" * 400 + "]" * 400)]:
+        path = tmp_path / "s.toml"
+        path.write_text(f'schema = 1\ntitle = "t"\ntheme = "t"\nlanguage = {written}\n', "utf-8")
+        with pytest.raises(FileError) as caught:
+            load_scenario(path)
+        (problem,) = caught.value.problems
+        assert (problem.field, problem.line) == ("language", 4)
+        assert len(problem.message) < 200
+        assert shown(value) in problem.message
+    assert shown(huge) == "x" * 79 + "…"
+    assert shown(deep) == "[[[[...]]]]"

@@ -16,9 +16,9 @@ import tomli_w
 from chie_kokan import storage
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
-from chie_kokan.i18n import set_language
+from chie_kokan.i18n import set_language, t
 from chie_kokan.models import Scenario, Session
-from chie_kokan.problems import FileError, Problem
+from chie_kokan.problems import MAX_PROBLEMS, FileError, Problem
 from chie_kokan.storage import (
     atomic_write,
     create_session_file,
@@ -29,6 +29,7 @@ from chie_kokan.storage import (
     session_path,
     session_text,
 )
+from hang_guard import deadline
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -177,6 +178,222 @@ def test_an_unreadable_file(tmp_path: Path) -> None:
     finally:
         path.chmod(0o644)
     assert problem.line is None
+
+
+# -- reading: only regular files, bounded in size, never a hang ------------------------
+
+LOADERS = [load_any, load_scenario, load_session]
+
+
+def refused(path: Path, message_key: str, **values: object) -> None:
+    """Every loader refuses ``path`` with the same one problem, without hanging."""
+    for load in LOADERS:
+        with deadline(what=f"{load.__name__}({path})"):
+            (problem,) = problems(load, path)
+        assert problem.message == t(message_key, **values)
+        assert problem.line is None
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    refused(fifo, "validation.not_regular")
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_a_device_or_a_symlink_to_one_is_refused(tmp_path: Path, device: str) -> None:
+    link = tmp_path / "scenario.toml"
+    link.symlink_to(device)
+    refused(link, "validation.not_regular")
+    refused(Path(device), "validation.not_regular")
+
+
+def test_a_symlink_to_a_regular_file_is_read(tmp_path: Path) -> None:
+    target = write(tmp_path, GOOD, "real.toml")
+    link = tmp_path / "link.toml"
+    link.symlink_to(target)
+    assert load_scenario(link).title == "知恵交換会"
+
+
+def test_a_directory_or_a_symlink_to_one(tmp_path: Path) -> None:
+    (tmp_path / "folder.toml").mkdir()
+    (tmp_path / "link.toml").symlink_to(tmp_path / "folder.toml")
+    refused(tmp_path / "folder.toml", "validation.is_directory")
+    refused(tmp_path / "link.toml", "validation.is_directory")
+
+
+def test_a_file_over_the_size_limit_is_refused_and_the_limit_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "huge.toml"
+    with path.open("wb") as handle:
+        handle.truncate(storage.MAX_FILE_BYTES + 1)  # sparse: no disk used
+    megabytes = storage.MAX_FILE_BYTES // 2**20
+    refused(path, "validation.too_large", limit=megabytes)
+    assert f"{megabytes} MB" in t("validation.too_large", limit=megabytes)
+
+
+def test_a_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD)
+    with path.open("ab") as handle:
+        handle.write(b"#" * (storage.MAX_FILE_BYTES - path.stat().st_size))
+    assert path.stat().st_size == storage.MAX_FILE_BYTES
+    assert load_scenario(path).title == "知恵交換会"
+
+
+def test_only_the_limit_is_read_from_a_file_that_keeps_growing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A regular file can still be endless (one being appended to, or /proc):
+    # reading stops one byte past the limit.
+    path = write(tmp_path, GOOD)
+    monkeypatch.setattr(storage, "MAX_FILE_BYTES", 100)
+    reads: list[int] = []
+    real_read = os.read
+
+    def endless(fd: int, size: int) -> bytes:
+        reads.append(size)
+        return real_read(fd, size) or b"#" * size
+
+    monkeypatch.setattr(os, "read", endless)
+    with deadline():
+        (problem,) = problems(load_scenario, path)
+    assert problem.message == t("validation.too_large", limit=0)
+    assert sum(reads) == 101
+
+
+def test_a_ten_megabyte_session_loads(tmp_path: Path, session: Session) -> None:
+    # A generous margin over any real meeting (hundreds of cards, ~0.1 MB).
+    card = session.cards[0]
+    session.cards = [
+        card.model_copy(update={"id": f"c{i}", "text": f"{card.text} {'あ' * 300} {i}"})
+        for i in range(1, 10_000)
+    ]
+    path = tmp_path / "big.toml"
+    save_session(session, path)
+    assert path.stat().st_size > 10_000_000
+    assert len(load_session(path).cards) == 9_999
+
+
+@pytest.mark.parametrize(
+    "name", ["a" * 300 + ".toml", "清" * 300 + ".toml"], ids=["ascii", "kanji"]
+)
+def test_a_file_name_too_long_is_one_clear_problem(tmp_path: Path, name: str) -> None:
+    refused(tmp_path / name, "validation.name_too_long")
+
+
+def test_a_path_too_long_is_one_clear_problem(tmp_path: Path) -> None:
+    # Every folder name is allowed; together they exceed what the system opens.
+    deep = tmp_path.joinpath(*["a" * 200] * 25) / "x.toml"
+    refused(deep, "validation.name_too_long")
+
+
+# -- parser failures: one problem naming the file and the line -----------------------
+
+
+@pytest.mark.parametrize("depth", [600, 5_000, 200_000])
+@pytest.mark.parametrize(
+    ("opening", "closing"), [("[", "]"), ("{a = ", "}")], ids=["array", "table"]
+)
+def test_nesting_too_deep_names_its_line(
+    tmp_path: Path, depth: int, opening: str, closing: str
+) -> None:
+    # tomllib recurses once per level: deep enough, and Python's stack runs out.
+    bomb = "x = " + opening * depth + "1" + closing * depth
+    path = write(tmp_path, f"{GOOD}\n# the bomb:\n{bomb}\nfoo = 1\n")
+    for load in LOADERS:
+        with deadline():
+            (problem,) = problems(load, path)
+        assert problem.message == t("validation.too_deep")
+        assert problem.line == GOOD.count("\n") + 3
+
+
+def test_brackets_in_strings_and_comments_are_not_nesting(tmp_path: Path) -> None:
+    bomb = "y = " + "[" * 600 + "]" * 600
+    text = f"{GOOD}\nnote = \"{'[' * 900}\"  # {'[' * 900}\nmore = '''\n{'{' * 900}'''\n{bomb}\n"
+    (problem,) = problems(load_scenario, write(tmp_path, text))
+    assert problem.message == t("validation.too_deep")
+    assert problem.line == GOOD.count("\n") + 5
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "a" + ".a" * 20_000 + " = 1",
+        "[case" + ".a" * 20_000 + "]",
+        'x = { "a"' + '."a"' * 20_000 + " = 1 }",
+    ],
+    ids=["key", "table", "inline"],
+)
+def test_a_dotted_key_of_thousands_of_parts_names_its_line(tmp_path: Path, line: str) -> None:
+    # tomllib keeps every prefix of a dotted key: memory grows with the square
+    # of its length (10,000 parts took 0.4 GB, 100,000 would take 40 GB).
+    path = write(tmp_path, f"{GOOD}\n{line}\n")
+    with deadline():
+        (problem,) = problems(load_any, path)
+    assert problem.message == t("validation.too_deep")
+    assert problem.line == GOOD.count("\n") + 2
+
+
+def test_ordinary_dots_are_no_bomb(tmp_path: Path) -> None:
+    dots = "。" * 50 + "." * 500 + " 1.5 2026.11.27 www.example.org " * 20
+    path = write(tmp_path, GOOD.replace('title = "知恵交換会"', f'title = "{dots}"'))
+    assert load_scenario(path).title == dots
+
+
+@pytest.mark.parametrize("digits", [4_301, 100_000])
+def test_a_number_with_too_many_digits_names_its_line(tmp_path: Path, digits: int) -> None:
+    path = write(tmp_path, GOOD.replace("minutes = 15", "minutes = " + "9" * digits))
+    for load in LOADERS:
+        with deadline():
+            (problem,) = problems(load, path)
+        assert problem.message == t("validation.number_too_long")
+        assert problem.line == 15  # minutes of the third step
+        assert len(str(problem)) < 300  # the number itself is not repeated
+
+
+@pytest.mark.parametrize(
+    "ending",
+    ["x = [1,\n", "x = [\n  1,\n  2,\n\n", "x = { a = 1", 'x = """\nline\n', "x = ", 'x = "abc'],
+)
+def test_a_truncated_file_names_its_last_line(tmp_path: Path, ending: str) -> None:
+    path = write(tmp_path, GOOD + ending)
+    last = len((GOOD + ending).rstrip().splitlines())
+    (problem,) = problems(load_any, path)
+    assert problem.line == last
+    assert str(problem).startswith(f"{path} {last}行目")
+
+
+# -- a huge hostile file is answered at once, not after minutes ------------------------
+# (Hang guards, not speed tests: the deadline is many times what the work needs.)
+
+
+def _many_cards(count: int, **card: object) -> dict[str, Any]:
+    with (FIXTURES / "session-minimal.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+    data["cards"] = [{**data["cards"][0], "id": f"c{i}", **card} for i in range(count)]
+    return data
+
+
+def test_thousands_of_mistakes_list_the_first_and_count_the_rest(tmp_path: Path) -> None:
+    # Each problem is located by reading the file: thousands of them took minutes.
+    path = tmp_path / "many.toml"
+    path.write_text(tomli_w.dumps(_many_cards(3_000, votes=-1)), encoding="utf-8")
+    with deadline(5):
+        listed = problems(load_session, path)
+    assert len(listed) == MAX_PROBLEMS + 1
+    assert listed[0].field == "cards[0].votes" and listed[0].line is not None
+    more = listed[-1]
+    assert more.message == t(
+        "validation.more_problems", count=3_000 - MAX_PROBLEMS, shown=MAX_PROBLEMS
+    )
+    assert more.line is None
+
+
+def test_thousands_of_answers_to_one_trouble_load_at_once(tmp_path: Path) -> None:
+    # Checking each answer against every card and group was quadratic.
+    path = tmp_path / "answers.toml"
+    path.write_text(tomli_w.dumps(_many_cards(30_000, answers="c0")), encoding="utf-8")
+    with deadline(5):
+        assert len(load_session(path).cards) == 30_000
 
 
 def test_scenarios_and_sessions_are_told_apart(tmp_path: Path, session: Session) -> None:

@@ -240,3 +240,21 @@ async def test_english_and_palette(
         await pilot.press("ctrl+p", *"Open", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, SetupScreen)
+
+
+async def test_file_names_with_terminal_sequences_are_listed_visibly(
+    clock: ManualClock, scenarios_dir: Path, sessions_dir: Path
+) -> None:
+    # A file name is not text from a file, but the launcher shows it all the same.
+    hostile = "\x1b]0;pwned\x07\x1b[2J"
+    shutil.copyfile(scenarios_dir / "shimizu.toml", scenarios_dir / f"{hostile}.toml")
+    (scenarios_dir / f"{hostile}broken.toml").write_text("schema = 1\n", "utf-8")
+    sessions_dir.mkdir()
+    (sessions_dir / f"{hostile}.toml").write_text("[scenario]\n", "utf-8")
+    app = launcher_app(clock, sessions_dir, scenarios_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        shown = prompts(app, "#launcher-scenarios") + prompts(app, "#launcher-sessions")
+        assert len(shown) == 5
+        assert not [p for p in shown if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in p)]
+        assert sum("\\x1b]0;pwned\\x07\\x1b[2J" in p for p in shown) == 3

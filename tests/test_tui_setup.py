@@ -425,3 +425,29 @@ def test_line_breaks_fit_and_lose_nothing(text: str, width: int) -> None:
     for (start, _), before, line in zip(spans[1:], lines, lines[1:], strict=False):
         if line and line[0] in _NO_START and text[start - 1] != " ":
             assert cell_len(before) >= width - 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("setup-observers", "10000", "0 から 9999 人まで"),
+        ("setup-observers", "9" * 5000, "0 から 9999 人まで"),
+        ("setup-date", "0001-01-01", "1970 年から 2199 年まで"),
+        ("setup-date", "9999-12-31", "1970 年から 2199 年まで"),
+    ],
+    ids=["observers", "observers-5000-digits", "year-1", "year-9999"],
+)
+async def test_numbers_and_dates_a_session_file_cannot_hold_are_explained(
+    clock: ManualClock, tmp_path: Path, field: str, value: str, expected: str
+) -> None:
+    # Written as typed, the session would be refused the next time it is opened.
+    app = setup_app(clock, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        setup = screen(app)
+        setup.query_one(f"#{field}", Input).value = value
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert expected in message(app)
+        assert app.focused is setup.query_one(f"#{field}")
+        assert app.screen is setup
+    assert session_files(tmp_path) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import re
 import sys
 import tempfile
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chie_kokan.i18n import LANGUAGES, get_language, set_language, t
-from chie_kokan.problems import FileError
+from chie_kokan.problems import FileError, visible
 
 if TYPE_CHECKING:
     from chie_kokan.lock import SessionLocked
@@ -50,11 +51,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             load_any(path)
         except FileError as error:
             bad += 1
-            print(t("cli.validate_bad", file=path))
+            print(t("cli.validate_bad", file=visible(path)))
             for problem in error.problems:
                 print(f"  {problem}")
         else:
-            print(t("cli.validate_ok", file=path))
+            print(t("cli.validate_ok", file=visible(path)))
     if bad:
         print(t("cli.validate_summary_bad", bad=bad), file=sys.stderr)
         return EXIT_ERROR
@@ -67,19 +68,22 @@ def cmd_new(args: argparse.Namespace) -> int:
     from chie_kokan.storage import atomic_write
 
     path = Path(args.path)
-    if path.exists():
-        return _error(t("cli.new_exists", file=path))
+    shown_path = visible(path)
+    # os.path.exists never raises (Path.exists does, for a name too long):
+    # such a name then fails to be written, which says so.
+    if os.path.exists(path):
+        return _error(t("cli.new_exists", file=shown_path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:  # e.g. a file stands where the folder should be
-        return _error(t("cli.write_failed", file=path, detail=error.strerror))
+        return _error(t("cli.write_failed", file=shown_path, detail=error.strerror))
     try:
         atomic_write(path, template_text(get_language()).encode("utf-8"), overwrite=False)
     except FileExistsError:
-        return _error(t("cli.new_exists", file=path))
+        return _error(t("cli.new_exists", file=shown_path))
     except OSError as error:
-        return _error(t("cli.write_failed", file=path, detail=error.strerror))
-    print(t("cli.new_written", file=path))
+        return _error(t("cli.write_failed", file=shown_path, detail=error.strerror))
+    print(t("cli.new_written", file=shown_path))
     return EXIT_OK
 
 
@@ -199,7 +203,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         language=args.lang,
         force=args.force,
     )
-    print(t("export.written", file=written))
+    print(t("export.written", file=visible(written)))
     return EXIT_OK
 
 
@@ -214,7 +218,7 @@ def cmd_resources(args: argparse.Namespace) -> int:
         language=args.lang,
         force=args.force,
     )
-    print(t("export.written", file=written))
+    print(t("export.written", file=visible(written)))
     return EXIT_OK
 
 

@@ -37,6 +37,9 @@ from chie_kokan.models import (
     Turn,
     TurnMode,
 )
+from chie_kokan.models.base import visible_controls
+from chie_kokan.models.bounds import MAX_ELAPSED, MAX_ROUND, MAX_VOTES
+from chie_kokan.models.ids import safe_session_id
 
 
 class DomainError(Exception):
@@ -92,10 +95,14 @@ def new_session(
     table: str = "",
     clock: Clock = system_clock,
 ) -> Session:
-    """A session set up but not started (the setup screen edits this)."""
+    """A session set up but not started (the setup screen edits this).
+
+    ``session_id`` may be any text (a scenario's file name): it is made a
+    safe file-name stem, since the session's files are named after it.
+    """
     now = clock()
     return Session(
-        id=session_id,
+        id=safe_session_id(session_id),
         scenario=scenario,
         created_at=now,
         updated_at=now,
@@ -331,7 +338,9 @@ class SessionEngine:
     def _pause_timer(self, index: int, now: datetime) -> None:
         timer = self.live.timers[index]
         if timer.running_since is not None:
-            timer.elapsed += max((now - timer.running_since).total_seconds(), 0.0)
+            counted = timer.elapsed + max((now - timer.running_since).total_seconds(), 0.0)
+            # A timer forgotten for weeks stops at the bound a file may hold.
+            timer.elapsed = min(counted, MAX_ELAPSED)
             timer.running_since = None
 
     def toggle_timer(self) -> bool:
@@ -527,11 +536,18 @@ class SessionEngine:
         self._require_running()
         if self.live.speaker is None and self.step.turns is not TurnMode.ROUND:
             raise DomainError("no_speaker")  # the floor is open already
+        new_round = (
+            self.step.turns is TurnMode.ROUND
+            and self.live.speaker is None
+            and not self.not_yet_spoken()
+        )
+        if new_round and self.live.round >= MAX_ROUND:
+            raise DomainError("too_many_rounds", max=MAX_ROUND)
         with self._change() as now:
             current = self.live.speaker
             self._end_turn(now, Outcome.SPOKE)
             if self.step.turns is TurnMode.ROUND:
-                if current is None and not self.not_yet_spoken():
+                if new_round:
                     self.live.round += 1
                 self._start_next_in_round(now, after=current)
 
@@ -638,14 +654,15 @@ class SessionEngine:
             self.member(speaker)
         with self._change() as now:
             card = self.card(card_id)
+            # Models do not validate on assignment: clean as a new card would be.
             if text is not None:
-                card.text = text.strip()
+                card.text = visible_controls(text.strip())
             if speaker is not CURRENT:
                 card.speaker = speaker
             if runs_by is not None:
-                card.runs_by = runs_by.strip()
+                card.runs_by = visible_controls(runs_by.strip())
             if place is not None:
-                card.place = place.strip()
+                card.place = visible_controls(place.strip())
             card.edited_at = now
 
     def delete_card(self, card_id: str) -> None:
@@ -769,6 +786,8 @@ class SessionEngine:
         item = self._votable(target)
         if item.votes + delta < 0:
             raise DomainError("negative_votes")
+        if item.votes + delta > MAX_VOTES:
+            raise DomainError("too_many_votes", max=MAX_VOTES)
         with self._change():
             item = self._votable(target)
             item.votes += delta

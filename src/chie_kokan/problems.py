@@ -8,6 +8,7 @@ language. Never a traceback.
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -28,12 +29,13 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
+        file = visible(self.file)
         if self.line is not None and self.column is not None:
-            where = t("validation.at_line_col", file=self.file, line=self.line, col=self.column)
+            where = t("validation.at_line_col", file=file, line=self.line, col=self.column)
         elif self.line is not None:
-            where = t("validation.at_line", file=self.file, line=self.line)
+            where = t("validation.at_line", file=file, line=self.line)
         else:
-            where = t("validation.file_label", file=self.file)
+            where = t("validation.file_label", file=file)
         field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {self.message}"
 
@@ -50,27 +52,120 @@ class FileError(Exception):
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:
-    """``('steps', 2, 'minutes')`` → ``steps[2].minutes``."""
+    """``('steps', 2, 'minutes')`` → ``steps[2].minutes`` (a key as written, made visible)."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{shown(part)}" if out else shown(part)
     return out
 
 
+# Every control character as a Python-style escape, so a message quoting a
+# value or a path prints it visibly (and on one line), never raw to a terminal.
+_ESCAPES = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)]}
+_ESCAPES.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+_QUOTE_LIMIT = 80
+_reprs = reprlib.Repr()
+_reprs.maxlevel = 3  # a deeply nested value is quoted as [[[...]]], never recursively
+
+
+def visible(value: object) -> str:
+    """Text (a file path, a value from a file) safe to print: control characters escaped.
+
+    Lone surrogates (a Linux file name that is not UTF-8) are escaped too, so
+    printing never fails.
+    """
+    text = str(value).translate(_ESCAPES)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def shown(value: object) -> str:
+    """A value from a file quoted in a message: visible, and shortened if long."""
+    text = visible(_reprs.repr(value) if isinstance(value, list | tuple | dict) else value)
+    return text if len(text) <= _QUOTE_LIMIT else text[: _QUOTE_LIMIT - 1] + "…"
+
+
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_AT_END = " (at end of document)"
 
 
-def toml_problem(file: Path, error: Exception) -> Problem:
-    """A ``tomllib.TOMLDecodeError`` as a problem with line and column."""
-    text = str(error)
-    match = _TOML_POS.search(text)
-    detail = _TOML_POS.sub("", text).replace(" (at end of document)", "")
+def toml_problem(file: Path, error: Exception, text: str) -> Problem:
+    """A ``tomllib.TOMLDecodeError`` as a problem with line and column.
+
+    At the end of the document (a truncated file) there is no column, but
+    the line is the last one with something on it, which is where it stops.
+    """
+    message = str(error)
+    match = _TOML_POS.search(message)
+    detail = visible(_TOML_POS.sub("", message).replace(_AT_END, ""))
     line = int(match.group(1)) if match else None
     col = int(match.group(2)) if match else None
+    if line is None and message.endswith(_AT_END):
+        line = last_line(text)
     return Problem(file, t("validation.toml_syntax", detail=detail), line, col)
+
+
+def last_line(text: str) -> int | None:
+    """The number of the last line with anything on it."""
+    return len(text.rstrip().splitlines()) or None
+
+
+# What TOML puts between brackets that are not nesting: strings and comments.
+_NOT_NESTING = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
+    r"|[\[{]|[\]}]|\n",
+    re.DOTALL,
+)
+
+
+def deepest_line(text: str) -> int | None:
+    """The line where lists and tables are nested deepest (first reached).
+
+    For a file too deeply nested to parse: tomllib only says its stack ran out.
+    """
+    depth = deepest = 0
+    line, found = 1, None
+    for token in _NOT_NESTING.finditer(text):
+        piece = token.group()
+        if piece in ("[", "{"):
+            depth += 1
+            if depth > deepest:
+                deepest, found = depth, line
+        elif piece in ("]", "}"):
+            depth = max(depth - 1, 0)
+        else:
+            line += piece.count("\n")
+    return found
+
+
+MAX_KEY_PARTS = 100
+"""A dotted key or table name (``a.b.c``) of more parts than this is refused
+before parsing: tomllib keeps every prefix of it, so memory grows with the
+square of its length. Real files use two or three."""
+_KEY_BOMB = re.compile(
+    rf"""(?:(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*\.[ \t]*){{{MAX_KEY_PARTS}}}"""
+)
+
+
+def dotted_key_bomb_line(text: str) -> int | None:
+    """The line of the first dotted key with more than MAX_KEY_PARTS parts, if any."""
+    if text.count(".") < MAX_KEY_PARTS:
+        return None  # nearly every file: nothing to look at
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.count(".") >= MAX_KEY_PARTS and _KEY_BOMB.search(line):
+            return number
+    return None
+
+
+_LONG_NUMBER = re.compile(r"[0-9][0-9_]{4299,}")
+
+
+def long_number_line(text: str) -> int | None:
+    """The line of the first number with more digits than Python converts (4,300)."""
+    match = _LONG_NUMBER.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
@@ -107,12 +202,13 @@ def _keys(model: type[BaseModel]) -> list[str]:
 def _message(error: dict[str, Any], root: type[BaseModel]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
-    value = error.get("input")
+    value = shown(error.get("input"))
     loc = tuple(error["loc"])
-    name = str(loc[-1]) if loc else ""
+    name = shown(loc[-1]) if loc else ""
     if kind == "chie":
         key = ctx["key"]
-        return t(f"validation.{key}", **{k: v for k, v in ctx.items() if k not in {"key", "at"}})
+        values = {k: shown(v) for k, v in ctx.items() if k not in {"key", "at"}}
+        return t(f"validation.{key}", **values)
     if kind == "missing":
         return t("validation.missing", field=name)
     if kind == "extra_forbidden":
@@ -145,12 +241,18 @@ def _message(error: dict[str, Any], root: type[BaseModel]) -> str:
     return t("validation.other", detail=error.get("msg", kind))
 
 
+MAX_PROBLEMS = 20
+"""Problems listed per file; more are counted. Nobody reads thousands, and
+locating each one reads the file again (thousands of them took minutes)."""
+
+
 def validation_problems(
     file: Path, error: ValidationError, root: type[BaseModel], text: str
 ) -> list[Problem]:
-    """Every error pydantic found, as problems with field paths and lines."""
+    """The first MAX_PROBLEMS errors pydantic found, as problems with field paths and lines."""
+    items = error.errors()
     problems = []
-    for item in error.errors():
+    for item in items[:MAX_PROBLEMS]:
         loc = tuple(item["loc"])
         if item["type"] == "chie":
             # A model validator reports where below itself the fault lies.
@@ -163,6 +265,9 @@ def validation_problems(
                 field=field_path(loc) or None,
             )
         )
+    if len(items) > MAX_PROBLEMS:
+        more = t("validation.more_problems", count=len(items) - MAX_PROBLEMS, shown=MAX_PROBLEMS)
+        problems.append(Problem(file, more))
     return problems
 
 

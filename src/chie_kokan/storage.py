@@ -8,7 +8,9 @@ new one, never half of each.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -21,7 +23,18 @@ from pydantic import BaseModel, ValidationError
 
 from chie_kokan.i18n import t
 from chie_kokan.models import SCENARIO_SCHEMA, SESSION_SCHEMA, Scenario, Session
-from chie_kokan.problems import FileError, Problem, locate, toml_problem, validation_problems
+from chie_kokan.models.ids import safe_session_id
+from chie_kokan.problems import (
+    FileError,
+    Problem,
+    deepest_line,
+    dotted_key_bomb_line,
+    locate,
+    long_number_line,
+    shown,
+    toml_problem,
+    validation_problems,
+)
 
 M = TypeVar("M", bound=BaseModel)
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -42,20 +55,89 @@ SESSION_MIGRATIONS: dict[int, Migration] = {0: _session_0_to_1}
 SCENARIO_MIGRATIONS: dict[int, Migration] = {}
 
 
+MAX_FILE_BYTES = 32 * 2**20
+"""The largest scenario or session we read (32 MB). A real meeting's session is
+about 0.1 MB and a 10 MB one (some 50,000 cards) still loads; anything larger
+is the wrong file (a disk image, a log) and is refused before it fills memory."""
+
+# Open without blocking: a FIFO would otherwise wait for a writer forever.
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The content of a regular file of at most :data:`MAX_FILE_BYTES`, or a FileError.
+
+    A FIFO, a device (or a symlink to one), a folder or a name the system
+    cannot open is refused with one clear problem, never a hang: the file is
+    opened without blocking and checked before a byte is read, and no more
+    than the limit (plus one byte, to notice) is ever read.
+    """
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except (OSError, ValueError) as error:
+        raise FileError([_open_problem(path, error)]) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise FileError([Problem(path, t("validation.is_directory"))])
+        if not stat.S_ISREG(mode):
+            raise FileError([Problem(path, t("validation.not_regular"))])
+        limit = MAX_FILE_BYTES
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(limit + 1 - size, 2**20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise FileError([Problem(path, t("validation.too_large", limit=limit // 2**20))])
+        return b"".join(chunks)
+    except OSError as error:
+        raise FileError([_open_problem(path, error)]) from None
+    finally:
+        os.close(fd)
+
+
+def file_mode(path: Path) -> int | None:
+    """The ``st_mode`` of what ``path`` names, through symlinks; None when nothing is there.
+
+    For a place about to be written: it looks without opening (opening a FIFO
+    or a device can block or have effects). A name the system cannot look up
+    (too long) is a FileError.
+    """
+    try:
+        return os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        raise FileError([_open_problem(path, error)]) from None
+
+
+def _open_problem(path: Path, error: OSError | ValueError) -> Problem:
+    """Why a file could not be opened or read, in words."""
+    if isinstance(error, FileNotFoundError):
+        return Problem(path, t("validation.not_found"))
+    if isinstance(error, OSError) and error.errno == errno.ENAMETOOLONG:
+        return Problem(path, t("validation.name_too_long"))
+    # Windows refuses to open a folder (EACCES) rather than saying what it is;
+    # os.path.isdir never raises, whatever the name.
+    if isinstance(error, IsADirectoryError) or os.path.isdir(path):
+        return Problem(path, t("validation.is_directory"))
+    detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return Problem(path, t("validation.unreadable", detail=detail))
+
+
 def read_text(path: Path) -> str:
     """The file's text, or a FileError saying plainly why not."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise FileError([Problem(path, t("validation.not_found"))]) from None
-    except IsADirectoryError:
-        raise FileError([Problem(path, t("validation.is_directory"))]) from None
-    except OSError as error:
-        if path.is_dir():
-            raise FileError([Problem(path, t("validation.is_directory"))]) from None
-        raise FileError(
-            [Problem(path, t("validation.unreadable", detail=error.strerror))]
-        ) from None
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -70,10 +152,21 @@ def read_text(path: Path) -> str:
 
 
 def parse_toml(path: Path, text: str) -> dict[str, Any]:
+    bomb = dotted_key_bomb_line(text)
+    if bomb is not None:
+        raise FileError([Problem(path, t("validation.too_deep"), line=bomb)])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise FileError([toml_problem(path, error)]) from None
+        raise FileError([toml_problem(path, error, text)]) from None
+    except RecursionError:
+        # tomllib recurses once per level of nesting: a bomb, or a broken file.
+        problem = Problem(path, t("validation.too_deep"), line=deepest_line(text))
+        raise FileError([problem]) from None
+    except ValueError:
+        # The only other ValueError: an integer over Python's 4,300-digit limit.
+        problem = Problem(path, t("validation.number_too_long"), line=long_number_line(text))
+        raise FileError([problem]) from None
     if not data:
         raise FileError([Problem(path, t("validation.empty"))])  # comments only
     return data
@@ -92,13 +185,13 @@ def _migrate(
         raise FileError([Problem(path, t("validation.missing", field="schema"), field="schema")])
     found = data["schema"]
     if not isinstance(found, int) or isinstance(found, bool):
-        problem = Problem(path, t("validation.int", value=found), line=line, field="schema")
+        problem = Problem(path, t("validation.int", value=shown(found)), line=line, field="schema")
         raise FileError([problem])
     if found > current:
-        message = t("validation.schema_newer", found=found, supported=current)
+        message = t("validation.schema_newer", found=shown(found), supported=current)
         raise FileError([Problem(path, message, line=line, field="schema")])
     if found < min(migrations, default=current):
-        message = t("validation.schema_unknown", found=found, supported=current)
+        message = t("validation.schema_unknown", found=shown(found), supported=current)
         raise FileError([Problem(path, message, line=line, field="schema")])
     while data["schema"] < current:
         data = migrations[data["schema"]](data)
@@ -112,35 +205,44 @@ def _validate(path: Path, text: str, data: dict[str, Any], model: type[M]) -> M:
         raise FileError(validation_problems(path, error, model, text)) from None
 
 
-def load_scenario(path: Path) -> Scenario:
-    """A scenario file, validated and with every default filled in."""
+def _read_document(path: Path) -> tuple[str, dict[str, Any]]:
+    """The file's text and its TOML: the one place every loader reads a file."""
     text = read_text(path)
-    data = parse_toml(path, text)
+    return text, parse_toml(path, text)
+
+
+def _as_scenario(path: Path, text: str, data: dict[str, Any]) -> Scenario:
     if is_session_document(data):
         raise FileError([Problem(path, t("validation.kind_unknown"))])
     data = _migrate(path, text, data, SCENARIO_SCHEMA, SCENARIO_MIGRATIONS)
     return _validate(path, text, data, Scenario)
 
 
-def load_session(path: Path) -> Session:
-    """A session file written by the app (or a migrated older one)."""
-    text = read_text(path)
-    data = parse_toml(path, text)
+def _as_session(path: Path, text: str, data: dict[str, Any]) -> Session:
     if not is_session_document(data):
         raise FileError([Problem(path, t("validation.kind_unknown"))])
     data = _migrate(path, text, data, SESSION_SCHEMA, SESSION_MIGRATIONS)
     return _validate(path, text, data, Session)
 
 
+def load_scenario(path: Path) -> Scenario:
+    """A scenario file, validated and with every default filled in."""
+    return _as_scenario(path, *_read_document(path))
+
+
+def load_session(path: Path) -> Session:
+    """A session file written by the app (or a migrated older one)."""
+    return _as_session(path, *_read_document(path))
+
+
 def load_any(path: Path) -> Scenario | Session:
-    """A scenario or a session, whichever the file holds."""
-    text = read_text(path)
-    data = parse_toml(path, text)
+    """A scenario or a session, whichever the file holds (the file is read once)."""
+    text, data = _read_document(path)
     if is_session_document(data):
-        return load_session(path)
+        return _as_session(path, text, data)
     if "title" not in data and "theme" not in data and "steps" not in data:
         raise FileError([Problem(path, t("validation.kind_unknown"))])
-    return load_scenario(path)
+    return _as_scenario(path, text, data)
 
 
 def session_text(session: Session) -> str:
@@ -229,21 +331,38 @@ def save_session(session: Session, path: Path, *, create: bool = False) -> None:
 
 
 def session_path(directory: Path, scenario_stem: str, day: date) -> Path:
-    """A free name ``YYYY-MM-DD-<scenario>.toml``, then ``-2``, ``-3``…"""
-    return free_path(directory, f"{day.isoformat()}-{scenario_stem}")
+    """A free name ``YYYY-MM-DD-<scenario>.toml``, then ``-2``, ``-3``…
+
+    Its stem is a valid session id, whatever the scenario is called.
+    """
+    return free_path(directory, f"{day.isoformat()}-{scenario_stem}", stem_for=_id_stem)
 
 
-def free_path(directory: Path, base: str, suffix: str = ".toml") -> Path:
+def _id_stem(base: str, suffix: str) -> str:
+    return safe_session_id(base, suffix=suffix)
+
+
+def _joined(base: str, suffix: str) -> str:
+    return f"{base}{suffix}"
+
+
+StemFor = Callable[[str, str], str]
+"""Makes a stem of a base and a numbering suffix (``""``, ``"-2"``…)."""
+
+
+def free_path(
+    directory: Path, base: str, suffix: str = ".toml", *, stem_for: StemFor = _joined
+) -> Path:
     """``<base><suffix>`` in ``directory`` if free, else ``<base>-2<suffix>``, ``-3``…"""
-    stem = free_stem(base, lambda stem: not taken(directory / f"{stem}{suffix}"))
+    stem = free_stem(base, lambda stem: not taken(directory / f"{stem}{suffix}"), stem_for)
     return directory / f"{stem}{suffix}"
 
 
-def free_stem(base: str, usable: Callable[[str], bool]) -> str:
+def free_stem(base: str, usable: Callable[[str], bool], stem_for: StemFor = _joined) -> str:
     """``base`` if ``usable``, else the first usable of ``base-2``, ``base-3``…"""
-    stem, number = base, 2
+    stem, number = stem_for(base, ""), 2
     while not usable(stem):
-        stem, number = f"{base}-{number}", number + 1
+        stem, number = stem_for(base, f"-{number}"), number + 1
     return stem
 
 
@@ -252,16 +371,18 @@ def taken(path: Path) -> bool:
     return path.exists() or path.is_symlink()
 
 
-def create_new_file(directory: Path, base: str, content: Callable[[Path], bytes]) -> Path:
-    """Write ``content(path)`` to the first free name for ``base`` (see :func:`free_path`).
+def create_new_file(
+    directory: Path, pick: Callable[[], Path], content: Callable[[Path], bytes]
+) -> Path:
+    """Write ``content(path)`` to the free name ``pick()`` gives (see :func:`free_path`).
 
     Never replaces a file, even one that appears between the look and the
-    write (another laptop saving to the same stick). ``directory`` is created
-    if needed. Returns the path written.
+    write (another laptop saving to the same stick): then it picks again.
+    ``directory`` is created if needed. Returns the path written.
     """
     directory.mkdir(parents=True, exist_ok=True)
     while True:
-        path = free_path(directory, base)
+        path = pick()
         try:
             atomic_write(path, content(path), overwrite=False)
         except FileExistsError:
@@ -279,5 +400,5 @@ def create_session_file(session: Session, directory: Path) -> Path:
         session.id = path.stem
         return session_text(session).encode("utf-8")
 
-    base = f"{session.created_at.date().isoformat()}-{session.id}"
-    return create_new_file(directory, base, content)
+    stem, day = session.id, session.created_at.date()  # captured: content() changes the id
+    return create_new_file(directory, lambda: session_path(directory, stem, day), content)

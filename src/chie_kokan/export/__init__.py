@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 import stat
 import zipfile
@@ -30,7 +31,7 @@ from chie_kokan.export.word import render_docx
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Session
 from chie_kokan.problems import FileError, Problem
-from chie_kokan.storage import atomic_write, free_stem, load_any, load_session
+from chie_kokan.storage import atomic_write, file_mode, free_stem, load_any, load_session
 from chie_kokan.storage import taken as _taken
 
 MinutesFormat = Literal["md", "html", "docx"]
@@ -167,13 +168,21 @@ def _target(out: Path | None, default: Path) -> Path:
     """``--out``, or the default name; ``--out`` a folder: the default name in it."""
     if out is None:
         return default
-    return out / default.name if out.is_dir() else out
+    # os.path.isdir never raises (Path.is_dir does, for a name too long).
+    return out / default.name if os.path.isdir(out) else out
 
 
 def write_export(path: Path, data: bytes, *, force: bool) -> None:
-    """Write an export, never over a session or scenario, never over anything without force."""
-    if path.is_dir():
+    """Write an export, never over a session or scenario, never over anything without force.
+
+    Only to a regular file or a new name: never a FIFO or a device (or a link
+    to one), which a rename would replace, or a read would wait on.
+    """
+    mode = file_mode(path)
+    if mode is not None and stat.S_ISDIR(mode):
         raise FileError([Problem(path, t("validation.is_directory"))])
+    if mode is not None and not stat.S_ISREG(mode):
+        raise FileError([Problem(path, t("export.not_a_file"))])
     if path.exists() or path.is_symlink():
         if path.suffix.lower() == ".toml" or _loads_as_ours(path):
             raise FileError([Problem(path, t("export.refuse_session"))])

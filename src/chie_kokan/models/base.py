@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic_core import PydanticCustomError
+
+# Control characters in text would reach the projector's terminal (ESC starts
+# sequences that retitle or wipe it) and the minutes. Each is shown instead as
+# a visible stand-in: Control Pictures (U+2400 + code) for C0, ␡ for DEL,
+# U+FFFD for C1. Newline and tab are text; CR only ends a line.
+_STAND_INS = {code: 0x2400 + code for code in range(0x20) if chr(code) not in "\n\t"}
+_STAND_INS[0x7F] = 0x2421
+_STAND_INS.update(dict.fromkeys(range(0x80, 0xA0), 0xFFFD))
+
+
+def visible_controls(text: str) -> str:
+    """``text`` with every control character but newline and tab made visible.
+
+    ``\\r\\n`` and a lone ``\\r`` become ``\\n``. Idempotent: the stand-ins are
+    ordinary characters, so cleaning clean text changes nothing.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_STAND_INS)
+
+
+CLEANED = AfterValidator(visible_controls)
+"""Put last in an ``Annotated`` with constraints, so they see the text as written."""
+Text = Annotated[str, CLEANED]
+"""Free text from a person (a name, a card, a title): never carries control characters."""
 
 
 class Strict(BaseModel):

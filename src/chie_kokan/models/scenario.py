@@ -8,7 +8,8 @@ from typing import Annotated
 from pydantic import Field, StrictInt, field_validator, model_validator
 
 from chie_kokan.i18n import Language, t, t_list
-from chie_kokan.models.base import Strict, domain_error
+from chie_kokan.models.base import CLEANED, Strict, Text, domain_error
+from chie_kokan.models.bounds import Minutes, SecondsPerTurn, VotesPerPerson
 
 SCENARIO_SCHEMA = 1
 
@@ -31,12 +32,8 @@ class TurnMode(StrEnum):
     """Whoever raises a hand."""
 
 
-NonBlank = Annotated[str, Field(min_length=1, pattern=r"\S")]
+NonBlank = Annotated[str, Field(min_length=1, pattern=r"\S"), CLEANED]
 """Text with something in it: a name of only spaces is as good as none."""
-# Numbers people write must be numbers: ``minutes = "15"`` is a mistake to
-# report, not a string to convert silently (pydantic's lax mode would).
-PositiveInt = Annotated[StrictInt, Field(gt=0)]
-Count = Annotated[StrictInt, Field(ge=0)]
 
 # The standard flow for a 90-minute meeting when a scenario omits ``steps``.
 STANDARD_FLOW: tuple[tuple[StepKind, int, TurnMode], ...] = (
@@ -56,9 +53,9 @@ class Case(Strict):
 
     name: NonBlank
     """How the person is called, e.g. 清水さん. Replaced in public minutes."""
-    summary: str = ""
+    summary: Text = ""
     """One or two sentences: age, household, situation."""
-    details: list[str] = []
+    details: list[Text] = []
     """The troubles as bullet points. Dropped from public minutes."""
 
 
@@ -66,9 +63,9 @@ class Participant(Strict):
     """A member on the roster."""
 
     name: NonBlank
-    organization: str = ""
+    organization: Text = ""
     """Organisation the person speaks for, e.g. 自治会."""
-    role: str = ""
+    role: Text = ""
     """Role in the organisation, e.g. 会長."""
 
 
@@ -76,19 +73,19 @@ class Step(Strict):
     """One step of the session. Omitted fields take a default for the kind."""
 
     kind: StepKind
-    title: str | None = None
+    title: Text | None = None
     """Shown in the step track and the minutes."""
-    prompt: str | None = None
+    prompt: Text | None = None
     """The large line the room reads."""
     questions: list[NonBlank] | None = None
     """Asked in order, each its own round (exchange ①②, reflect ③)."""
-    minutes: PositiveInt | None = None
+    minutes: Minutes | None = None
     """The time box."""
     turns: TurnMode | None = None
     """round (seat order) or free (raised hands)."""
-    seconds_per_turn: PositiveInt | None = None
+    seconds_per_turn: SecondsPerTurn | None = None
     """The gentle per-speaker limit."""
-    votes_per_person: Count | None = None
+    votes_per_person: VotesPerPerson | None = None
     """Pick steps only: how many votes each person has."""
 
     @model_validator(mode="after")

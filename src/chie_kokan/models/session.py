@@ -10,21 +10,19 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field, StrictBool, StrictFloat, StrictInt, model_validator
+from pydantic import Field, StrictBool, StrictInt, model_validator
 
-from chie_kokan.models.base import Strict, domain_error
+from chie_kokan.models.base import Strict, Text, domain_error
+from chie_kokan.models.bounds import Elapsed, Observers, RoundNumber, Stamp, Votes
+from chie_kokan.models.ids import SessionId
 from chie_kokan.models.scenario import Scenario, StepKind
 
 SESSION_SCHEMA = 1
 
-Stamp = AwareDatetime
-"""Every instant carries its time zone: minutes state local time unambiguously."""
-
 # Strict: a hand-edited ``votes = "3"`` or ``public = "yes"`` is reported, not
-# silently converted (pydantic's lax mode would accept both).
+# silently converted (pydantic's lax mode would accept both). Indexes are
+# checked against the scenario below; every other number has its bounds.
 Index = Annotated[StrictInt, Field(ge=0)]
-Count = Annotated[StrictInt, Field(ge=0)]
-RoundNumber = Annotated[StrictInt, Field(ge=1)]
 
 
 class Status(StrEnum):
@@ -40,23 +38,23 @@ class Outcome(StrEnum):
 class Roles(Strict):
     """Who does what in the room. Names, free text (a member or someone else)."""
 
-    facilitator: str = ""
+    facilitator: Text = ""
     """司会"""
-    timekeeper: str = ""
-    board_writer: str = ""
+    timekeeper: Text = ""
+    board_writer: Text = ""
     """板書"""
-    minute_taker: str = ""
+    minute_taker: Text = ""
     """記録"""
 
 
 class Member(Strict):
     """A person present, in seat order (the list order is the seat order)."""
 
-    id: str
+    id: Text
     """Stable id used by cards and turns (``p1``, ``p2``…)."""
-    name: str
-    organization: str = ""
-    role: str = ""
+    name: Text
+    organization: Text = ""
+    role: Text = ""
     walk_in: StrictBool = False
     """Came without being on the scenario's roster."""
 
@@ -64,41 +62,41 @@ class Member(Strict):
 class Resource(Strict):
     """A local resource (地域資源) learned about in the meeting."""
 
-    name: str
-    category: str = ""
-    serves: str = ""
+    name: Text
+    category: Text = ""
+    serves: Text = ""
     """Who it serves."""
-    when: str = ""
-    where: str = ""
-    fee: str = ""
-    contact: str = ""
-    offers: str = ""
+    when: Text = ""
+    where: Text = ""
+    fee: Text = ""
+    contact: Text = ""
+    offers: Text = ""
     """What it offers."""
     publishable: StrictBool = False
     """Permission to publish given."""
-    checked: str = ""
+    checked: Text = ""
     """When the details were last checked (free text or a date)."""
 
 
 class Card(Strict):
     """One thing said, one card (the sticky note)."""
 
-    id: str
+    id: Text
     step: Index
     """Index into the scenario's steps."""
     kind: StepKind
-    text: str
-    speaker: str | None = None
+    text: Text
+    speaker: Text | None = None
     """Member id; none for an unsigned card (全体)."""
     question: Index | None = None
     """Index into the step's questions, for answers to ①②③."""
-    answers: str | None = None
+    answers: Text | None = None
     """Id of the picked trouble (card or group) this card answers."""
-    votes: Count = 0
+    votes: Votes = 0
     picked: StrictBool = False
-    runs_by: str = ""
+    runs_by: Text = ""
     """Success examples: who runs it."""
-    place: str = ""
+    place: Text = ""
     """Success examples: where."""
     resource: Resource | None = None
     created_at: Stamp
@@ -108,18 +106,18 @@ class Card(Strict):
 class Group(Strict):
     """Cards gathered under a title (KJ method), on a pick step."""
 
-    id: str
+    id: Text
     step: Index
-    title: str
-    cards: list[str] = []
-    votes: Count = 0
+    title: Text
+    cards: list[Text] = []
+    votes: Votes = 0
     picked: StrictBool = False
 
 
 class Turn(Strict):
     """One speaker's turn."""
 
-    speaker: str
+    speaker: Text
     step: Index
     question: Index | None = None
     round: RoundNumber = 1
@@ -132,10 +130,10 @@ class Turn(Strict):
 class ActionItem(Strict):
     """Who does what by when; reported back at the next session's opening."""
 
-    id: str
-    what: str
-    who: str = ""
-    due: str = ""
+    id: Text
+    what: Text
+    who: Text = ""
+    due: Text = ""
     step: Index
     done: StrictBool = False
     created_at: Stamp
@@ -152,7 +150,7 @@ class StepVisit(Strict):
 class StepTimer(Strict):
     """A step's time box, kept as instants so it survives restarts exactly."""
 
-    elapsed: Annotated[StrictFloat, Field(ge=0)] = 0.0
+    elapsed: Elapsed = 0.0
     """Seconds counted before ``running_since``."""
     running_since: Stamp | None = None
     """Set while the timer runs."""
@@ -166,8 +164,8 @@ class Live(Strict):
     step: Index = 0
     question: Index = 0
     round: RoundNumber = 1
-    speaker: str | None = None
-    target: str | None = None
+    speaker: Text | None = None
+    target: Text | None = None
     """On exchange steps: the picked trouble (card or group id) being answered."""
     timers: list[StepTimer] = []
     """One per step, in step order."""
@@ -177,17 +175,18 @@ class Session(Strict):
     """One meeting (or one table of it)."""
 
     schema_version: StrictInt = Field(SESSION_SCHEMA, alias="schema")
-    id: str
+    id: SessionId
+    """A safe file-name stem: the session file and its exports are named after it."""
     scenario: Scenario
     created_at: Stamp
     updated_at: Stamp
-    place: str = ""
-    table: str = ""
+    place: Text = ""
+    table: Text = ""
     """Table name when several tables run at once."""
     roles: Roles = Roles()
-    secretariat: str = ""
+    secretariat: Text = ""
     """事務局"""
-    observers: Count = 0
+    observers: Observers = 0
     """傍聴者の人数"""
     public: StrictBool = True
     """公開 / 非公開"""
@@ -234,8 +233,10 @@ class Session(Strict):
             if ref is not None and ref not in members:
                 raise domain_error("unknown_member", ref=ref, at=at)
 
+        troubles = cards | groups
+
         def trouble_ok(ref: str | None, *at: int | str) -> None:
-            if ref is not None and ref not in cards | groups:
+            if ref is not None and ref not in troubles:
                 raise domain_error("unknown_trouble", ref=ref, at=at)
 
         for i, card in enumerate(self.cards):

@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from chie_kokan.i18n import t
 from chie_kokan.lock import holder_of
-from chie_kokan.problems import FileError
+from chie_kokan.problems import FileError, visible
 from chie_kokan.storage import load_scenario, load_session
 from chie_kokan.tui.keys import Key, KeyPalette
 from chie_kokan.tui.widgets.japanese_text import WrappedText, wrapped
@@ -90,7 +90,7 @@ def scan_scenarios(folder: Path) -> list[ScenarioEntry]:
         try:
             scenario = load_scenario(path)
         except FileError as error:
-            entries.append(ScenarioEntry(path, path.name, problem=_problem_note(error)))
+            entries.append(ScenarioEntry(path, visible(path.name), problem=_problem_note(error)))
             continue
         entries.append(ScenarioEntry(path, scenario.title, scenario.theme))
     return entries
@@ -104,7 +104,9 @@ def scan_sessions(folder: Path) -> list[SessionEntry]:
             session = load_session(path)
         except FileError as error:
             order = path.stat().st_mtime
-            entries.append(SessionEntry(path, path.name, problem=_problem_note(error), order=order))
+            entries.append(
+                SessionEntry(path, visible(path.name), problem=_problem_note(error), order=order)
+            )
             continue
         live = session.live
         steps = session.scenario.flow
@@ -150,7 +152,7 @@ def _scenario_prompt(entry: ScenarioEntry) -> Content:
         "\n",
         (t("launcher.theme", theme=entry.theme), "$text-secondary"),
         "\n",
-        (entry.path.name, "$text-muted"),
+        (visible(entry.path.name), "$text-muted"),
     )
 
 
@@ -177,7 +179,7 @@ def _session_prompt(entry: SessionEntry) -> Content:
             "$text-secondary",
         ),
         "\n",
-        (entry.path.name, "$text-muted"),
+        (visible(entry.path.name), "$text-muted"),
         *(("\n", (entry.in_use, "$warning")) if entry.in_use else ()),
     )
 

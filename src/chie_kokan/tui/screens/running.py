@@ -30,7 +30,7 @@ from chie_kokan.i18n import t
 from chie_kokan.lock import LockLost, SessionLock, lock_session
 from chie_kokan.models import ActionItem, Card, Member, Outcome, Resource, StepKind, TurnMode
 from chie_kokan.problems import FileError
-from chie_kokan.storage import create_new_file, load_session, save_session
+from chie_kokan.storage import create_new_file, free_path, load_session, save_session
 from chie_kokan.tui.keys import Key, KeyPalette, localized
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, FormDialog
 from chie_kokan.tui.screens.help import HelpScreen
@@ -914,7 +914,9 @@ class RunningScreen(KeyPalette, Screen[None]):
         assert self.saver is not None
         try:
             path = create_new_file(
-                folder, self.path.stem, lambda _: tomli_w.dumps(document).encode("utf-8")
+                folder,
+                lambda: free_path(folder, self.path.stem),
+                lambda _: tomli_w.dumps(document).encode("utf-8"),
             )
             lock = lock_session(path, clock=self.engine.clock)
         except (OSError, FileError) as error:

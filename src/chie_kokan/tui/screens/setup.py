@@ -29,6 +29,7 @@ from chie_kokan.clock import Clock
 from chie_kokan.engine import new_session
 from chie_kokan.i18n import t
 from chie_kokan.models import Member, Roles, Scenario, Session
+from chie_kokan.models.bounds import FIRST_YEAR, LAST_YEAR, MAX_OBSERVERS
 from chie_kokan.tui.keys import Key, KeyPalette, localized
 from chie_kokan.tui.widgets.japanese_text import WrappedText
 
@@ -449,6 +450,11 @@ class SetupScreen(KeyPalette, Screen[None]):
             self._problem(t("setup.bad_date"))
             self.query_one("#setup-date").focus()
             return None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            # A session file may not hold it (models/bounds.py): say so now.
+            self._problem(t("setup.date_range", first=FIRST_YEAR, last=LAST_YEAR))
+            self.query_one("#setup-date").focus()
+            return None
         start_time = parse_time(self._value("setup-time"))
         if start_time is None:
             self._problem(t("setup.bad_time"))
@@ -457,6 +463,12 @@ class SetupScreen(KeyPalette, Screen[None]):
         observers_text = _normalize(self._value("setup-observers"))
         if observers_text and not observers_text.isdigit():
             self._problem(t("setup.bad_observers"))
+            self.query_one("#setup-observers").focus()
+            return None
+        # Length first: int() refuses more than 4,300 digits with a ValueError.
+        digits = observers_text.lstrip("0")
+        if digits and (len(digits) > 4 or int(digits) > MAX_OBSERVERS):
+            self._problem(t("setup.observers_range", max=MAX_OBSERVERS))
             self.query_one("#setup-observers").focus()
             return None
         members = [
