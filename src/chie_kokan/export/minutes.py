@@ -23,7 +23,7 @@ from chie_kokan.export.formatting import (
     format_minutes,
     format_span,
 )
-from chie_kokan.export.redact import Redactor, case_placeholder
+from chie_kokan.export.redact import PublicHolders, Redactor, case_placeholder
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Card, Member, Outcome, Participant, Resource, Session, StepKind
 
@@ -356,9 +356,7 @@ class _Table:
         self.unsigned = t("defaults.unsigned", lang)
         self.no_org = t("export.no_organization", lang)
         self.withheld = t("export.name_withheld", lang)
-        self.by_org = Redactor(
-            {} if self.internal else {m.name: self._org(m.organization) for m in session.members}
-        )
+        self.holders = PublicHolders(session.members, self.redact, self.no_org)
         self.steps = session.scenario.flow
         self.members = {m.id: m for m in session.members}
         self.cards_by_id = {c.id: c for c in session.cards}
@@ -387,23 +385,11 @@ class _Table:
         return Person("", org, "", org, walk_in)
 
     def _holder(self, value: str) -> str:
-        """Who runs or does something: free text, often members' names.
-
-        In public, a member's name becomes their organisation ("鈴木 美和、中村
-        里美" → "社会福祉協議会、NPO法人 たすけあいの会"), then any other name
-        known to the redactor goes.
-        """
-        if not value or self.internal:
-            return value
-        return self.redact(self.by_org(value))
+        """Who runs or does something: in public, by organisation (see PublicHolders)."""
+        return value if self.internal else self.holders(value)
 
     def _role_holder(self, value: str) -> str:
-        """A role is held by a person: in public, someone who is not a member
-        (a secretariat clerk, a coordinator) cannot be named at all."""
-        if not value or self.internal:
-            return value
-        shown = self.by_org(value)
-        return self.redact(shown) if shown != value else self.withheld
+        return value if self.internal else self.holders.role(value, self.withheld)
 
     # -- cards --------------------------------------------------------------
 
