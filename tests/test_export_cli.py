@@ -49,9 +49,34 @@ def test_out_may_name_a_folder() -> None:
 def test_public_version_has_its_own_default_name() -> None:
     assert main(["export", str(SHIMIZU)]) == 0
     assert main(["export", str(SHIMIZU), "--redact"]) == 0
-    public = Path("exports/2026-11-27-shimizu-public.md").read_text(encoding="utf-8")
+    # The date and -public only: the session id comes from the scenario's file
+    # name, and shimizu.toml is the case person's name in romaji.
+    public = Path("exports/2026-11-27-public.md").read_text(encoding="utf-8")
     assert "清水" not in public and "山田 花子" not in public
     assert "清水" in Path("exports/2026-11-27-shimizu.md").read_text(encoding="utf-8")
+    assert main(["export", str(SHIMIZU), str(RIVERSIDE), "--redact", "--format", "html"]) == 0
+    assert sorted(p.name for p in Path("exports").iterdir()) == [
+        "2026-11-27-merged-public.html",
+        "2026-11-27-public.md",
+        "2026-11-27-shimizu.md",
+    ]
+
+
+def test_public_file_name_and_template_variables_carry_no_session_id(tmp_path: Path) -> None:
+    named = Path("2026-11-30-清水.toml")
+    named.write_text(
+        SHIMIZU.read_text(encoding="utf-8").replace(
+            'id = "2026-11-27-shimizu"', 'id = "2026-11-30-清水"'
+        ),
+        encoding="utf-8",
+    )
+    template = tmp_path / "id.md.j2"
+    template.write_text("[{{ tables[0].session_id }}]", encoding="utf-8")
+    assert main(["export", str(named), "--redact", "--template", str(template)]) == 0
+    assert [p.name for p in Path("exports").iterdir()] == ["2026-11-27-public.md"]
+    assert Path("exports/2026-11-27-public.md").read_text(encoding="utf-8") == "[]"
+    assert main(["export", str(named), "--template", str(template)]) == 0
+    assert Path("exports/2026-11-30-清水.md").read_text(encoding="utf-8") == "[2026-11-30-清水]"
 
 
 def test_existing_file_is_kept_unless_force(capsys: pytest.CaptureFixture[str]) -> None:

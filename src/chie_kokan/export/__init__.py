@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
+from chie_kokan.export.formatting import meeting_day
 from chie_kokan.export.minutes import Minutes, build_minutes
 from chie_kokan.export.render import render_text
 from chie_kokan.export.resources import (
@@ -88,9 +89,16 @@ def load_sessions(paths: Sequence[Path]) -> list[Session]:
 
 
 def default_minutes_path(sessions: Sequence[Session], fmt: str, *, redact: bool) -> Path:
-    """``exports/<session id>.<ext>``; ``-merged`` for several tables, ``-public`` if redacted."""
-    stem = sessions[0].id + ("-merged" if len(sessions) > 1 else "") + ("-public" if redact else "")
-    return EXPORTS_DIR / f"{stem}.{fmt}"
+    """``exports/<session id>.<ext>``, ``-merged`` for several tables.
+
+    The public version is named by the meeting's date alone
+    (``<date>-public``, ``<date>-merged-public``): the session id comes from
+    the scenario's file name, which is often the case person's name.
+    """
+    merged = "-merged" if len(sessions) > 1 else ""
+    if redact:
+        return EXPORTS_DIR / f"{meeting_day(sessions[0]).isoformat()}{merged}-public.{fmt}"
+    return EXPORTS_DIR / f"{sessions[0].id}{merged}.{fmt}"
 
 
 def _target(out: Path | None, default: Path) -> Path:

@@ -22,6 +22,7 @@ from chie_kokan.export.formatting import (
     format_duration,
     format_minutes,
     format_span,
+    meeting_day,
 )
 from chie_kokan.export.redact import PublicHolders, Redactor, case_placeholder
 from chie_kokan.i18n import Language, t
@@ -205,6 +206,7 @@ class TableMinutes:
 
     name: str
     session_id: str
+    """The session's id; empty in the public version."""
     title: str
     theme: str
     date: str
@@ -599,7 +601,7 @@ class _Table:
         lang = self.lang
         # A meeting still running (exported mid-way) has an open end: 14:00〜.
         start, end = session.started_at, session.ended_at
-        day = (start or session.created_at).date()
+        day = meeting_day(session)
         attendees = [
             self.person(m.name, m.organization, m.role, m.walk_in) for m in session.members
         ]
@@ -647,7 +649,8 @@ class _Table:
         )
         return TableMinutes(
             name=self.name,
-            session_id=session.id,
+            # The id comes from the scenario's file name, often the case person's.
+            session_id=session.id if self.internal else "",
             title=self.redact(session.scenario.title),
             theme=self.redact(session.scenario.theme),
             date=format_date(day, lang),

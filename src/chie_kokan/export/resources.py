@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from chie_kokan.export.formatting import meeting_day
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Card, Session, StepKind
 
@@ -54,10 +55,6 @@ class ResourceRecord:
 def _key(name: str) -> str:
     """Names that differ only in width, case or spacing are the same resource."""
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
-def _session_day(session: Session) -> str:
-    return (session.started_at or session.created_at).date().isoformat()
 
 
 def _values(card: Card) -> tuple[dict[str, str], bool]:
@@ -102,7 +99,7 @@ def resource_records(sessions: Sequence[Session], language: Language) -> list[Re
             member = members.get(card.speaker) if card.speaker else None
             source = Source(
                 session_id=session.id,
-                date=_session_day(session),
+                date=meeting_day(session).isoformat(),
                 table=session.table,
                 organization=(member.organization if member else unsigned),
             )
