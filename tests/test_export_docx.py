@@ -70,12 +70,35 @@ def test_page_is_a4_and_japanese_is_declared() -> None:
     assert 'w:eastAsia="ja-JP"' in xml and 'w:eastAsia="Yu Gothic"' in xml
 
 
-def test_public_word_file_carries_no_author_name() -> None:
-    document = _document("shimizu", redact=True)
+CORE_TEXT = (
+    "author",
+    "category",
+    "comments",
+    "content_status",
+    "identifier",
+    "keywords",
+    "last_modified_by",
+    "subject",
+    "version",
+)
+
+
+def test_public_word_metadata_holds_only_the_redacted_title() -> None:
+    # The secretariat is free text: a clerk's name typed there is nobody the
+    # redactor knows, and Word's properties are where nobody proofreads.
+    session = fixture("shimizu").model_copy(update={"secretariat": "高齢支援課 担当 木下"})
+    document = docx.Document(io.BytesIO(render_minutes([session], "docx", redact=True)))
     props = document.core_properties
-    assert props.author == "高齢支援課 地域包括ケア推進係"  # the office, not a person
-    assert props.last_modified_by == ""
-    assert "Aさん" in props.title
+    assert {name: getattr(props, name) for name in CORE_TEXT} == dict.fromkeys(CORE_TEXT, "")
+    assert props.title == "知恵交換会 — Aさんの困りごと（架空の事例） 議事録（案）"
+    assert props.language == "ja-JP"
+
+
+def test_internal_word_file_names_the_office_as_author() -> None:
+    props = _document("shimizu").core_properties
+    assert props.author == "高齢支援課 地域包括ケア推進係"
+    assert props.title == "知恵交換会 — 清水さんの困りごと（架空の事例） 議事録（案）"
+    assert props.comments == "" and props.last_modified_by == ""
 
 
 def test_control_characters_in_a_card_do_not_break_the_file(
