@@ -213,3 +213,20 @@ def test_resources_markdown_and_bad_session(capsys: pytest.CaptureFixture[str]) 
     assert main(["resources", str(SHIMIZU), "missing.toml", "--out", "r.md"]) == 2
     assert "missing.toml" in capsys.readouterr().err
     assert not Path("r.md").exists()
+
+
+def test_resources_public_has_its_own_file_and_only_publishable_resources(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["resources", str(SHIMIZU), "--public", "--format", "csv"]) == 0
+    assert "resources-public.csv" in capsys.readouterr().out
+    data = Path("exports/resources-public.csv").read_text(encoding="utf-8-sig")
+    assert "移動販売（第三団地）" in data and "たすけあいの会 042-000-0000" in data
+    assert "老人クラブの「買い物ついで散歩」" not in data  # not marked publishable
+    assert "shimizu" not in data
+
+
+def test_resources_help_names_public(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["resources", "--help"])
+    assert "--public" in capsys.readouterr().out

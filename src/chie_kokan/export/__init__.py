@@ -157,14 +157,18 @@ def export_minutes(
 
 
 def render_resources(
-    sessions: Sequence[Session], fmt: ResourcesFormat, language: Language | None = None
+    sessions: Sequence[Session],
+    fmt: ResourcesFormat,
+    language: Language | None = None,
+    *,
+    public: bool = False,
 ) -> bytes:
-    """The resource file of these sessions as file content."""
+    """The resource file of these sessions as file content; ``public``: the public one."""
     lang: Language = language or sessions[0].scenario.language
-    records = resource_records(sessions, lang)
+    records = resource_records(sessions, lang, public=public)
     if fmt == "csv":
-        return resources_csv(records, lang)
-    return resources_markdown(records, lang).encode("utf-8")
+        return resources_csv(records, lang, public=public)
+    return resources_markdown(records, lang, public=public).encode("utf-8")
 
 
 def export_resources(
@@ -173,12 +177,14 @@ def export_resources(
     fmt: ResourcesFormat = "md",
     out: Path | None = None,
     language: Language | None = None,
+    public: bool = False,
     force: bool = False,
 ) -> Path:
     """``chie-kokan resources``: load, collect, write. Returns the file written."""
     sessions = load_sessions(paths)
-    target = _target(out, EXPORTS_DIR / f"resources.{fmt}")
-    write_export(target, render_resources(sessions, fmt, language), force=force)
+    name = f"resources{'-public' if public else ''}.{fmt}"
+    target = _target(out, EXPORTS_DIR / name)
+    write_export(target, render_resources(sessions, fmt, language, public=public), force=force)
     return target
 
 
