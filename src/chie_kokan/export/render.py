@@ -9,7 +9,8 @@ language; ``--template FILE`` replaces them (and may still include
 
 from __future__ import annotations
 
-from dataclasses import fields
+import re
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,9 +23,54 @@ from chie_kokan.problems import FileError, Problem
 TextFormat = Literal["md", "html"]
 
 
+# Markdown-significant ASCII anywhere in a line: raw HTML and autolinks (<),
+# links and images ([ ]), emphasis (* _ ~), code (`), tables (|), entities
+# (&), and the escape character itself. Japanese is left alone.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+# Significant only where a line starts: headings, list items, setext underlines.
+_MD_LINE_MARK = re.compile(r"^([ \t]*)([#+=-])")
+_MD_LINE_NUMBER = re.compile(r"^([ \t]*\d{1,9})([.)])")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def md_escape(text: str) -> str:
+    """People's text for Markdown: reads as typed once rendered, and never becomes
+    HTML, a link, an image, a heading, a list or emphasis.
+
+    Backslash-escapes the ASCII characters Markdown gives a meaning (CommonMark
+    renders ``\\*`` as ``*``), those at the start of a line only where they
+    start one; a line break becomes a hard break (a backslash at the line's end).
+    """
+    lines = _LINE_BREAK.split(text.rstrip("\r\n"))
+    escaped = []
+    for line in lines:
+        line = _MD_INLINE.sub(r"\\\1", line)
+        line = _MD_LINE_MARK.sub(r"\1\\\2", line)
+        escaped.append(_MD_LINE_NUMBER.sub(r"\1\\\2", line))
+    return "\\\n".join(escaped)
+
+
 def md_cell(value: object) -> str:
-    """Text for a Markdown table cell: a | or a line break would end the cell."""
-    return str(value).replace("|", "\\|").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    """Text for a Markdown table cell: a line break would end the row.
+
+    The text is escaped already (``|`` included); a hard break goes with its
+    line break.
+    """
+    return re.sub(r"\\?(?:\r\n|\r|\n)", " ", str(value))
+
+
+def _escaped(value: Any, done: dict[int, Any]) -> Any:
+    """Every text in the minutes view escaped for Markdown, once; the rest as is."""
+    if isinstance(value, str):
+        return md_escape(value)
+    if isinstance(value, list):
+        return [_escaped(item, done) for item in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        if id(value) not in done:
+            changes = {f.name: _escaped(getattr(value, f.name), done) for f in fields(value)}
+            done[id(value)] = replace(value, **changes)
+        return done[id(value)]
+    return value
 
 
 def _environment(fmt: TextFormat, template: Path | None) -> jinja2.Environment:
@@ -45,9 +91,14 @@ def _environment(fmt: TextFormat, template: Path | None) -> jinja2.Environment:
     return env
 
 
-def context(minutes: Minutes) -> dict[str, Any]:
-    """The template variables: the fields of :class:`Minutes`, at the top level."""
-    return {f.name: getattr(minutes, f.name) for f in fields(minutes)}
+def context(minutes: Minutes, fmt: TextFormat = "html") -> dict[str, Any]:
+    """The template variables: the fields of :class:`Minutes`, at the top level.
+
+    For Markdown every text is escaped here, once (see :func:`md_escape`), so
+    no template, ours or a person's, can forget it; HTML is autoescaped.
+    """
+    view = _escaped(minutes, {}) if fmt == "md" else minutes
+    return {f.name: getattr(view, f.name) for f in fields(view)}
 
 
 def render_text(minutes: Minutes, fmt: TextFormat, template: Path | None = None) -> str:
@@ -59,9 +110,9 @@ def render_text(minutes: Minutes, fmt: TextFormat, template: Path | None = None)
     env = _environment(fmt, template)
     name = template.name if template is not None else f"minutes.{minutes.lang}.{fmt}.j2"
     if template is None:
-        return env.get_template(name).render(context(minutes))
+        return env.get_template(name).render(context(minutes, fmt))
     try:
-        return env.get_template(name).render(context(minutes))
+        return env.get_template(name).render(context(minutes, fmt))
     except jinja2.TemplateSyntaxError as error:
         where = Path(error.filename) if error.filename else template
         message = t("export.template_error", detail=error.message)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from chie_kokan.export.formatting import meeting_day
 from chie_kokan.export.redact import PublicHolders, Redactor
+from chie_kokan.export.render import md_cell, md_escape
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Card, Session, StepKind
 
@@ -207,27 +208,30 @@ def resources_markdown(
         lines += [L("resources_intro", count=len(records), dates=span), ""]
     else:
         lines += [L("resources_empty"), ""]
+    # Every text people typed is escaped for Markdown (see md_escape), as in the minutes.
+    esc = md_escape
     for category in categories:
-        lines += [f"## {category or L('uncategorised')}", ""]
+        lines += [f"## {md_cell(esc(category)) or L('uncategorised')}", ""]
         for record in by_category[category]:
-            lines += [f"### {record.name}", ""]
+            # A heading is one line: a line break in the name becomes a space.
+            lines += [f"### {md_cell(esc(record.name))}", ""]
             for name in ("serves", "when", "where", "fee", "contact", "offers", "runs_by"):
                 value = getattr(record, name)
                 if value:
-                    lines.append(f"- {L('col_' + name)}: {value}")
+                    lines.append(f"- {L('col_' + name)}: {esc(value)}")
             if not public:
                 yes_no = L("yes" if record.publishable else "no")
                 lines.append(f"- {L('col_publishable')}: {yes_no}")
             if record.checked:
-                lines.append(f"- {L('col_checked')}: {record.checked}")
+                lines.append(f"- {L('col_checked')}: {esc(record.checked)}")
             sources = [
-                L("source_public", date=s.date, organization=s.organization)
+                L("source_public", date=s.date, organization=esc(s.organization))
                 if public
                 else L(
                     "source",
                     date=s.date,
-                    organization=s.organization,
-                    session=s.session_id + (f" {s.table}" if s.table else ""),
+                    organization=esc(s.organization),
+                    session=esc(s.session_id + (f" {s.table}" if s.table else "")),
                 )
                 for s in record.sources
             ]
