@@ -230,3 +230,48 @@ def test_resources_help_names_public(capsys: pytest.CaptureFixture[str]) -> None
     with pytest.raises(SystemExit):
         main(["resources", "--help"])
     assert "--public" in capsys.readouterr().out
+
+
+# -- a person's template runs sandboxed ------------------------------------------
+
+ESCAPES = [
+    "{{ cycler.__init__.__globals__.os.popen('echo pwned > pwned.txt').read() }}",
+    "{{ self.__init__.__globals__.__builtins__.open('pwned.txt', 'w').write('x') }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ lipsum.__globals__['os'].system('echo pwned > pwned.txt') }}",
+    "{% set x = tables.append(1) %}",  # the minutes are read-only
+]
+
+
+@pytest.mark.parametrize("code", ESCAPES)
+def test_a_template_cannot_run_code_or_change_the_minutes(
+    code: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = tmp_path / "悪い.md.j2"
+    template.write_text(code, encoding="utf-8")
+    assert main(["export", str(SHIMIZU), "--template", str(template)]) == 2
+    err = capsys.readouterr().err
+    assert "悪い.md.j2" in err and "テンプレートでは使えない処理" in err, err
+    assert "Traceback" not in err
+    assert not Path("pwned.txt").exists() and not Path("exports").exists()
+
+
+def test_a_template_includes_only_files_of_its_own_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("ひみつ", encoding="utf-8")
+    folder = tmp_path / "様式"
+    folder.mkdir()
+    (folder / "link.txt").symlink_to(secret)
+    (folder / "header.md").write_text("事務局の様式\n", encoding="utf-8")
+    template = folder / "mine.md.j2"
+    template.write_text('{% include "header.md" %}{% include "minutes.css" %}', encoding="utf-8")
+    assert main(["export", str(SHIMIZU), "--template", str(template), "--out", "ok.md"]) == 0
+    assert Path("ok.md").read_text(encoding="utf-8").startswith("事務局の様式\n/* Minutes")
+    for name in ("link.txt", "../secret.txt", str(secret)):
+        template.write_text(f'{{% include "{name}" %}}', encoding="utf-8")
+        assert main(["export", str(SHIMIZU), "--template", str(template)]) == 2, name
+        err = capsys.readouterr().err
+        assert "mine.md.j2" in err and "ひみつ" not in err, err
+        assert not Path("exports").exists()

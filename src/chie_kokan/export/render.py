@@ -5,16 +5,23 @@ touching Python, and because its autoescape makes every person's text safe in
 HTML without us escaping by hand. The defaults ship in ``templates/`` per
 language; ``--template FILE`` replaces them (and may still include
 ``minutes.css`` or extend a default).
+
+Every template runs in Jinja2's immutable sandbox: it reads the minutes view
+and Jinja2's own filters and tests, calls no Python internals, changes
+nothing, and includes only files in its own folder or the shipped templates.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from chie_kokan.export.minutes import Minutes
 from chie_kokan.i18n import t
@@ -73,13 +80,39 @@ def _escaped(value: Any, done: dict[int, Any]) -> Any:
     return value
 
 
+class _OutsideFolder(SecurityError):
+    """A template tried to include a file outside its own folder."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class _FolderLoader(jinja2.FileSystemLoader):
+    """Files in a person's template folder only: not above it, not through a link out of it."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.root = folder.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if not (self.root / template).resolve().is_relative_to(self.root):
+            raise _OutsideFolder(template)
+        return super().get_source(environment, template)
+
+
 def _environment(fmt: TextFormat, template: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if template is not None:
-        loaders.append(jinja2.FileSystemLoader(template.parent))
+        loaders.append(_FolderLoader(template.parent))
     loaders.append(jinja2.PackageLoader("chie_kokan.export", "templates"))
     # A fresh environment per call: nothing shared between threads or calls.
-    env = jinja2.Environment(
+    # Sandboxed, because a template may come from anywhere: it reads the
+    # minutes and Jinja2's own filters, never Python's insides (no
+    # __globals__, no os), and changes nothing (immutable: no .append).
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=fmt == "html",
         undefined=jinja2.StrictUndefined,
@@ -119,6 +152,12 @@ def render_text(minutes: Minutes, fmt: TextFormat, template: Path | None = None)
         raise FileError([Problem(where, message, line=error.lineno)]) from None
     except jinja2.TemplateNotFound:
         raise FileError([Problem(template, t("validation.not_found"))]) from None
+    except _OutsideFolder as error:
+        message = t("export.template_outside", name=error.name)
+        raise FileError([Problem(template, message)]) from None
+    except SecurityError as error:
+        detail = str(error).rstrip(".") or type(error).__name__
+        raise FileError([Problem(template, t("export.template_unsafe", detail=detail))]) from None
     except UnicodeDecodeError:
         raise FileError([Problem(template, t("export.template_not_utf8"))]) from None
     except Exception as error:
