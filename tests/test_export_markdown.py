@@ -17,7 +17,7 @@ from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.export import render_minutes, render_resources
 from chie_kokan.models import Resource, Scenario, Session, StepKind
-from export_helpers import fixture
+from export_helpers import CARD_TEXT, fixture
 
 # GitHub-flavoured, with raw HTML allowed: as a website or a wiki renders it.
 MARKDOWN = MarkdownIt("commonmark", {"html": True, "linkify": True}).enable(
@@ -125,18 +125,11 @@ def test_the_shipped_minutes_render_as_before() -> None:
     assert sum(token.type == "table_open" for token in tokens) >= 5
 
 
-_TEXT = st.text(
-    alphabet=st.characters(exclude_categories=("Cs", "Cc", "Cn"), include_characters="\n\t"),
-    min_size=1,
-    max_size=40,
-).filter(lambda text: text.strip())
-
-
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    text=st.one_of(_TEXT, st.lists(st.sampled_from([*ATTACKS, "\n", " ", "あ"])).map("".join)),
+    text=st.one_of(CARD_TEXT, st.lists(st.sampled_from([*ATTACKS, "\n", " ", "あ"])).map("".join)),
     step=st.integers(min_value=0, max_value=5),
 )
 def test_any_card_text_reads_as_typed_in_rendered_markdown(
