@@ -270,11 +270,11 @@ def build_minutes(
     if not sessions:
         raise ValueError("build_minutes needs at least one session")
     lang: Language = language or sessions[0].scenario.language
-    redactor = Redactor.for_sessions(sessions, lang)
+    redactor = Redactor.for_sessions(sessions, lang) if redact else None
     # Someone at table A is not absent from table B: absence is the meeting's.
     present = {_name_key(m.name) for session in sessions for m in session.members}
     builders = [
-        _Table(session, index, present, redactor if redact else None, lang)
+        _Table(session, index, present, redactor, lang)
         for index, session in enumerate(sessions, start=1)
     ]
     tables = [builder.build() for builder in builders]
