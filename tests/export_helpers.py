@@ -7,11 +7,19 @@ import re
 from pathlib import Path
 
 import docx
+from hypothesis import strategies as st
 
 from chie_kokan.models import Session
 from chie_kokan.storage import load_session
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "export"
+
+# Any text a card may hold: every printable character, line breaks and tabs.
+CARD_TEXT = st.text(
+    alphabet=st.characters(exclude_categories=("Cs", "Cc", "Cn"), include_characters="\n\t"),
+    min_size=1,
+    max_size=40,
+).filter(lambda text: text.strip())
 
 
 def fixture(name: str) -> Session:

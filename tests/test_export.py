@@ -19,7 +19,7 @@ from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, members_from_roster, new_session
 from chie_kokan.export import build_minutes, export_now, render_minutes
 from chie_kokan.models import Roles, Scenario, Session
-from export_helpers import contains_name, docx_text, fixture, personal_names
+from export_helpers import CARD_TEXT, contains_name, docx_text, fixture, personal_names
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -200,18 +200,11 @@ def test_html_is_one_self_contained_printable_file() -> None:
     assert page.count('class="part page"') == 2  # proceedings and decisions on new pages
 
 
-_TEXT = st.text(
-    alphabet=st.characters(exclude_categories=("Cs", "Cc", "Cn"), include_characters="\n\t"),
-    min_size=1,
-    max_size=40,
-).filter(lambda text: text.strip())
-
-
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(text=_TEXT, step=st.integers(min_value=0, max_value=5))
-def test_any_card_text_appears_in_every_format(
+@given(text=CARD_TEXT, step=st.integers(min_value=0, max_value=5))
+def test_any_card_text_appears_in_html_and_word(
     text: str, step: int, clock: ManualClock, shimizu: Scenario
 ) -> None:
     engine = _live_engine(clock, shimizu)
@@ -219,6 +212,8 @@ def test_any_card_text_appears_in_every_format(
         engine.go_to_step(step)
     card = engine.record_card(text)
     for fmt, shown in all_formats([engine.session]).items():
+        if fmt == "md":
+            continue  # escaped: read as rendered in test_export_markdown.py
         readable = html.unescape(shown) if fmt == "html" else shown
         assert card.text in readable, fmt
 

@@ -49,9 +49,34 @@ def test_out_may_name_a_folder() -> None:
 def test_public_version_has_its_own_default_name() -> None:
     assert main(["export", str(SHIMIZU)]) == 0
     assert main(["export", str(SHIMIZU), "--redact"]) == 0
-    public = Path("exports/2026-11-27-shimizu-public.md").read_text(encoding="utf-8")
+    # The date and -public only: the session id comes from the scenario's file
+    # name, and shimizu.toml is the case person's name in romaji.
+    public = Path("exports/2026-11-27-public.md").read_text(encoding="utf-8")
     assert "清水" not in public and "山田 花子" not in public
     assert "清水" in Path("exports/2026-11-27-shimizu.md").read_text(encoding="utf-8")
+    assert main(["export", str(SHIMIZU), str(RIVERSIDE), "--redact", "--format", "html"]) == 0
+    assert sorted(p.name for p in Path("exports").iterdir()) == [
+        "2026-11-27-merged-public.html",
+        "2026-11-27-public.md",
+        "2026-11-27-shimizu.md",
+    ]
+
+
+def test_public_file_name_and_template_variables_carry_no_session_id(tmp_path: Path) -> None:
+    named = Path("2026-11-30-清水.toml")
+    named.write_text(
+        SHIMIZU.read_text(encoding="utf-8").replace(
+            'id = "2026-11-27-shimizu"', 'id = "2026-11-30-清水"'
+        ),
+        encoding="utf-8",
+    )
+    template = tmp_path / "id.md.j2"
+    template.write_text("[{{ tables[0].session_id }}]", encoding="utf-8")
+    assert main(["export", str(named), "--redact", "--template", str(template)]) == 0
+    assert [p.name for p in Path("exports").iterdir()] == ["2026-11-27-public.md"]
+    assert Path("exports/2026-11-27-public.md").read_text(encoding="utf-8") == "[]"
+    assert main(["export", str(named), "--template", str(template)]) == 0
+    assert Path("exports/2026-11-30-清水.md").read_text(encoding="utf-8") == "[2026-11-30-清水]"
 
 
 def test_existing_file_is_kept_unless_force(capsys: pytest.CaptureFixture[str]) -> None:
@@ -188,3 +213,65 @@ def test_resources_markdown_and_bad_session(capsys: pytest.CaptureFixture[str]) 
     assert main(["resources", str(SHIMIZU), "missing.toml", "--out", "r.md"]) == 2
     assert "missing.toml" in capsys.readouterr().err
     assert not Path("r.md").exists()
+
+
+def test_resources_public_has_its_own_file_and_only_publishable_resources(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["resources", str(SHIMIZU), "--public", "--format", "csv"]) == 0
+    assert "resources-public.csv" in capsys.readouterr().out
+    data = Path("exports/resources-public.csv").read_text(encoding="utf-8-sig")
+    assert "移動販売（第三団地）" in data and "たすけあいの会 042-000-0000" in data
+    assert "老人クラブの「買い物ついで散歩」" not in data  # not marked publishable
+    assert "shimizu" not in data
+
+
+def test_resources_help_names_public(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["resources", "--help"])
+    assert "--public" in capsys.readouterr().out
+
+
+# -- a person's template runs sandboxed ------------------------------------------
+
+ESCAPES = [
+    "{{ cycler.__init__.__globals__.os.popen('echo pwned > pwned.txt').read() }}",
+    "{{ self.__init__.__globals__.__builtins__.open('pwned.txt', 'w').write('x') }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ lipsum.__globals__['os'].system('echo pwned > pwned.txt') }}",
+    "{% set x = tables.append(1) %}",  # the minutes are read-only
+]
+
+
+@pytest.mark.parametrize("code", ESCAPES)
+def test_a_template_cannot_run_code_or_change_the_minutes(
+    code: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = tmp_path / "悪い.md.j2"
+    template.write_text(code, encoding="utf-8")
+    assert main(["export", str(SHIMIZU), "--template", str(template)]) == 2
+    err = capsys.readouterr().err
+    assert "悪い.md.j2" in err and "テンプレートでは使えない処理" in err, err
+    assert "Traceback" not in err
+    assert not Path("pwned.txt").exists() and not Path("exports").exists()
+
+
+def test_a_template_includes_only_files_of_its_own_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("ひみつ", encoding="utf-8")
+    folder = tmp_path / "様式"
+    folder.mkdir()
+    (folder / "link.txt").symlink_to(secret)
+    (folder / "header.md").write_text("事務局の様式\n", encoding="utf-8")
+    template = folder / "mine.md.j2"
+    template.write_text('{% include "header.md" %}{% include "minutes.css" %}', encoding="utf-8")
+    assert main(["export", str(SHIMIZU), "--template", str(template), "--out", "ok.md"]) == 0
+    assert Path("ok.md").read_text(encoding="utf-8").startswith("事務局の様式\n/* Minutes")
+    for name in ("link.txt", "../secret.txt", str(secret)):
+        template.write_text(f'{{% include "{name}" %}}', encoding="utf-8")
+        assert main(["export", str(SHIMIZU), "--template", str(template)]) == 2, name
+        err = capsys.readouterr().err
+        assert "mine.md.j2" in err and "ひみつ" not in err, err
+        assert not Path("exports").exists()

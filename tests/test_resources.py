@@ -147,3 +147,80 @@ def test_no_resources_yet(clock: ManualClock, shimizu: Scenario) -> None:
         csv.reader(io.StringIO(render_resources([engine.session], "csv").decode("utf-8-sig")))
     )
     assert len(rows) == 1
+
+
+# -- the public resource file (--public) ----------------------------------------
+
+
+def _with_contacts(clock: ManualClock, shimizu: Scenario) -> Session:
+    """Two resources whose details name people: one may be published, one may not."""
+    engine = SessionEngine(new_session(shimizu, session_id="2026-11-27-清水", clock=clock), clock)
+    engine.begin()
+    spread = next(i for i, s in enumerate(engine.steps) if s.kind is StepKind.SPREAD)
+    engine.go_to_step(spread)
+    engine.choose_speaker("p8")  # 中村 里美, NPO法人 たすけあいの会
+    card = engine.record_card("清水さんも使っている配食サービス", runs_by="中村 里美")
+    engine.mark_resource(
+        card.id,
+        Resource(
+            name="配食サービス「たすけあい弁当」",
+            serves="清水さんのような一人暮らしの方",
+            contact="中村（たすけあいの会）042-000-0000",
+            offers="佐藤さんの店の弁当を届ける",
+            publishable=True,
+        ),
+    )
+    private = engine.record_card("山田さんの庭の野菜を分ける会")
+    engine.mark_resource(
+        private.id,
+        Resource(name="野菜を分ける会", contact="山田 花子 090-0000-0000", publishable=False),
+    )
+    engine.finish()
+    return engine.session
+
+
+def test_public_resource_file_lists_only_publishable_resources_without_names(
+    clock: ManualClock, shimizu: Scenario
+) -> None:
+    session = _with_contacts(clock, shimizu)
+    data = render_resources([session], "csv", "ja", public=True)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header = rows[0]
+    assert "出典セッション" not in header and "公開可" not in header
+    assert header[-2:] == ["日付", "情報提供団体"]
+    records = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    assert [r["名称"] for r in records] == ["配食サービス「たすけあい弁当」"]
+    record = records[0]
+    assert record["対象"] == "Aさんのような一人暮らしの方"
+    assert record["連絡先"] == "○○（たすけあいの会）042-000-0000"  # the number survives
+    assert record["内容"] == "○○さんの店の弁当を届ける"
+    assert record["運営"] == "NPO法人 たすけあいの会"  # a member is shown by organisation
+    assert (record["日付"], record["情報提供団体"]) == ("2026-11-27", "NPO法人 たすけあいの会")
+    text = render_resources([session], "md", "ja", public=True).decode("utf-8")
+    assert text.startswith("# 地域資源ファイル（公開版）\n")
+    assert "- 連絡先: ○○（たすけあいの会）042-000-0000" in text
+    assert "- 出典: 2026-11-27 NPO法人 たすけあいの会\n" in text
+    for shown in (data.decode("utf-8-sig"), text):
+        for secret in ("清水", "中村", "佐藤", "山田", "090-0000-0000", "野菜", "shimizu"):
+            assert secret not in shown, secret
+    # The internal file is unchanged: everything, with its sources.
+    internal = render_resources([session], "md", "ja").decode("utf-8")
+    assert "山田 花子 090-0000-0000" in internal and "（2026-11-27-清水）" in internal
+
+
+def test_public_resource_file_in_english(riverside: Scenario, clock: ManualClock) -> None:
+    text = render_resources([fixture("riverside")], "md", "en", public=True).decode("utf-8")
+    assert text.startswith("# Local resource file (public version)\n")
+    assert "riverside" not in text
+
+
+def test_public_resources_named_after_different_people_stay_apart(
+    clock: ManualClock, shimizu: Scenario
+) -> None:
+    engine = SessionEngine(new_session(shimizu, session_id="s", clock=clock), clock)
+    engine.begin()
+    for text in ("山田さんの畑", "佐藤さんの畑"):
+        card = engine.record_card(text)
+        engine.mark_resource(card.id, Resource(name=text, offers=text, publishable=True))
+    records = resource_records([engine.session], "ja", public=True)
+    assert [(r.name, r.offers) for r in records] == [("○○さんの畑", "○○さんの畑")] * 2

@@ -216,6 +216,7 @@ def cmd_resources(args: argparse.Namespace) -> int:
         fmt=args.format,
         out=Path(args.out) if args.out else None,
         language=args.lang,
+        public=args.public,
         force=args.force,
     )
     print(t("export.written", file=visible(written)))
@@ -274,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("md", "csv"), default="md", help=t("export.resources_format_help")
     )
     resources.add_argument("--out", metavar="PATH", help=t("export.resources_out_help"))
+    resources.add_argument("--public", action="store_true", help=t("export.resources_public_help"))
     resources.add_argument("--force", action="store_true", help=t("export.force_help"))
     return parser
 

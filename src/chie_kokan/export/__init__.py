@@ -19,6 +19,7 @@ from typing import Literal
 
 from docx import Document
 
+from chie_kokan.export.formatting import meeting_day
 from chie_kokan.export.minutes import Minutes, build_minutes
 from chie_kokan.export.render import render_text
 from chie_kokan.export.resources import (
@@ -159,9 +160,16 @@ def load_sessions(paths: Sequence[Path]) -> list[Session]:
 
 
 def default_minutes_path(sessions: Sequence[Session], fmt: str, *, redact: bool) -> Path:
-    """``exports/<session id>.<ext>``; ``-merged`` for several tables, ``-public`` if redacted."""
-    stem = sessions[0].id + ("-merged" if len(sessions) > 1 else "") + ("-public" if redact else "")
-    return EXPORTS_DIR / f"{stem}.{fmt}"
+    """``exports/<session id>.<ext>``, ``-merged`` for several tables.
+
+    The public version is named by the meeting's date alone
+    (``<date>-public``, ``<date>-merged-public``): the session id comes from
+    the scenario's file name, which is often the case person's name.
+    """
+    merged = "-merged" if len(sessions) > 1 else ""
+    if redact:
+        return EXPORTS_DIR / f"{meeting_day(sessions[0]).isoformat()}{merged}-public.{fmt}"
+    return EXPORTS_DIR / f"{sessions[0].id}{merged}.{fmt}"
 
 
 def _target(out: Path | None, default: Path) -> Path:
@@ -228,14 +236,18 @@ def export_minutes(
 
 
 def render_resources(
-    sessions: Sequence[Session], fmt: ResourcesFormat, language: Language | None = None
+    sessions: Sequence[Session],
+    fmt: ResourcesFormat,
+    language: Language | None = None,
+    *,
+    public: bool = False,
 ) -> bytes:
-    """The resource file of these sessions as file content."""
+    """The resource file of these sessions as file content; ``public``: the public one."""
     lang: Language = language or sessions[0].scenario.language
-    records = resource_records(sessions, lang)
+    records = resource_records(sessions, lang, public=public)
     if fmt == "csv":
-        return resources_csv(records, lang)
-    return resources_markdown(records, lang).encode("utf-8")
+        return resources_csv(records, lang, public=public)
+    return resources_markdown(records, lang, public=public).encode("utf-8")
 
 
 def export_resources(
@@ -244,12 +256,14 @@ def export_resources(
     fmt: ResourcesFormat = "md",
     out: Path | None = None,
     language: Language | None = None,
+    public: bool = False,
     force: bool = False,
 ) -> Path:
     """``chie-kokan resources``: load, collect, write. Returns the file written."""
     sessions = load_sessions(paths)
-    target = _target(out, EXPORTS_DIR / f"resources.{fmt}")
-    write_export(target, render_resources(sessions, fmt, language), force=force)
+    name = f"resources{'-public' if public else ''}.{fmt}"
+    target = _target(out, EXPORTS_DIR / name)
+    write_export(target, render_resources(sessions, fmt, language, public=public), force=force)
     return target
 
 

@@ -22,8 +22,9 @@ from chie_kokan.export.formatting import (
     format_duration,
     format_minutes,
     format_span,
+    meeting_day,
 )
-from chie_kokan.export.redact import Redactor, case_placeholder
+from chie_kokan.export.redact import PublicHolders, Redactor, case_placeholder
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Card, Member, Outcome, Participant, Resource, Session, StepKind
 
@@ -205,6 +206,7 @@ class TableMinutes:
 
     name: str
     session_id: str
+    """The session's id; empty in the public version."""
     title: str
     theme: str
     date: str
@@ -268,11 +270,11 @@ def build_minutes(
     if not sessions:
         raise ValueError("build_minutes needs at least one session")
     lang: Language = language or sessions[0].scenario.language
-    redactor = Redactor.for_sessions(sessions, lang)
+    redactor = Redactor.for_sessions(sessions, lang) if redact else None
     # Someone at table A is not absent from table B: absence is the meeting's.
     present = {_name_key(m.name) for session in sessions for m in session.members}
     builders = [
-        _Table(session, index, present, redactor if redact else None, lang)
+        _Table(session, index, present, redactor, lang)
         for index, session in enumerate(sessions, start=1)
     ]
     tables = [builder.build() for builder in builders]
@@ -356,9 +358,7 @@ class _Table:
         self.unsigned = t("defaults.unsigned", lang)
         self.no_org = t("export.no_organization", lang)
         self.withheld = t("export.name_withheld", lang)
-        self.by_org = Redactor(
-            {} if self.internal else {m.name: self._org(m.organization) for m in session.members}
-        )
+        self.holders = PublicHolders(session.members, self.redact, self.no_org)
         self.steps = session.scenario.flow
         self.members = {m.id: m for m in session.members}
         self.cards_by_id = {c.id: c for c in session.cards}
@@ -387,23 +387,11 @@ class _Table:
         return Person("", org, "", org, walk_in)
 
     def _holder(self, value: str) -> str:
-        """Who runs or does something: free text, often members' names.
-
-        In public, a member's name becomes their organisation ("鈴木 美和、中村
-        里美" → "社会福祉協議会、NPO法人 たすけあいの会"), then any other name
-        known to the redactor goes.
-        """
-        if not value or self.internal:
-            return value
-        return self.redact(self.by_org(value))
+        """Who runs or does something: in public, by organisation (see PublicHolders)."""
+        return value if self.internal else self.holders(value)
 
     def _role_holder(self, value: str) -> str:
-        """A role is held by a person: in public, someone who is not a member
-        (a secretariat clerk, a coordinator) cannot be named at all."""
-        if not value or self.internal:
-            return value
-        shown = self.by_org(value)
-        return self.redact(shown) if shown != value else self.withheld
+        return value if self.internal else self.holders.role(value, self.withheld)
 
     # -- cards --------------------------------------------------------------
 
@@ -613,7 +601,7 @@ class _Table:
         lang = self.lang
         # A meeting still running (exported mid-way) has an open end: 14:00〜.
         start, end = session.started_at, session.ended_at
-        day = (start or session.created_at).date()
+        day = meeting_day(session)
         attendees = [
             self.person(m.name, m.organization, m.role, m.walk_in) for m in session.members
         ]
@@ -661,7 +649,8 @@ class _Table:
         )
         return TableMinutes(
             name=self.name,
-            session_id=session.id,
+            # The id comes from the scenario's file name, often the case person's.
+            session_id=session.id if self.internal else "",
             title=self.redact(session.scenario.title),
             theme=self.redact(session.scenario.theme),
             date=format_date(day, lang),

@@ -7,6 +7,11 @@ what it offers and who runs it taken from the card. When two sessions
 describe the same resource, the later session's non-empty fields win, except
 that a bare success example never overwrites what someone entered as resource
 details; every source is kept.
+
+The public file (``--public``) holds only the resources marked publishable,
+every field through the same redaction as the public minutes (a member
+running a resource is shown by organisation), and no session ids: those come
+from the scenario's file name, often the case person's name.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from chie_kokan.export.formatting import meeting_day
+from chie_kokan.export.redact import PublicHolders, Redactor
+from chie_kokan.export.render import md_cell, md_escape
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Card, Session, StepKind
 
@@ -56,10 +64,6 @@ def _key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
-def _session_day(session: Session) -> str:
-    return (session.started_at or session.created_at).date().isoformat()
-
-
 def _values(card: Card) -> tuple[dict[str, str], bool]:
     """The card's fields as a record, and whether they were entered as details."""
     if card.resource is not None:
@@ -77,21 +81,34 @@ def _values(card: Card) -> tuple[dict[str, str], bool]:
     }, False
 
 
-def resource_records(sessions: Sequence[Session], language: Language) -> list[ResourceRecord]:
-    """Every resource the sessions recorded, merged by name, in order of first mention."""
+def resource_records(
+    sessions: Sequence[Session], language: Language, *, public: bool = False
+) -> list[ResourceRecord]:
+    """Every resource the sessions recorded, merged by name, in order of first mention.
+
+    ``public``: only those marked publishable, names withheld, no session ids.
+    """
     unsigned = t("defaults.unsigned", language)
+    no_org = t("export.no_organization", language)
+    redact = Redactor.for_sessions(sessions, language) if public else Redactor.identity()
     records: dict[str, ResourceRecord] = {}
     # Later meetings know better: apply sessions oldest first.
     ordered = sorted(sessions, key=lambda s: s.started_at or s.created_at)
     for session in ordered:
         members = {m.id: m for m in session.members}
+        holders = PublicHolders(session.members, redact, no_org) if public else None
         for card in session.cards:
             if card.resource is None and card.kind is not StepKind.SPREAD:
                 continue
             values, entered = _values(card)
             if not values["name"].strip():
                 continue
-            record = records.setdefault(_key(values["name"]), ResourceRecord(name=values["name"]))
+            # By the name as written: 山田さんの畑 and 佐藤さんの畑 stay two resources.
+            key = _key(values["name"])
+            if holders is not None:
+                values = {name: redact(value) for name, value in values.items()}
+                values["runs_by"] = holders(card.runs_by)
+            record = records.setdefault(key, ResourceRecord(name=values["name"]))
             for name, value in values.items():
                 if value and (entered or name not in record._entered):
                     setattr(record, name, value)
@@ -101,13 +118,15 @@ def resource_records(sessions: Sequence[Session], language: Language) -> list[Re
                 record.publishable = card.resource.publishable
             member = members.get(card.speaker) if card.speaker else None
             source = Source(
-                session_id=session.id,
-                date=_session_day(session),
-                table=session.table,
-                organization=(member.organization if member else unsigned),
+                session_id="" if public else session.id,
+                date=meeting_day(session).isoformat(),
+                table=redact(session.table),
+                organization=(redact(member.organization) or no_org if member else unsigned),
             )
             if source not in record.sources:
                 record.sources.append(source)
+    if public:
+        return [record for record in records.values() if record.publishable]
     return list(records.values())
 
 
@@ -133,17 +152,18 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def _row(record: ResourceRecord, language: Language) -> list[str]:
-    yes_no = t("export.yes" if record.publishable else "export.no", language)
-    row = [getattr(record, name) for name in COLUMNS[:9]]
-    row += [
-        yes_no,
-        record.checked,
-        "; ".join(_unique([s.session_id for s in record.sources])),
-        "; ".join(_unique([s.date for s in record.sources])),
-        "; ".join(_unique([s.organization for s in record.sources])),
-    ]
-    return row
+# Not in the public file: every row there may be published, and session ids
+# come from the scenario's file name.
+PUBLIC_COLUMNS = tuple(name for name in COLUMNS if name not in ("publishable", "sessions"))
+
+
+def _cell(record: ResourceRecord, name: str, language: Language) -> str:
+    if name == "publishable":
+        return t("export.yes" if record.publishable else "export.no", language)
+    if name in ("sessions", "dates", "organizations"):
+        attribute = {"sessions": "session_id", "dates": "date", "organizations": "organization"}
+        return "; ".join(_unique([getattr(s, attribute[name]) for s in record.sources]))
+    return getattr(record, name)
 
 
 def _spreadsheet_safe(value: str) -> str:
@@ -154,17 +174,22 @@ def _spreadsheet_safe(value: str) -> str:
     return value
 
 
-def resources_csv(records: Sequence[ResourceRecord], language: Language) -> bytes:
+def resources_csv(
+    records: Sequence[ResourceRecord], language: Language, *, public: bool = False
+) -> bytes:
     """UTF-8 with BOM, so Excel opens Japanese correctly; one header row."""
+    columns = PUBLIC_COLUMNS if public else COLUMNS
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([t(f"export.col_{name}", language) for name in COLUMNS])
+    writer.writerow([t(f"export.col_{name}", language) for name in columns])
     for record in records:
-        writer.writerow([_spreadsheet_safe(value) for value in _row(record, language)])
+        writer.writerow([_spreadsheet_safe(_cell(record, name, language)) for name in columns])
     return out.getvalue().encode("utf-8-sig")
 
 
-def resources_markdown(records: Sequence[ResourceRecord], language: Language) -> str:
+def resources_markdown(
+    records: Sequence[ResourceRecord], language: Language, *, public: bool = False
+) -> str:
     """The resource file as Markdown, grouped by category (uncategorised last)."""
 
     def L(key: str, **values: object) -> str:
@@ -175,29 +200,38 @@ def resources_markdown(records: Sequence[ResourceRecord], language: Language) ->
         by_category.setdefault(record.category, []).append(record)
     categories = [c for c in by_category if c] + ([""] if "" in by_category else [])
     dates = sorted({s.date for r in records for s in r.sources})
-    lines = [f"# {L('resources_title')}", ""]
+    lines = [f"# {L('resources_public_title' if public else 'resources_title')}", ""]
+    if public:
+        lines += [L("resources_public_note"), ""]
     if dates:
         span = dates[0] if len(dates) == 1 else L("date_range", first=dates[0], last=dates[-1])
         lines += [L("resources_intro", count=len(records), dates=span), ""]
     else:
         lines += [L("resources_empty"), ""]
+    # Every text people typed is escaped for Markdown (see md_escape), as in the minutes.
+    esc = md_escape
     for category in categories:
-        lines += [f"## {category or L('uncategorised')}", ""]
+        lines += [f"## {md_cell(esc(category)) or L('uncategorised')}", ""]
         for record in by_category[category]:
-            lines += [f"### {record.name}", ""]
+            # A heading is one line: a line break in the name becomes a space.
+            lines += [f"### {md_cell(esc(record.name))}", ""]
             for name in ("serves", "when", "where", "fee", "contact", "offers", "runs_by"):
                 value = getattr(record, name)
                 if value:
-                    lines.append(f"- {L('col_' + name)}: {value}")
-            lines.append(f"- {L('col_publishable')}: {L('yes' if record.publishable else 'no')}")
+                    lines.append(f"- {L('col_' + name)}: {esc(value)}")
+            if not public:
+                yes_no = L("yes" if record.publishable else "no")
+                lines.append(f"- {L('col_publishable')}: {yes_no}")
             if record.checked:
-                lines.append(f"- {L('col_checked')}: {record.checked}")
+                lines.append(f"- {L('col_checked')}: {esc(record.checked)}")
             sources = [
-                L(
+                L("source_public", date=s.date, organization=esc(s.organization))
+                if public
+                else L(
                     "source",
                     date=s.date,
-                    organization=s.organization,
-                    session=s.session_id + (f" {s.table}" if s.table else ""),
+                    organization=esc(s.organization),
+                    session=esc(s.session_id + (f" {s.table}" if s.table else "")),
                 )
                 for s in record.sources
             ]
