@@ -168,3 +168,35 @@ def test_a_crash_exits_non_zero_and_says_where_the_session_is(
     assert "RuntimeError: injected bug" in log.read_text(encoding="utf-8")
     assert [c.text for c in load_session(session_file).cards] == ["落ちる直前のカード"]
     assert not lock_path(session_file).exists()
+
+
+def test_escape_sequences_in_a_file_never_reach_the_terminal(
+    tmux: Tmux, session_file: Path
+) -> None:
+    """A hostile session file: a name that retitles the terminal, a card that wipes it."""
+    session = load_session(session_file)
+    session.cards = [
+        Card(
+            id="c1",
+            step=1,
+            kind=StepKind.SHARE,
+            text="消えるCARD",
+            speaker="p1",
+            created_at=system_clock(),
+        )
+    ]
+    save_session(session, session_file)
+    # Written into the file itself, as a hostile file would have them.
+    text = session_file.read_text(encoding="utf-8")
+    text = text.replace('name = "山田 花子"', 'name = "山田 花子\\u001b]0;HACKED\\u0007"', 1)
+    text = text.replace("消えるCARD", "消える\\u001b[2J\\u001b[H?", 1)
+    assert "\\u001b[2J" in text and "HACKED" in text
+    session_file.write_text(text, encoding="utf-8")
+    tmux.start("resume", relative(tmux, session_file))
+    title = tmux.pane("#{pane_title}")
+    screen = tmux.wait_screen("消える", "お約束", "山田 花子")
+    assert "HACKED" not in tmux.pane("#{pane_title}")
+    assert tmux.pane("#{pane_title}") == title
+    assert "①地域の困りごと" in screen  # the screen was not wiped
+    tmux.keys("C-q")
+    assert tmux.exit_status() == 0
