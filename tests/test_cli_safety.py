@@ -83,3 +83,18 @@ def test_a_bug_in_a_command_exits_non_zero_with_a_log_not_a_traceback(
     details = log.read_text(encoding="utf-8")
     assert "RuntimeError: a bug in the minutes" in details
     log.unlink()
+
+
+def test_a_hostile_lock_file_cannot_write_to_the_terminal(
+    session_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The host name in a lock comes from a file anyone can write: it is shown escaped."""
+    hostile = LockInfo(
+        "pc\x1b]0;HACKED\x07\x1b[2J" + "x" * 300, 4242, datetime.now().astimezone(), "t"
+    )
+    lock_path(session_file).write_bytes(hostile.text())
+    assert main(["resume", str(session_file)]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert "pc\\x1b]0;HACKED" in err
+    assert len(err) < 2000  # a host name of any length is quoted short

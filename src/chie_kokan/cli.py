@@ -146,13 +146,13 @@ def _crashed(details: str, rescue: Rescue | None) -> int:
     lines = [t("crash.message")]
     if rescue is not None:
         if rescue.saved:
-            lines.append(t("crash.saved", file=rescue.path))
+            lines.append(t("crash.saved", file=visible(rescue.path)))
         else:
-            lines.append(t("crash.not_saved", file=rescue.path, detail=rescue.detail))
-        lines.append(t("crash.resume", file=rescue.path))
+            lines.append(t("crash.not_saved", file=visible(rescue.path), detail=rescue.detail))
+        lines.append(t("crash.resume", file=visible(rescue.path)))
     log = _write_crash_log(details, rescue.path.parent if rescue else None)
     if log is not None:
-        lines.append(t("crash.report", file=log))
+        lines.append(t("crash.report", file=visible(log)))
     else:
         lines.append(details)
     print("\n".join(lines), file=sys.stderr)

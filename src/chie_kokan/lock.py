@@ -34,7 +34,7 @@ import tomli_w
 
 from chie_kokan.clock import Clock, system_clock
 from chie_kokan.i18n import t
-from chie_kokan.problems import FileError, Problem
+from chie_kokan.problems import FileError, Problem, shown, visible
 from chie_kokan.storage import atomic_write
 
 LOCK_SUFFIX = ".lock"
@@ -105,13 +105,18 @@ class LockInfo:
         return bool(self.process and current and current != self.process)
 
     @property
+    def shown_host(self) -> str:
+        """The host name as a message may show it: it comes from a file anyone can write."""
+        return shown(self.host)
+
+    @property
     def since_text(self) -> str:
         return self.since.astimezone().strftime("%Y-%m-%d %H:%M")
 
     def describe(self) -> str:
         """Who has it and what to do, in the reader's language."""
         key = "lock.held_here" if self.here else "lock.held_elsewhere"
-        return t(key, host=self.host, pid=self.pid, since=self.since_text)
+        return t(key, host=self.shown_host, pid=self.pid, since=self.since_text)
 
 
 class SessionLocked(FileError):
@@ -120,13 +125,13 @@ class SessionLocked(FileError):
     def __init__(self, session_path: Path, holder: LockInfo | None) -> None:
         self.session_path = session_path
         self.holder = holder
-        message = f"{self.who()}\n{t('lock.cli_hint', file=session_path)}"
+        message = f"{self.who()}\n{t('lock.cli_hint', file=visible(session_path))}"
         super().__init__([Problem(session_path, message)])
 
     def who(self) -> str:
         """Who holds the session and what to do (without the command line's hint)."""
         if self.holder is None:
-            return t("lock.unreadable", lock=lock_path(self.session_path))
+            return t("lock.unreadable", lock=visible(lock_path(self.session_path)))
         return self.holder.describe()
 
 

@@ -22,7 +22,7 @@ from chie_kokan.engine import SessionEngine
 from chie_kokan.i18n import Language, get_language, set_language, t
 from chie_kokan.lock import SessionLock, SessionLocked, lock_session
 from chie_kokan.models import Scenario, Session
-from chie_kokan.problems import FileError
+from chie_kokan.problems import FileError, visible
 from chie_kokan.storage import create_session_file, load_scenario, load_session
 from chie_kokan.tui.keys import Key, localized
 from chie_kokan.tui.themes import THEMES
@@ -147,7 +147,7 @@ class ChieKokanApp(App[int]):
             lock = lock_session(path, clock=self.clock)
         except (OSError, SessionLocked) as error:
             detail = getattr(error, "strerror", None) or str(error)
-            message = t("cli.write_failed", file=self.sessions_dir, detail=detail)
+            message = t("cli.write_failed", file=visible(self.sessions_dir), detail=detail)
             self.call_from_thread(self.notify, message, severity="error", timeout=20)
             return
         self.call_from_thread(self.show_session, session, path, resumed=False, lock=lock)

@@ -131,7 +131,7 @@ def scan_sessions(folder: Path) -> list[SessionEntry]:
                 progress=progress,
                 table=session.table,
                 order=session.updated_at.timestamp(),
-                in_use=t("launcher.in_use", host=holder.host, since=holder.since_text)
+                in_use=t("launcher.in_use", host=holder.shown_host, since=holder.since_text)
                 if holder
                 else "",
             )

@@ -29,7 +29,7 @@ from chie_kokan.engine import DomainError, SessionEngine, Trouble
 from chie_kokan.i18n import t
 from chie_kokan.lock import LockLost, SessionLock, lock_session
 from chie_kokan.models import ActionItem, Card, Member, Outcome, Resource, StepKind, TurnMode
-from chie_kokan.problems import FileError
+from chie_kokan.problems import FileError, visible
 from chie_kokan.storage import create_new_file, free_path, load_session, save_session
 from chie_kokan.tui.keys import Key, KeyPalette, localized
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, FormDialog
@@ -208,7 +208,7 @@ class RunningScreen(KeyPalette, Screen[None]):
             self.notify(t("tui.resumed_paused"), timeout=8)
         if lock is not None and (earlier := lock.taken_from) is not None:
             key = "lock.took_stale" if earlier.is_stale() else "lock.took_over"
-            message = t(key, host=earlier.host, pid=earlier.pid, since=earlier.since_text)
+            message = t(key, host=earlier.shown_host, pid=earlier.pid, since=earlier.since_text)
             self.notify(message, severity="warning", timeout=15)
 
     async def _after_first_frame(self) -> None:
@@ -290,19 +290,19 @@ class RunningScreen(KeyPalette, Screen[None]):
             return  # about a file we have moved away from
         if report.ok:
             if self._save_error is not None:
-                self.notify(t("tui.save_recovered", file=report.path))
+                self.notify(t("tui.save_recovered", file=visible(report.path)))
             self._save_error = None
         elif isinstance(report.error, LockLost):
             self._lost = True
             holder = report.error.holder
             self._save_error = (
-                t("lock.lost", host=holder.host, pid=holder.pid)
+                t("lock.lost", host=holder.shown_host, pid=holder.pid)
                 if holder is not None
                 else t("lock.lost_unknown")
             )
         else:
             detail = _detail(report.error) if report.error else ""
-            self._save_error = t("tui.save_failed", file=report.path, detail=detail)
+            self._save_error = t("tui.save_failed", file=visible(report.path), detail=detail)
         self._show_saved()
 
     def _show_saved(self) -> None:
@@ -920,7 +920,7 @@ class RunningScreen(KeyPalette, Screen[None]):
             )
             lock = lock_session(path, clock=self.engine.clock)
         except (OSError, FileError) as error:
-            message = t("tui.save_failed", file=folder, detail=_detail(error))
+            message = t("tui.save_failed", file=visible(folder), detail=_detail(error))
             self.app.call_from_thread(self.notify, message, severity="error", timeout=15)
             return
         old = self.lock
@@ -931,7 +931,7 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def _moved(self, path: Path, lock: SessionLock | None) -> None:
         self.path, self.lock, self._lost = path, lock, False
-        self.notify(t("tui.saved_elsewhere", file=path), timeout=15)
+        self.notify(t("tui.saved_elsewhere", file=visible(path)), timeout=15)
         self._save_now()  # what changed while the new file was being made
 
     # -- report back (前回からの報告) -----------------------------------------
