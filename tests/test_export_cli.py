@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from chie_kokan.cli import main
+from chie_kokan.i18n import t
 from export_helpers import FIXTURES, docx_text
+from hang_guard import deadline
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIMIZU = FIXTURES / "shimizu-session.toml"
@@ -275,3 +278,21 @@ def test_a_template_includes_only_files_of_its_own_folder(
         err = capsys.readouterr().err
         assert "mine.md.j2" in err and "ひみつ" not in err, err
         assert not Path("exports").exists()
+
+
+@pytest.mark.parametrize("how", ["given", "included"])
+def test_a_pipe_as_template_is_refused_by_name_never_waited_on(
+    how: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A FIFO would make a reader wait for a writer forever; Jinja2 alone called it missing."""
+    pipe = tmp_path / "pipe.md.j2"
+    os.mkfifo(pipe)
+    template = pipe
+    if how == "included":
+        template = tmp_path / "mine.md.j2"
+        template.write_text('{% include "pipe.md.j2" %}', encoding="utf-8")
+    with deadline(what="export with a FIFO template"):
+        assert main(["export", str(SHIMIZU), "--template", str(template)]) == 2
+    err = capsys.readouterr().err
+    assert "pipe.md.j2" in err and t("validation.not_regular") in err, err
+    assert not Path("exports").exists()

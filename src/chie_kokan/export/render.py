@@ -13,6 +13,7 @@ nothing, and includes only files in its own folder or the shipped templates.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass, replace
@@ -26,6 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from chie_kokan.export.minutes import Minutes
 from chie_kokan.i18n import t
 from chie_kokan.problems import FileError, Problem
+from chie_kokan.storage import read_text
 
 TextFormat = Literal["md", "html"]
 
@@ -98,9 +100,15 @@ class _FolderLoader(jinja2.FileSystemLoader):
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool] | None]:
-        if not (self.root / template).resolve().is_relative_to(self.root):
+        path = self.root / template
+        if not path.resolve().is_relative_to(self.root):
             raise _OutsideFolder(template)
-        return super().get_source(environment, template)
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)  # the shipped templates are tried next
+        # Read as every file a person gives us is: a FIFO or a device is
+        # refused (Jinja2's own reader would say "not found" or wait), a huge
+        # file too, each with its own message.
+        return read_text(path), str(path), None
 
 
 def _environment(fmt: TextFormat, template: Path | None) -> jinja2.Environment:
@@ -146,6 +154,8 @@ def render_text(minutes: Minutes, fmt: TextFormat, template: Path | None = None)
         return env.get_template(name).render(context(minutes, fmt))
     try:
         return env.get_template(name).render(context(minutes, fmt))
+    except FileError:
+        raise  # already names the file and says what is wrong
     except jinja2.TemplateSyntaxError as error:
         where = Path(error.filename) if error.filename else template
         message = t("export.template_error", detail=error.message)
