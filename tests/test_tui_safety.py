@@ -77,6 +77,26 @@ async def test_a_second_screen_on_an_open_session_is_refused(
         await pilot.press("ctrl+q")
 
 
+async def test_a_session_opened_through_links_is_one_session(
+    session_file: Path, clock: ManualClock, tmp_path: Path
+) -> None:
+    """Two links to one file share one lock, and saving updates the file, not the link."""
+    desk, stick = tmp_path / "desk.toml", tmp_path / "stick.toml"
+    desk.symlink_to(session_file)
+    stick.symlink_to(session_file)
+    app = build(desk, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        with pytest.raises(SessionLocked):
+            build(stick, clock)
+        await pilot.press(*"link", "enter")
+        await saved(pilot, screen)
+        await pilot.press("ctrl+q")
+    assert desk.is_symlink() and stick.is_symlink()
+    assert [card.text for card in load_session(session_file).cards] == ["link"]
+    assert not lock_path(session_file).exists() and not lock_path(desk).exists()
+
+
 async def test_a_stale_lock_is_taken_over_with_a_notice(
     session_file: Path, clock: ManualClock
 ) -> None:

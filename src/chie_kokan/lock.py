@@ -35,7 +35,7 @@ import tomli_w
 from chie_kokan.clock import Clock, system_clock
 from chie_kokan.i18n import t
 from chie_kokan.problems import FileError, Problem, shown, visible
-from chie_kokan.storage import atomic_write
+from chie_kokan.storage import atomic_write, recording_path
 
 LOCK_SUFFIX = ".lock"
 _MAX_LOCK_BYTES = 4096
@@ -235,7 +235,7 @@ class SessionLock:
 def holder_of(session_path: Path) -> LockInfo | None:
     """Who has the session open for recording now (a stale lock is nobody)."""
     try:
-        raw = _read_lock(lock_path(session_path))
+        raw = _read_lock(lock_path(recording_path(session_path)))
     except OSError:
         return None
     holder = LockInfo.parse(raw) if raw else None

@@ -390,6 +390,18 @@ def create_new_file(
         return path
 
 
+def recording_path(path: Path) -> Path:
+    """The file a session is really recorded to: ``path``, or what its links name.
+
+    Saves replace the file by renaming over it, which would replace a link
+    with a file and leave the linked session behind; and two links to one
+    session would get two locks. A path without links is kept as given, so
+    messages show it as the person typed it.
+    """
+    real = os.path.realpath(path)
+    return path if real == os.path.abspath(path) else Path(real)
+
+
 def create_session_file(session: Session, directory: Path) -> Path:
     """Save a new session under a fresh name in ``directory`` (created if needed).
 

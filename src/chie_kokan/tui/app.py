@@ -23,7 +23,12 @@ from chie_kokan.i18n import Language, get_language, set_language, t
 from chie_kokan.lock import SessionLock, SessionLocked, lock_session
 from chie_kokan.models import Scenario, Session
 from chie_kokan.problems import FileError, visible
-from chie_kokan.storage import create_session_file, load_scenario, load_session
+from chie_kokan.storage import (
+    create_session_file,
+    load_scenario,
+    load_session,
+    recording_path,
+)
 from chie_kokan.tui.keys import Key, localized
 from chie_kokan.tui.themes import THEMES
 
@@ -102,6 +107,8 @@ class ChieKokanApp(App[int]):
     def _open(self, path: Path, *, scenario: bool, take_over: bool = False) -> None:
         # Reading and validating a file (a long session takes a while) stays
         # off the screen's thread; a broken file becomes a notice, no screen.
+        if not scenario:
+            path = recording_path(path)
         try:
             loaded = load_scenario(path) if scenario else load_session(path)
         except FileError as error:
@@ -229,6 +236,7 @@ def make_app(
     """
     start = Start()
     if session_path is not None:
+        session_path = recording_path(session_path)
         session = load_session(session_path)
         if language is None:
             set_language(session.scenario.language)  # the lock's message reads in it
