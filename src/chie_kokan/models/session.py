@@ -123,8 +123,14 @@ class Turn(Strict):
     round: RoundNumber = 1
     started_at: Stamp
     ended_at: Stamp | None = None
+    """None while the speaker is talking and the step's clock runs."""
     outcome: Outcome | None = None
-    """None while the turn is running."""
+    """None while the turn is running, and while it is suspended (``ended_at``
+    set): the clock was paused, the step left or the app closed with the
+    speaker still holding the floor."""
+    continues: StrictBool = False
+    """This turn carries on the speaker's suspended one: the same turn in the
+    round and in the counts, with the time in between left out."""
 
 
 class ActionItem(Strict):
@@ -167,6 +173,9 @@ class Live(Strict):
     speaker: Text | None = None
     target: Text | None = None
     """On exchange steps: the picked trouble (card or group id) being answered."""
+    hold: StrictBool = False
+    """Free steps: the speaker keeps the floor after each card (F4 on them again);
+    otherwise the floor returns to everyone (全体) once their card is recorded."""
     timers: list[StepTimer] = []
     """One per step, in step order."""
 
