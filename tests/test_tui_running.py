@@ -779,21 +779,26 @@ async def test_resume_reopens_where_it_stopped_with_the_timer_paused(
         assert resumed.step_elapsed() == elapsed  # the hour closed did not count
         assert screen.query_one("#timebox").has_class("-paused")
         assert resumed.session.cards == before.cards
-        # The speaker's turn was closed at the break and goes on in a new one:
-        # speaking time never includes the hour the app was closed.
+        # The speaker's turn was suspended at the break and goes on with F5:
+        # speaking time never includes the hour closed, nor the wait for F5.
         *earlier, interrupted = before.turns
-        *kept, closed, reopened = resumed.session.turns
+        *kept, suspended = resumed.session.turns
         assert kept == earlier
-        assert closed.started_at == interrupted.started_at
-        assert closed.ended_at == (interrupted.ended_at or before.updated_at)
-        assert (reopened.speaker, reopened.ended_at) == ("p3", None)
-        assert reopened.started_at == clock()
+        assert suspended.started_at == interrupted.started_at
+        assert suspended.ended_at == (interrupted.ended_at or before.updated_at)
+        assert suspended.outcome is None  # not finished: p3 still has the floor
+        spoken = resumed.speaking_time()["p3"]
         clock.advance(30)
         assert resumed.step_elapsed() == elapsed  # still paused
+        assert resumed.speaking_time()["p3"] == spoken
         await pilot.press("f5")
+        reopened = resumed.session.turns[-1]
+        assert (reopened.speaker, reopened.ended_at, reopened.continues) == ("p3", None, True)
+        assert reopened.started_at == clock()
         clock.advance(30)
         assert resumed.timer_running
         assert resumed.step_elapsed() == elapsed + 30
+        assert resumed.speaking_time()["p3"] == spoken + 30
         await record(pilot, "再開後のカード")
         assert resumed.session.cards[-1].speaker == "p3"
         await saved(pilot, screen)

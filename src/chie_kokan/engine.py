@@ -55,6 +55,21 @@ class DomainError(Exception):
         return t(f"engine.{self.key}", **self.context)
 
 
+@dataclass(frozen=True)
+class _Undo:
+    """The session before a change, and what the change was (for Ctrl+Z's notice)."""
+
+    before: str
+    what: str
+    context: dict[str, str]
+
+
+def _short(text: str, limit: int = 24) -> str:
+    """A card's text as a notice quotes it: one line, not too long."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 class _Current:
     """Marker: the card goes to whoever is speaking now."""
 
@@ -125,7 +140,7 @@ class SessionEngine:
         self.clock = clock
         self.revision = 0
         """Goes up by one with every change (and undo): what the saver compares."""
-        self._undo: list[str] = []
+        self._undo: list[_Undo] = []
         self._listeners: list[Callable[[SessionEngine], None]] = []
         # Older files or hand edits may lack a timer per step.
         timers = session.live.timers
@@ -138,7 +153,8 @@ class SessionEngine:
         self._listeners.append(listener)
 
     @contextmanager
-    def _change(self) -> Iterator[datetime]:
+    def _change(self, what: str, **context: str) -> Iterator[datetime]:
+        """One undoable change; ``what`` (an ``undo.`` catalog key) names it for Ctrl+Z."""
         before = self.session.model_dump_json()
         try:
             yield self.clock()
@@ -146,7 +162,7 @@ class SessionEngine:
             # A failed operation leaves no trace: the rules hold even then.
             self.session = Session.model_validate_json(before)
             raise
-        self._undo.append(before)
+        self._undo.append(_Undo(before, what, context))
         del self._undo[: -self.MAX_UNDO]
         self._changed()
 
@@ -160,12 +176,25 @@ class SessionEngine:
     def can_undo(self) -> bool:
         return bool(self._undo)
 
-    def undo(self) -> None:
-        """Take back the last change, whatever it was (a step change too)."""
+    def undo(self) -> str:
+        """Take back the last change, whatever it was (a step change too).
+
+        Returns what was taken back, in words for the room ("「…」の記録").
+        """
         if not self._undo:
             raise DomainError("nothing_to_undo")
-        self.session = Session.model_validate_json(self._undo.pop())
+        last = self._undo.pop()
+        self.session = Session.model_validate_json(last.before)
         self._changed()
+        return t(f"undo.{last.what}", **last.context)
+
+    @property
+    def undo_label(self) -> str | None:
+        """What Ctrl+Z would take back now, in words; None when nothing."""
+        if not self._undo:
+            return None
+        last = self._undo[-1]
+        return t(f"undo.{last.what}", **last.context)
 
     # -- reading ------------------------------------------------------------
 
@@ -291,20 +320,20 @@ class SessionEngine:
         return self.live.timers[self.live.step].running_since is not None
 
     def turn_elapsed(self) -> float | None:
-        """How long the current speaker has had the floor in this round.
+        """How long the current speaker has spoken in this round.
 
-        Summed over their turns in the round, so a turn interrupted by a
-        restart (closed at the break, reopened on resume) keeps counting
-        from where it was, without the time the app was closed.
+        Summed over their turns in the round, so a turn suspended by a pause,
+        a step change or a restart goes on from where it was, without the
+        time in between.
         """
-        turn = self._current_turn()
-        if turn is None:
+        speaker = self.live.speaker
+        if speaker is None:
             return None
         now = self.clock()
         return sum(
             max(((earlier.ended_at or now) - earlier.started_at).total_seconds(), 0.0)
             for earlier in self._round_turns()
-            if earlier.speaker == turn.speaker
+            if earlier.speaker == speaker
         )
 
     def turn_remaining(self) -> float | None:
@@ -344,14 +373,20 @@ class SessionEngine:
             timer.running_since = None
 
     def toggle_timer(self) -> bool:
-        """Start or pause the step timer. Returns True when it now runs."""
+        """Start or pause the step timer. Returns True when it now runs.
+
+        The speaker's clock goes with it: paused, their turn is suspended (they
+        keep the floor, the pause is not speaking time); started, it goes on.
+        """
         self._require_running()
-        with self._change() as now:
+        with self._change("timer") as now:
             timer = self.live.timers[self.live.step]
             if timer.running_since is None:
                 timer.running_since = now
+                self._continue_turn(now)
             else:
                 self._pause_timer(self.live.step, now)
+                self._suspend_turn(now)
             return timer.running_since is not None
 
     def pause_all_timers(self, at: datetime | None = None) -> None:
@@ -364,27 +399,20 @@ class SessionEngine:
         must never restart a clock from an instant before the app was closed.
         """
         now = at or self.session.updated_at
-        turn = self._current_turn()
-        if not any(timer.running_since for timer in self.live.timers) and turn is None:
+        if not any(timer.running_since for timer in self.live.timers) and not self._current_turn():
             return
         for index in range(len(self.live.timers)):
             self._pause_timer(index, now)
-        if turn is not None:
-            turn.ended_at = max(now, turn.started_at)
-            turn.outcome = Outcome.SPOKE
+        self._suspend_turn(now)
         self._changed()
 
     def resume(self) -> None:
-        """Reopen a saved session: clocks stopped, the speaker's turn starts afresh.
+        """Reopen a saved session: every clock stopped where the file left it.
 
-        The step timer stays paused until F5 (the room may need a moment);
-        the speaker's turn timer counts from now, not from before the break.
+        The speaker keeps the floor, but neither the step timer nor their
+        speaking time counts until F5 (the room may need a moment).
         """
         self.pause_all_timers()
-        speaker = self.live.speaker
-        if speaker is not None and not self.live.ended and self._current_turn() is None:
-            self._start_turn(speaker, self.clock())
-            self._changed()
 
     # -- the session's life -------------------------------------------------
 
@@ -402,7 +430,7 @@ class SessionEngine:
             raise DomainError("already_started")
         if not self.members:
             raise DomainError("no_members")
-        with self._change() as now:
+        with self._change("begin") as now:
             self.live.started = True
             self._enter_step(0, now)
 
@@ -416,27 +444,67 @@ class SessionEngine:
         if self.live.ended:
             raise DomainError("ended")
 
+    def _suspended_turn(self) -> Turn | None:
+        """The floor holder's turn, stopped with the clock but not finished."""
+        speaker = self.live.speaker
+        for turn in reversed(self._round_turns()):
+            if turn.speaker == speaker:
+                return turn if turn.ended_at is not None and turn.outcome is None else None
+        return None
+
     def _end_turn(self, now: datetime, outcome: Outcome) -> None:
+        """The floor holder has finished: their turn gets its outcome; the floor is open."""
         turn = self._current_turn()
         if turn is not None:
             turn.ended_at = now
             turn.outcome = outcome
+        else:
+            suspended = self._suspended_turn()
+            if suspended is not None:
+                suspended.outcome = outcome  # ended when the clock stopped
         self.live.speaker = None
+        self.live.hold = False
+
+    def _suspend_turn(self, now: datetime) -> None:
+        """Stop the speaker's clock; they keep the floor (F5 or coming back goes on)."""
+        turn = self._current_turn()
+        if turn is not None:
+            turn.ended_at = max(now, turn.started_at)
+
+    def _continue_turn(self, now: datetime) -> None:
+        """The clock runs again: the floor holder's suspended turn goes on."""
+        if self._current_turn() is None and self._suspended_turn() is not None:
+            self._append_turn(self.live.speaker or "", now, continues=True)
 
     def _start_turn(self, member_id: str, now: datetime) -> None:
+        """Give ``member_id`` the floor; their time counts only while the step's clock runs."""
         self.live.speaker = member_id
-        self.session.turns.append(
-            Turn(
-                speaker=member_id,
-                step=self.live.step,
-                question=self._question_key(),
-                round=self.live.round,
-                started_at=now,
-            )
+        self.live.hold = False
+        turn = self._append_turn(member_id, now)
+        if not self.timer_running:
+            turn.ended_at = now  # suspended from the start: F5 sets it going
+
+    def _append_turn(self, member_id: str, now: datetime, *, continues: bool = False) -> Turn:
+        turn = Turn(
+            speaker=member_id,
+            step=self.live.step,
+            question=self._question_key(),
+            round=self.live.round,
+            started_at=now,
+            continues=continues,
         )
+        self.session.turns.append(turn)
+        return turn
 
     def _leave_step(self, now: datetime) -> None:
-        self._end_turn(now, Outcome.SPOKE)
+        if self.step.turns is TurnMode.ROUND:
+            # Leaving is not speaking: the speaker keeps their place in this
+            # step's round and has the floor again when the room comes back.
+            self._suspend_turn(now)
+            self.live.speaker = None
+            self.live.hold = False
+        else:
+            self._end_turn(now, Outcome.SPOKE)
         self._pause_timer(self.live.step, now)
         for visit in self.session.step_log:
             if visit.ended_at is None:
@@ -456,7 +524,18 @@ class SessionEngine:
             if live.target not in picked:
                 live.target = picked[0] if picked else None
         if self.step.turns is TurnMode.ROUND:
-            self._start_next_in_round(now, after=None)
+            left = self._left_mid_turn()
+            if left is not None:
+                live.speaker = left
+                self._continue_turn(now)
+            else:
+                self._start_next_in_round(now, after=None)
+
+    def _left_mid_turn(self) -> str | None:
+        """Who had the floor when this step's round was left, if their turn is unfinished."""
+        turns = self._round_turns()
+        last = turns[-1] if turns else None
+        return last.speaker if last is not None and last.outcome is None else None
 
     def _latest_round(self, step: int, question: int) -> int:
         """The round a question of a step is in (1 when nobody has spoken to it yet)."""
@@ -493,7 +572,7 @@ class SessionEngine:
         self._require_started()
         if not 0 <= index < len(self.steps):
             raise DomainError("no_step", index=index, last=len(self.steps) - 1)
-        with self._change() as now:
+        with self._change("step", title=self._step_title(index)) as now:
             self._leave_step(now)
             self.live.ended = False
             self._enter_step(index, now)
@@ -521,19 +600,23 @@ class SessionEngine:
     def finish(self) -> None:
         """End the meeting: turns closed, timers stopped."""
         self._require_running()
-        with self._change() as now:
+        with self._change("finish") as now:
+            self._end_turn(now, Outcome.SPOKE)  # the meeting is over: their turn too
             self._leave_step(now)
             self.live.ended = True
 
     # -- speakers -----------------------------------------------------------
 
-    def advance_speaker(self) -> None:
+    def advance_speaker(self, record: str | None = None) -> None:
         """The current speaker has spoken; the next one in seat order takes the floor.
 
         In a free step the floor is simply open again. When nobody is speaking
         in a round step, this starts the round, or a new round if all have spoken.
+        ``record``: what was typed while they had the floor, recorded for them
+        first (one change, one undo).
         """
         self._require_running()
+        pending = self._pending(record)
         if self.live.speaker is None and self.step.turns is not TurnMode.ROUND:
             raise DomainError("no_speaker")  # the floor is open already
         new_round = (
@@ -543,7 +626,8 @@ class SessionEngine:
         )
         if new_round and self.live.round >= MAX_ROUND:
             raise DomainError("too_many_rounds", max=MAX_ROUND)
-        with self._change() as now:
+        with self._change(**self._speaker_change(pending)) as now:
+            self._record_pending(pending, now)
             current = self.live.speaker
             self._end_turn(now, Outcome.SPOKE)
             if self.step.turns is TurnMode.ROUND:
@@ -551,24 +635,60 @@ class SessionEngine:
                     self.live.round += 1
                 self._start_next_in_round(now, after=current)
 
-    def pass_turn(self) -> None:
-        """The current speaker passes (パス); the turn moves on as with next."""
+    def pass_turn(self, record: str | None = None) -> None:
+        """The current speaker passes (パス); the turn moves on as with next.
+
+        ``record``: text typed while they had the floor, recorded for them first.
+        """
         self._require_running()
         if self.live.speaker is None:
             raise DomainError("no_speaker")
-        with self._change() as now:
+        pending = self._pending(record)
+        with self._change(**self._speaker_change(pending)) as now:
+            self._record_pending(pending, now)
             current = self.live.speaker
             self._end_turn(now, Outcome.PASSED)
             if self.step.turns is TurnMode.ROUND:
                 self._start_next_in_round(now, after=current)
 
-    def choose_speaker(self, member_id: str) -> None:
-        """Give the floor to someone out of turn (a raised hand)."""
+    def choose_speaker(self, member_id: str, record: str | None = None) -> None:
+        """Give the floor to someone out of turn (a raised hand).
+
+        On a free step the floor returns to everyone after their next card;
+        choosing the one who has the floor again keeps it with them for
+        several cards (until F2 or another choice). ``record``: text typed
+        while the previous holder had the floor, recorded for them first.
+        """
         self._require_running()
         self.member(member_id)
-        with self._change() as now:
+        pending = self._pending(record)
+        again = member_id == self.live.speaker
+        if again and pending is None and self.live.hold == (self.step.turns is not TurnMode.ROUND):
+            return  # nothing would change: no empty step for Ctrl+Z to take back
+        with self._change(**self._speaker_change(pending)) as now:
+            self._record_pending(pending, now)
+            if again:
+                self.live.hold = self.step.turns is not TurnMode.ROUND
+                return
             self._end_turn(now, Outcome.SPOKE)
             self._start_turn(member_id, now)
+
+    def _speaker_change(self, pending: str | None) -> dict[str, str]:
+        """The undo label of a speaker key: with the card typed first, if any."""
+        if pending:
+            return {"what": "record_and_speaker", "text": _short(pending)}
+        return {"what": "speaker"}
+
+    def _pending(self, record: str | None) -> str | None:
+        """Text typed before a speaker key, checked before anything changes."""
+        if record is None or not record.strip():
+            return None
+        self._require_started()
+        return record.strip()
+
+    def _record_pending(self, text: str | None, now: datetime) -> None:
+        if text is not None:
+            self._add_card(now, text, self.live.speaker, self._current_target())
 
     def set_question(self, index: int) -> None:
         """Jump to another question of this step; it continues its own round.
@@ -579,7 +699,7 @@ class SessionEngine:
         self._require_running()
         if not 0 <= index < len(self.questions):
             raise DomainError("no_question", index=index, count=len(self.questions))
-        with self._change() as now:
+        with self._change("question") as now:
             self._end_turn(now, Outcome.SPOKE)
             self.live.question = index
             self.live.round = self._latest_round(self.live.step, index)
@@ -613,29 +733,53 @@ class SessionEngine:
         who = self.live.speaker if speaker is CURRENT else speaker
         if who is not None:
             self.member(who)
-        if answers is CURRENT:
-            # Only an exchange answer goes with the trouble being discussed;
-            # a share card recorded later must not turn into an answer.
-            target = self.live.target if self.step.kind is StepKind.EXCHANGE else None
-        else:
-            target = answers
+        target = self._current_target() if answers is CURRENT else answers
         if target is not None:
             self._trouble_exists(target)
-        with self._change() as now:
-            card = Card(
-                id=self._next_id("c", [c.id for c in self.session.cards]),
-                step=self.live.step,
-                kind=self.step.kind,
-                text=text,
-                speaker=who,
-                question=self._question_key(),
-                answers=target,
-                runs_by=runs_by.strip(),
-                place=place.strip(),
-                created_at=now,
-            )
-            self.session.cards.append(card)
+        with self._change("record", text=_short(text)) as now:
+            card = self._add_card(now, text, who, target, runs_by=runs_by, place=place)
+            if (
+                speaker is CURRENT
+                and who is not None
+                and self.step.turns is not TurnMode.ROUND
+                and not self.live.hold
+                and self.live.started
+                and not self.live.ended
+            ):
+                # A raised hand is for one contribution: the next card is
+                # everyone's unless the floor is kept (F4 on them again).
+                self._end_turn(now, Outcome.SPOKE)
             return card
+
+    def _current_target(self) -> str | None:
+        # Only an exchange answer goes with the trouble being discussed;
+        # a share card recorded later must not turn into an answer.
+        return self.live.target if self.step.kind is StepKind.EXCHANGE else None
+
+    def _add_card(
+        self,
+        now: datetime,
+        text: str,
+        who: str | None,
+        target: str | None,
+        *,
+        runs_by: str = "",
+        place: str = "",
+    ) -> Card:
+        card = Card(
+            id=self._next_id("c", [c.id for c in self.session.cards]),
+            step=self.live.step,
+            kind=self.step.kind,
+            text=text,
+            speaker=who,
+            question=self._question_key(),
+            answers=target,
+            runs_by=runs_by.strip(),
+            place=place.strip(),
+            created_at=now,
+        )
+        self.session.cards.append(card)
+        return card
 
     def edit_card(
         self,
@@ -652,7 +796,7 @@ class SessionEngine:
             raise DomainError("empty_text")
         if speaker is not CURRENT and speaker is not None:
             self.member(speaker)
-        with self._change() as now:
+        with self._change("edit", text=_short(card.text)) as now:
             card = self.card(card_id)
             # Models do not validate on assignment: clean as a new card would be.
             if text is not None:
@@ -668,7 +812,7 @@ class SessionEngine:
     def delete_card(self, card_id: str) -> None:
         """Remove a card; groups and answers that pointed at it let go of it."""
         self.card(card_id)
-        with self._change():
+        with self._change("delete", text=_short(self.card(card_id).text)):
             s = self.session
             s.cards = [c for c in s.cards if c.id != card_id]
             for group in s.groups:
@@ -682,7 +826,7 @@ class SessionEngine:
     def mark_resource(self, card_id: str, resource: Resource | None) -> None:
         """Attach (or with None, remove) resource details to a card."""
         self.card(card_id)
-        with self._change():
+        with self._change("resource", text=_short(self.card(card_id).text)):
             self.card(card_id).resource = resource
 
     # -- pick: groups, votes, picked ----------------------------------------
@@ -744,7 +888,7 @@ class SessionEngine:
             raise DomainError("empty_text")
         for card_id in card_ids:
             self.card(card_id)
-        with self._change():
+        with self._change("group", title=_short(title)):
             for group in self.session.groups:
                 group.cards = [c for c in group.cards if c not in card_ids]
             group = Group(
@@ -761,7 +905,7 @@ class SessionEngine:
         self.card(card_id)
         if self.group(group_id) is None:
             raise DomainError("unknown_target", target=group_id)
-        with self._change():
+        with self._change("add_to_group", title=_short(self._title_of(group_id))):
             for group in self.session.groups:
                 group.cards = [c for c in group.cards if c != card_id]
             target = self.group(group_id)
@@ -772,13 +916,34 @@ class SessionEngine:
         """Dissolve a group; its cards stand on their own again."""
         if self.group(group_id) is None:
             raise DomainError("unknown_target", target=group_id)
-        with self._change():
+        with self._change("ungroup", title=_short(self._title_of(group_id))):
             self.session.groups = [g for g in self.session.groups if g.id != group_id]
             for card in self.session.cards:
                 if card.answers == group_id:
                     card.answers = None
             if self.live.target == group_id:
                 self.live.target = None
+
+    def _title_of(self, target: str) -> str:
+        item = self._trouble_exists(target)
+        return item.title if isinstance(item, Group) else item.text
+
+    def _step_title(self, index: int) -> str:
+        step = self.steps[index]
+        return _short(step.title or t(f"step.{step.kind.value}.title"))
+
+    def set_votes(self, target: str, count: int) -> int:
+        """Set the votes from a count of raised hands (typed: ``6``)."""
+        self._require_pick()
+        item = self._votable(target)
+        if count < 0:
+            raise DomainError("negative_votes")
+        if count > MAX_VOTES:
+            raise DomainError("too_many_votes", max=MAX_VOTES)
+        with self._change("vote", title=_short(self._title_of(target))):
+            item = self._votable(target)
+            item.votes = count
+            return item.votes
 
     def vote(self, target: str, delta: int = 1) -> int:
         """Add (or with a negative delta, remove) votes from a show of hands."""
@@ -788,7 +953,7 @@ class SessionEngine:
             raise DomainError("negative_votes")
         if item.votes + delta > MAX_VOTES:
             raise DomainError("too_many_votes", max=MAX_VOTES)
-        with self._change():
+        with self._change("vote", title=_short(self._title_of(target))):
             item = self._votable(target)
             item.votes += delta
             return item.votes
@@ -797,7 +962,7 @@ class SessionEngine:
         """Mark a trouble picked (★) or not; None toggles. Returns the new state."""
         self._require_pick()
         item = self._votable(target)
-        with self._change():
+        with self._change("pick", title=_short(self._title_of(target))):
             item = self._votable(target)
             item.picked = (not item.picked) if picked is None else picked
             return item.picked
@@ -806,7 +971,7 @@ class SessionEngine:
         """Which picked trouble the exchange is answering now."""
         if target is not None:
             self._trouble_exists(target)
-        with self._change():
+        with self._change("target"):
             self.live.target = target
 
     # -- actions and setup --------------------------------------------------
@@ -816,7 +981,7 @@ class SessionEngine:
         self._require_started()
         if not what.strip():
             raise DomainError("empty_action")
-        with self._change() as now:
+        with self._change("action", text=_short(what)) as now:
             item = ActionItem(
                 id=self._next_id("a", [a.id for a in self.session.actions]),
                 what=what.strip(),
@@ -831,14 +996,14 @@ class SessionEngine:
     def delete_action(self, action_id: str) -> None:
         if not any(a.id == action_id for a in self.session.actions):
             raise DomainError("unknown_target", target=action_id)
-        with self._change():
+        with self._change("delete_action"):
             self.session.actions = [a for a in self.session.actions if a.id != action_id]
 
     def add_walk_in(self, name: str, organization: str = "") -> Member:
         """Someone not on the roster joins; they take the last seat."""
         if not name.strip():
             raise DomainError("empty_text")
-        with self._change():
+        with self._change("walk_in", name=_short(name)):
             member = Member(
                 id=self._next_id("p", [m.id for m in self.members]),
                 name=name.strip(),
@@ -861,5 +1026,5 @@ class SessionEngine:
         except ValidationError as error:
             field = ".".join(str(part) for part in error.errors()[0]["loc"])
             raise DomainError("bad_detail", field=field) from None
-        with self._change():
+        with self._change("details"):
             self.session = updated
