@@ -19,6 +19,7 @@ from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.models import (
     ActionItem,
+    Approval,
     Card,
     Group,
     Member,
@@ -202,6 +203,7 @@ def sessions(draw: st.DrawFn) -> Session:
         observers=draw(st.integers(0, 500)),
         public=draw(st.booleans()),
         status=draw(st.sampled_from(["draft", "approved"])),
+        approval=draw(st.none() | st.builds(Approval, by=non_blank, at=st.just(later))),
         members=members,
         cards=cards,
         groups=[Group(id="g1", step=PICK, title=draw(typed), cards=["c1"], votes=2)],

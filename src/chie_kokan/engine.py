@@ -30,6 +30,7 @@ from chie_kokan.models import (
     Roles,
     Scenario,
     Session,
+    Status,
     Step,
     StepKind,
     StepTimer,
@@ -142,6 +143,10 @@ class SessionEngine:
         """Goes up by one with every change (and undo): what the saver compares."""
         self._undo: list[_Undo] = []
         self._listeners: list[Callable[[SessionEngine], None]] = []
+        self.approval_reset = False
+        """Set when a change returned approved minutes to 案 (see :meth:`_back_to_draft`);
+        the screen says so and sets it back to False."""
+        self._approved = session.status is Status.APPROVED
         # Older files or hand edits may lack a timer per step.
         timers = session.live.timers
         timers.extend(StepTimer() for _ in range(len(self.steps) - len(timers)))
@@ -168,9 +173,24 @@ class SessionEngine:
 
     def _changed(self) -> None:
         self.session.updated_at = self.clock()
+        self._back_to_draft()
         self.revision += 1
         for listener in self._listeners:
             listener(self)
+
+    def _back_to_draft(self) -> None:
+        """Approved minutes changed are a 案 again: status draft, approval cleared.
+
+        Only a session approved before this change: a change that approves
+        (``update_details(status=...)``) stands, and an undo that brings back
+        the approved session as it was brings back its approval.
+        """
+        session = self.session
+        if self._approved and session.status is Status.APPROVED:
+            session.status = Status.DRAFT
+            session.approval = None
+            self.approval_reset = True
+        self._approved = session.status is Status.APPROVED
 
     @property
     def can_undo(self) -> bool:

@@ -15,6 +15,7 @@ from chie_kokan.models.scenario import (
 from chie_kokan.models.session import (
     SESSION_SCHEMA,
     ActionItem,
+    Approval,
     Card,
     Group,
     Live,
@@ -34,6 +35,7 @@ __all__ = [
     "SESSION_SCHEMA",
     "STANDARD_FLOW",
     "ActionItem",
+    "Approval",
     "Card",
     "Case",
     "Group",

@@ -15,7 +15,7 @@ from pydantic import Field, StrictBool, StrictInt, model_validator
 from chie_kokan.models.base import Strict, Text, domain_error
 from chie_kokan.models.bounds import Elapsed, Observers, RoundNumber, Stamp, Votes
 from chie_kokan.models.ids import SessionId
-from chie_kokan.models.scenario import Scenario, StepKind
+from chie_kokan.models.scenario import NonBlank, Scenario, StepKind
 
 SESSION_SCHEMA = 1
 
@@ -162,6 +162,15 @@ class StepTimer(Strict):
     """Set while the timer runs."""
 
 
+class Approval(Strict):
+    """Who approved the minutes (案 → 確定), and when: ``chie-kokan approve``."""
+
+    by: NonBlank
+    """The name of whoever approved them (the chair, the secretariat), as typed."""
+    at: Stamp
+    """When they were approved; the minutes show its date."""
+
+
 class Live(Strict):
     """The state a second screen needs to follow the room."""
 
@@ -200,6 +209,10 @@ class Session(Strict):
     public: StrictBool = True
     """公開 / 非公開"""
     status: Status = Status.DRAFT
+    """draft: the minutes are a 案; approved: 確定 (see ``approval``)."""
+    approval: Approval | None = None
+    """Who approved the minutes and when; set with ``status`` by ``approve`` and
+    cleared with it by any later change (older files have none)."""
     members: list[Member] = []
     step_log: list[StepVisit] = []
     cards: list[Card] = []
