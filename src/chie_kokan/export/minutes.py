@@ -231,6 +231,11 @@ class TableMinutes:
     actions: list[ActionView]
     speaking: list[Speaking]
     counts: Counts
+    approved_on: str = ""
+    """When the minutes were approved (令和8年12月1日（火）); "" while a 案."""
+    approved_on_iso: str = ""
+    approved_by: str = ""
+    """Who approved them (public version: their organisation, or "")."""
 
 
 @dataclass(frozen=True)
@@ -261,6 +266,11 @@ class Minutes:
     counts: Counts
     agenda: list[StepMinutes] = field(default_factory=list)
     """The first table's steps: the meeting's agenda."""
+    approved_on: str = ""
+    """When the minutes were approved (the latest table's date); "" while a 案."""
+    approved_on_iso: str = ""
+    approved_by: str = ""
+    """Who approved them, every table's approver (public: by organisation, or "")."""
 
 
 def build_minutes(
@@ -319,7 +329,21 @@ def build_minutes(
         actions=[action for table in tables for action in table.actions],
         counts=counts,
         agenda=first.steps,
+        **_approval(tables, status, lang),
     )
+
+
+def _approval(tables: list[TableMinutes], status: str, lang: Language) -> dict[str, str]:
+    """The meeting's approval: when every table is approved, the latest date, every approver."""
+    approved = [table for table in tables if table.approved_on]
+    if status != "approved" or not approved:
+        return {}
+    last = max(approved, key=lambda table: table.approved_on_iso)
+    return {
+        "approved_on": last.approved_on,
+        "approved_on_iso": last.approved_on_iso,
+        "approved_by": _joined([table.approved_by for table in approved], lang),
+    }
 
 
 def _name_key(name: str) -> str:
@@ -674,7 +698,20 @@ class _Table:
             actions=actions,
             speaking=self._speaking(),
             counts=counts,
+            **self._approval(),
         )
+
+    def _approval(self) -> dict[str, str]:
+        approval = self.session.approval
+        if self.session.status.value != "approved" or approval is None:
+            return {}
+        day = approval.at.date()
+        return {
+            "approved_on": format_date(day, self.lang),
+            "approved_on_iso": day.isoformat(),
+            # Public: a member by organisation, anyone else not at all.
+            "approved_by": approval.by if self.internal else self.holders.role(approval.by, ""),
+        }
 
 
 __all__ = [

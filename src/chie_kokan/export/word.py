@@ -16,6 +16,7 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -179,6 +180,7 @@ class _Writer:
         run.bold = True
         run.font.color.rgb = RGBColor(0x99, 0, 0) if m.internal else RGBColor(0, 0x66, 0x33)
         self.heading(self._title(), 0)
+        self._approval()
         self.heading(self.L("overview"), 1)
         rows: list[tuple[str, object]] = [
             (self.L("meeting"), m.title),
@@ -216,6 +218,19 @@ class _Writer:
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
+
+    def _approval(self) -> None:
+        """The approval line (令和8年12月1日（火） 山田 花子 確定) under the title."""
+        m = self.m
+        if not m.approved_on:
+            return
+        if m.approved_by:
+            line = self.L("approved", date=m.approved_on, by=m.approved_by)
+        else:
+            line = self.L("approved_anonymous", date=m.approved_on)
+        paragraph = self.doc.add_paragraph()
+        paragraph.add_run(_x(line)).bold = True
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
     def _absentees(self, people: Sequence[Person]) -> None:
         for p in people:
