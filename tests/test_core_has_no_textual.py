@@ -8,6 +8,7 @@ import sys
 CORE = [
     "chie_kokan.models",
     "chie_kokan.engine",
+    "chie_kokan.approval",
     "chie_kokan.storage",
     "chie_kokan.problems",
     "chie_kokan.clock",

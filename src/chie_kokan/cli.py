@@ -223,6 +223,25 @@ def cmd_resources(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_approve(args: argparse.Namespace) -> int:
+    """Mark the minutes approved (案 → 確定) by whom and when."""
+    from chie_kokan.approval import approve_session
+    from chie_kokan.export.formatting import format_date
+
+    path = Path(args.session)
+    if not args.by.strip():
+        return _error(t("approve.by_blank"))
+    result = approve_session(path, args.by)
+    approval = result.approval
+    values = {
+        "file": visible(path),
+        "by": visible(approval.by),
+        "date": format_date(approval.at.date(), get_language()),
+    }
+    print(t("approve.already" if result.already else "approve.done", **values))
+    return EXIT_OK
+
+
 def _add_lang(parser: argparse.ArgumentParser, *, default: object) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.lang_help"))
 
@@ -277,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
     resources.add_argument("--out", metavar="PATH", help=t("export.resources_out_help"))
     resources.add_argument("--public", action="store_true", help=t("export.resources_public_help"))
     resources.add_argument("--force", action="store_true", help=t("export.force_help"))
+    approve = command("approve", cmd_approve, "cli.approve_help")
+    approve.add_argument("session", metavar="SESSION")
+    approve.add_argument("--by", required=True, metavar="NAME", help=t("approve.by_help"))
     return parser
 
 
