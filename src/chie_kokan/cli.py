@@ -242,6 +242,35 @@ def cmd_approve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_actions(args: argparse.Namespace) -> int:
+    """Open action items across the sessions in a folder, overdue first."""
+    from chie_kokan.clock import system_clock
+    from chie_kokan.export import export_actions
+
+    listing = export_actions(
+        Path(args.directory),
+        today=system_clock().date(),
+        fmt=args.format,
+        out=Path(args.out) if args.out else None,
+        language=get_language(),
+        force=args.force,
+    )
+    # A file that cannot be read is named with its problems; the others are listed.
+    for error in listing.skipped:
+        print(t("actions.skipped", file=visible(error.problems[0].file)), file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+    if listing.written is not None:
+        print(t("export.written", file=visible(listing.written)))
+    elif hasattr(sys.stdout, "buffer"):
+        sys.stdout.flush()  # the bytes as written: CSV keeps its BOM, Markdown its UTF-8
+        sys.stdout.buffer.write(listing.data)
+        sys.stdout.buffer.flush()
+    else:
+        print(listing.data.decode("utf-8-sig"), end="")
+    return EXIT_OK
+
+
 def _add_lang(parser: argparse.ArgumentParser, *, default: object) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.lang_help"))
 
@@ -299,6 +328,15 @@ def build_parser() -> argparse.ArgumentParser:
     approve = command("approve", cmd_approve, "cli.approve_help")
     approve.add_argument("session", metavar="SESSION")
     approve.add_argument("--by", required=True, metavar="NAME", help=t("approve.by_help"))
+    actions = command("actions", cmd_actions, "cli.actions_help")
+    actions.add_argument(
+        "directory", nargs="?", default="sessions", metavar="DIR", help=t("actions.dir_help")
+    )
+    actions.add_argument(
+        "--format", choices=("md", "csv"), default="md", help=t("actions.format_help")
+    )
+    actions.add_argument("--out", metavar="PATH", help=t("actions.out_help"))
+    actions.add_argument("--force", action="store_true", help=t("export.force_help"))
     return parser
 
 

@@ -14,11 +14,14 @@ import re
 import stat
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from docx import Document
 
+from chie_kokan.export.actions import OpenAction, actions_csv, actions_markdown, open_actions
 from chie_kokan.export.formatting import meeting_day
 from chie_kokan.export.minutes import Minutes, build_minutes
 from chie_kokan.export.render import render_text
@@ -267,16 +270,92 @@ def export_resources(
     return target
 
 
+ActionsFormat = Literal["md", "csv"]
+ACTIONS_FORMATS: tuple[ActionsFormat, ...] = ("md", "csv")
+
+
+@dataclass(frozen=True)
+class ActionsListing:
+    """What ``chie-kokan actions`` made: the listing, where it went, what was left out."""
+
+    data: bytes
+    written: Path | None
+    """The file written (``--out``); None: the caller shows ``data``."""
+    skipped: list[FileError]
+    """Files in the folder that could not be read, each with its problems."""
+
+
+def load_folder(directory: Path) -> tuple[list[Session], list[FileError]]:
+    """Every session file (``*.toml``) in ``directory``, and the problems of those that fail.
+
+    A bad file does not stop the others. Only a folder that cannot be read
+    at all is a :class:`FileError`.
+    """
+    try:
+        names = sorted(entry.name for entry in os.scandir(directory))
+    except FileNotFoundError:
+        raise FileError([Problem(directory, t("actions.folder_not_found"))]) from None
+    except NotADirectoryError:
+        raise FileError([Problem(directory, t("actions.not_a_folder"))]) from None
+    except (OSError, ValueError) as error:
+        detail = getattr(error, "strerror", None) or str(error)
+        raise FileError(
+            [Problem(directory, t("actions.folder_unreadable", detail=detail))]
+        ) from None
+    sessions: list[Session] = []
+    skipped: list[FileError] = []
+    for name in names:
+        if not name.endswith(".toml") or name.startswith("."):
+            continue
+        try:
+            sessions.append(load_session(directory / name))
+        except FileError as error:
+            skipped.append(error)
+    return sessions, skipped
+
+
+def export_actions(
+    directory: Path,
+    *,
+    today: date,
+    fmt: ActionsFormat = "md",
+    out: Path | None = None,
+    language: Language,
+    force: bool = False,
+) -> ActionsListing:
+    """``chie-kokan actions``: the open action items of every session in ``directory``.
+
+    Written to ``out`` (a folder: ``actions.<fmt>`` in it) as exports are,
+    never over a session; without ``out`` the caller prints ``data``.
+    """
+    sessions, skipped = load_folder(directory)
+    items = open_actions(sessions, today)
+    if fmt == "csv":
+        data = actions_csv(items, language)
+    else:
+        data = actions_markdown(items, language, today).encode("utf-8")
+    target = None
+    if out is not None:
+        target = _target(out, Path(f"actions.{fmt}"))
+        write_export(target, data, force=force)
+    return ActionsListing(data, target, skipped)
+
+
 __all__ = [
+    "ACTIONS_FORMATS",
     "MINUTES_FORMATS",
     "RESOURCES_FORMATS",
+    "ActionsListing",
     "Minutes",
+    "OpenAction",
     "ResourceRecord",
     "build_minutes",
     "default_minutes_path",
+    "export_actions",
     "export_minutes",
     "export_now",
     "export_resources",
+    "load_folder",
     "load_sessions",
     "render_minutes",
     "render_resources",

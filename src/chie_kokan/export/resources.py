@@ -166,7 +166,7 @@ def _cell(record: ResourceRecord, name: str, language: Language) -> str:
     return getattr(record, name)
 
 
-def _spreadsheet_safe(value: str) -> str:
+def spreadsheet_safe(value: str) -> str:
     # Excel runs a cell that starts like a formula (=, +, -, @): a card's text
     # must never become one.
     if value[:1] in ("=", "+", "@", "\t", "\r") or (value[:1] == "-" and value[1:2].strip()):
@@ -183,7 +183,7 @@ def resources_csv(
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([t(f"export.col_{name}", language) for name in columns])
     for record in records:
-        writer.writerow([_spreadsheet_safe(_cell(record, name, language)) for name in columns])
+        writer.writerow([spreadsheet_safe(_cell(record, name, language)) for name in columns])
     return out.getvalue().encode("utf-8-sig")
 
 
