@@ -15,7 +15,14 @@ from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, members_from_roster, new_session
 from chie_kokan.export import render_minutes, render_resources
 from chie_kokan.models import Resource, Roles, Scenario, Session
-from export_helpers import contains_name, docx_text, fixture, personal_names
+from export_helpers import (
+    contains_name,
+    docx_text,
+    fixture,
+    people_spoken_of,
+    personal_names,
+    shows,
+)
 
 
 def public_texts(sessions: list[Session]) -> dict[str, str]:
@@ -159,85 +166,6 @@ def test_folding_keeps_every_other_character_as_written() -> None:
 
 # -- the property: however a known name is written, no format shows it -----------
 
-SURNAMES = ["山田", "佐藤", "清水", "高橋", "林", "森", "長谷川"]
-GIVEN = ["花子", "健", "誠", "一郎", "トメ", "さくら", "ミドリ"]
-LATIN_SURNAMES = ["Tanaka", "Baker", "Okafor", "Lee"]
-LATIN_GIVEN = ["Ken", "Mary", "Jo"]
-HONORIFICS = ["さん", "様", "くん", "ちゃん", "氏", "委員", "さん"]
-SEPARATORS = ["、", "。", " ", "と", "\n", "（", "）"]
-# Half-width katakana for each full-width one (ｶﾞ for ガ): how NFKC reads them.
-_HALF = {
-    unicodedata.normalize("NFKC", c + mark): c + mark
-    for c in map(chr, range(0xFF66, 0xFF9E))
-    for mark in ("", "\uff9e", "\uff9f")
-    if len(unicodedata.normalize("NFKC", c + mark)) == 1
-}
-
-
-@st.composite
-def written(draw: st.DrawFn, text: str) -> str:
-    """``text`` as someone may type it: full- or half-width, any case."""
-    out = []
-    for char in text:
-        if char.isascii() and char.isalpha():
-            char = draw(st.sampled_from([char, char.upper(), char.lower()]))
-            if draw(st.booleans()):
-                char = chr(ord(char) + 0xFEE0)  # Ａ
-        elif char in _HALF and draw(st.booleans()):
-            char = _HALF[char]  # ｼ
-        out.append(char)
-    return "".join(out)
-
-
-@st.composite
-def person(draw: st.DrawFn) -> tuple[str, str, str, bool]:
-    """(roster name, surname, given name, Latin?)."""
-    if draw(st.booleans()):
-        surname, given_name = (
-            draw(st.sampled_from(LATIN_SURNAMES)),
-            draw(st.sampled_from(LATIN_GIVEN)),
-        )
-        return f"{given_name} {surname}", surname, given_name, True
-    surname, given_name = draw(st.sampled_from(SURNAMES)), draw(st.sampled_from(GIVEN))
-    space = draw(st.sampled_from([" ", "\u3000", ""]))  # the roster may have no space at all
-    return f"{surname}{space}{given_name}", surname, given_name, False
-
-
-@st.composite
-def mentions(draw: st.DrawFn, people: list[tuple[str, str, str, bool]]) -> list[str]:
-    """How the meeting spoke of these people: full names and parts, each as typed.
-
-    A person known by surname only (the case person as 清水さん) is spoken of by it.
-    """
-    out = []
-    for _, surname, given_name, latin in people:
-        space = draw(st.sampled_from(["", " ", "\u3000"]))
-        full = f"{given_name} {surname}" if latin else f"{surname}{space}{given_name}"
-        if given_name:
-            out.append(draw(written(full)))
-        for part in filter(None, (surname, given_name)):
-            # Latin parts and Japanese ones of two or more characters with a kanji
-            # (or three kana) are names anywhere; shorter ones with an honorific.
-            bare_ok = latin or len(part) >= 3 or (len(part) == 2 and not part.isalpha())
-            bare_ok = bare_ok or (len(part) == 2 and any("\u4e00" <= c <= "\u9fff" for c in part))
-            honorific = "" if bare_ok and draw(st.booleans()) else draw(st.sampled_from(HONORIFICS))
-            if latin and honorific:
-                honorific = "さん"
-            out.append(draw(written(part)) + honorific)
-    return out
-
-
-def _folded(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-def _shows(text: str, mention: str) -> bool:
-    """Whether the folded ``text`` holds the folded ``mention`` (Latin: as a word)."""
-    needle = re.escape(_folded(mention))
-    if re.match(r"[a-z]", _folded(mention)):
-        needle = rf"(?<![a-z]){needle}(?![a-z])"
-    return re.search(needle, _folded(text)) is not None
-
 
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -246,29 +174,8 @@ def _shows(text: str, mention: str) -> bool:
 def test_no_known_name_survives_in_any_format_however_it_is_written(
     data: st.DataObject, language: str, clock: ManualClock
 ) -> None:
-    roster = data.draw(st.lists(person(), min_size=1, max_size=3, unique_by=lambda p: p[0]))
-    case = data.draw(person())
-    if data.draw(st.booleans()):  # 清水さん, Mr Baker: the given name is not known
-        case = (case[1], case[1], "", case[3])
-    private = data.draw(person())
-    everyone = [*roster, case, private]
-    # Different people may share a surname: each name part is withheld for someone.
-    said = data.draw(mentions(everyone))
-    separator = data.draw(st.sampled_from(SEPARATORS))
-    text = separator.join(said)
-    case_name = f"Mr {case[0]}" if case[3] else f"{case[0]}さん"
-    session = _meeting(
-        clock,
-        {
-            "language": language,
-            "participants": [
-                {"name": name, "organization": "自治会" if i else "Residents' association"}
-                for i, (name, *_) in enumerate(roster)
-            ],
-            "case": {"name": case_name, "summary": case[0]},
-            "private_names": [private[0]],
-        },
-    )
+    people, said, text = data.draw(people_spoken_of())
+    session = _meeting(clock, {"language": language, **people})
     engine = SessionEngine(session, clock)
     engine.update_details(place=text, secretariat=text)
     engine.next_step()
@@ -280,5 +187,5 @@ def test_no_known_name_survives_in_any_format_however_it_is_written(
         resources = render_resources([engine.session], fmt, public=True).decode("utf-8-sig")
         shown[f"resources.{fmt}"] = resources
     for fmt, output in shown.items():
-        leaked = [m for m in said if _shows(output, m)]
+        leaked = [m for m in said if shows(output, m)]
         assert not leaked, (fmt, leaked)
