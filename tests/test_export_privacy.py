@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, members_from_roster, new_session
 from chie_kokan.export import render_minutes, render_resources
-from chie_kokan.models import Resource, Roles, Scenario, Session
+from chie_kokan.models import Approval, Resource, Roles, Scenario, Session, Status
 from export_helpers import (
     contains_name,
     docx_text,
@@ -182,10 +182,13 @@ def test_no_known_name_survives_in_any_format_however_it_is_written(
     card = engine.record_card(text, runs_by=text, place=text)
     engine.mark_resource(card.id, Resource(name=text, contact=text, offers=text, publishable=True))
     engine.add_action(text, who=text, due=text)
-    shown = public_texts([engine.session])
-    for fmt in ("md", "csv"):
+    # Approved by someone named any of these ways: a member by organisation, others not at all.
+    approval = Approval(by=text, at=clock.now)
+    approved = engine.session.model_copy(update={"status": Status.APPROVED, "approval": approval})
+    shown = public_texts([approved])
+    for fmt in ("md", "csv", "html"):
         resources = render_resources([engine.session], fmt, public=True).decode("utf-8-sig")
-        shown[f"resources.{fmt}"] = resources
+        shown[f"resources.{fmt}"] = html.unescape(resources) if fmt == "html" else resources
     for fmt, output in shown.items():
         leaked = [m for m in said if shows(output, m)]
         assert not leaked, (fmt, leaked)

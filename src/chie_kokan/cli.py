@@ -320,7 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
         "sessions", nargs="+", metavar="SESSION", help=t("export.resources_sessions_help")
     )
     resources.add_argument(
-        "--format", choices=("md", "csv"), default="md", help=t("export.resources_format_help")
+        "--format",
+        choices=("md", "csv", "html"),
+        default="md",
+        help=t("export.resources_format_help"),
     )
     resources.add_argument("--out", metavar="PATH", help=t("export.resources_out_help"))
     resources.add_argument("--public", action="store_true", help=t("export.resources_public_help"))

@@ -29,6 +29,7 @@ from chie_kokan.export.resources import (
     ResourceRecord,
     resource_records,
     resources_csv,
+    resources_html,
     resources_markdown,
 )
 from chie_kokan.export.word import render_docx
@@ -39,9 +40,9 @@ from chie_kokan.storage import atomic_write, file_mode, free_stem, load_any, loa
 from chie_kokan.storage import taken as _taken
 
 MinutesFormat = Literal["md", "html", "docx"]
-ResourcesFormat = Literal["md", "csv"]
+ResourcesFormat = Literal["md", "csv", "html"]
 MINUTES_FORMATS: tuple[MinutesFormat, ...] = ("md", "html", "docx")
-RESOURCES_FORMATS: tuple[ResourcesFormat, ...] = ("md", "csv")
+RESOURCES_FORMATS: tuple[ResourcesFormat, ...] = ("md", "csv", "html")
 EXPORTS_DIR = Path("exports")
 
 
@@ -245,11 +246,18 @@ def render_resources(
     *,
     public: bool = False,
 ) -> bytes:
-    """The resource file of these sessions as file content; ``public``: the public one."""
+    """The resource file of these sessions as file content; ``public``: the public one.
+
+    The web page (``html``) is always the public one: it is made for the
+    council's website.
+    """
     lang: Language = language or sessions[0].scenario.language
+    public = public or fmt == "html"
     records = resource_records(sessions, lang, public=public)
     if fmt == "csv":
         return resources_csv(records, lang, public=public)
+    if fmt == "html":
+        return resources_html(records, lang).encode("utf-8")
     return resources_markdown(records, lang, public=public).encode("utf-8")
 
 
@@ -264,6 +272,7 @@ def export_resources(
 ) -> Path:
     """``chie-kokan resources``: load, collect, write. Returns the file written."""
     sessions = load_sessions(paths)
+    public = public or fmt == "html"
     name = f"resources{'-public' if public else ''}.{fmt}"
     target = _target(out, EXPORTS_DIR / name)
     write_export(target, render_resources(sessions, fmt, language, public=public), force=force)

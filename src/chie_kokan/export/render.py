@@ -142,6 +142,11 @@ def context(minutes: Minutes, fmt: TextFormat = "html") -> dict[str, Any]:
     return {f.name: getattr(view, f.name) for f in fields(view)}
 
 
+def render_page(name: str, **values: Any) -> str:
+    """A shipped HTML template (``templates/<name>``), autoescaped, with ``values``."""
+    return _environment("html", None).get_template(name).render(values)
+
+
 def render_text(minutes: Minutes, fmt: TextFormat, template: Path | None = None) -> str:
     """The minutes as Markdown or HTML, from the default or a user's template.
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from chie_kokan.export.formatting import meeting_day
 from chie_kokan.export.redact import PublicHolders, Redactor
-from chie_kokan.export.render import md_cell, md_escape
+from chie_kokan.export.render import md_cell, md_escape, render_page
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Card, Session, StepKind
 
@@ -187,6 +187,25 @@ def resources_csv(
     return out.getvalue().encode("utf-8-sig")
 
 
+def grouped(records: Sequence[ResourceRecord], by: str) -> list[tuple[str, list[ResourceRecord]]]:
+    """``records`` by the value of one field, in order of first mention; the empty value last."""
+    groups: dict[str, list[ResourceRecord]] = {}
+    for record in records:
+        groups.setdefault(getattr(record, by).strip(), []).append(record)
+    return sorted(groups.items(), key=lambda group: not group[0])
+
+
+def _intro(records: Sequence[ResourceRecord], language: Language) -> str:
+    """How many resources, from the records of which meeting dates."""
+    dates = sorted({s.date for r in records for s in r.sources})
+    if not dates:
+        return t("export.resources_empty", language)
+    span = dates[0]
+    if len(dates) > 1:
+        span = t("export.date_range", language, first=dates[0], last=dates[-1])
+    return t("export.resources_intro", language, count=len(records), dates=span)
+
+
 def resources_markdown(
     records: Sequence[ResourceRecord], language: Language, *, public: bool = False
 ) -> str:
@@ -195,24 +214,15 @@ def resources_markdown(
     def L(key: str, **values: object) -> str:
         return t(f"export.{key}", language, **values)
 
-    by_category: dict[str, list[ResourceRecord]] = {}
-    for record in records:
-        by_category.setdefault(record.category, []).append(record)
-    categories = [c for c in by_category if c] + ([""] if "" in by_category else [])
-    dates = sorted({s.date for r in records for s in r.sources})
     lines = [f"# {L('resources_public_title' if public else 'resources_title')}", ""]
     if public:
         lines += [L("resources_public_note"), ""]
-    if dates:
-        span = dates[0] if len(dates) == 1 else L("date_range", first=dates[0], last=dates[-1])
-        lines += [L("resources_intro", count=len(records), dates=span), ""]
-    else:
-        lines += [L("resources_empty"), ""]
+    lines += [_intro(records, language), ""]
     # Every text people typed is escaped for Markdown (see md_escape), as in the minutes.
     esc = md_escape
-    for category in categories:
+    for category, in_category in grouped(records, "category"):
         lines += [f"## {md_cell(esc(category)) or L('uncategorised')}", ""]
-        for record in by_category[category]:
+        for record in in_category:
             # A heading is one line: a line break in the name becomes a space.
             lines += [f"### {md_cell(esc(record.name))}", ""]
             for name in ("serves", "when", "where", "fee", "contact", "offers", "runs_by"):
@@ -238,3 +248,52 @@ def resources_markdown(
             lines.append(f"- {L('col_sources')}: {L('list_separator').join(sources)}")
             lines.append("")
     return "\n".join(lines)
+
+
+# What each resource shows on the web page, in order; ``where`` is its area heading.
+_PAGE_FIELDS = ("serves", "when", "fee", "contact", "offers", "runs_by", "checked")
+
+
+def resources_html(records: Sequence[ResourceRecord], language: Language) -> str:
+    """The public resource file as one self-contained web page, with an offline search box.
+
+    ``records`` must be the public ones (``resource_records(..., public=True)``):
+    the page shows what it is given, grouped by category and then area.
+    """
+
+    def L(key: str, **values: object) -> str:
+        return t(f"export.{key}", language, **values)
+
+    def fields(record: ResourceRecord) -> list[tuple[str, str]]:
+        shown = [(L(f"col_{name}"), getattr(record, name)) for name in _PAGE_FIELDS]
+        sources = [
+            L("source_public", date=s.date, organization=s.organization) for s in record.sources
+        ]
+        shown.append((L("col_sources"), L("list_separator").join(sources)))
+        return [(label, value) for label, value in shown if value]
+
+    categories = [
+        {
+            "name": category or L("uncategorised"),
+            "areas": [
+                {
+                    "name": area or L("resources_page_no_area"),
+                    "resources": [{"name": r.name, "fields": fields(r)} for r in in_area],
+                }
+                for area, in_area in grouped(in_category, "where")
+            ],
+        }
+        for category, in_category in grouped(records, "category")
+    ]
+    return render_page(
+        "resources.html.j2",
+        lang=language,
+        title=L("resources_public_title"),
+        note=L("resources_public_note"),
+        intro=_intro(records, language),
+        categories=categories,
+        labels={
+            name: L(f"resources_page_{name}")
+            for name in ("search", "placeholder", "shown", "no_match")
+        },
+    )
