@@ -1,0 +1,190 @@
+"""The facts of a meeting (``chie_kokan.facts``), and that the screen, the summary
+and the minutes take them from there and so say the same thing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chie_kokan import facts
+from chie_kokan.clock import ManualClock
+from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.models import Outcome, Scenario, Session, Turn
+from conftest import JST
+
+OPENING, SHARE, PICK, EXCHANGE, SPREAD, REFLECT = range(6)
+START = datetime(2026, 11, 27, 14, 0, tzinfo=JST)
+
+
+@pytest.fixture
+def engine(shimizu: Scenario, clock: ManualClock) -> SessionEngine:
+    return SessionEngine(new_session(shimizu, session_id="facts", clock=clock), clock)
+
+
+# -- troubles -----------------------------------------------------------------
+
+
+def test_troubles_are_groups_then_ungrouped_share_and_pick_cards_by_votes(
+    engine: SessionEngine,
+) -> None:
+    engine.begin()
+    engine.go_to_step(SHARE)
+    c1 = engine.record_card("駅前のスーパーが閉店した").id
+    c2 = engine.record_card("重い物を運べない").id
+    c3 = engine.record_card("バス停が遠い").id
+    engine.go_to_step(PICK)
+    c4 = engine.record_card("夜道が暗い", speaker=None).id
+    group = engine.group_cards("買い物", [c1, c2]).id
+    engine.go_to_step(EXCHANGE)
+    engine.record_card("配達を手伝える")  # an idea is not a trouble
+    found = facts.troubles(engine.session)
+    assert [(t.id, t.is_group, t.card_ids) for t in found] == [
+        (group, True, (c1, c2)),
+        (c3, False, (c3,)),
+        (c4, False, (c4,)),
+    ]
+    engine.go_to_step(PICK)
+    engine.vote(c4, 3)
+    engine.vote(c3, 1)
+    engine.set_picked(c4, True)
+    found = facts.troubles(engine.session)
+    assert [(t.id, t.title, t.votes, t.picked) for t in found] == [
+        (c4, "夜道が暗い", 3, True),
+        (c3, "バス停が遠い", 1, False),
+        (group, "買い物", 0, False),
+    ]
+    # The engine's troubles are the same, with the cards themselves.
+    assert [(t.id, t.votes, t.picked, t.is_group) for t in engine.troubles()] == [
+        (t.id, t.votes, t.picked, t.is_group) for t in found
+    ]
+    assert [c.id for c in engine.troubles()[2].cards] == [c1, c2]
+
+
+# A small meeting for the property tests: three people, share then pick.
+SMALL = Scenario.model_validate(
+    {
+        "schema": 1,
+        "title": "t",
+        "theme": "t",
+        "participants": [{"name": "A"}, {"name": "B"}, {"name": "C"}],
+        "steps": [{"kind": "share", "turns": "free"}, {"kind": "pick", "turns": "free"}],
+    }
+)
+
+
+@st.composite
+def voted_sessions(draw: st.DrawFn) -> SessionEngine:
+    """A session with trouble cards on both steps, some grouped, voted and picked."""
+    clock = ManualClock(START)
+    engine = SessionEngine(new_session(SMALL, session_id="p", clock=clock), clock)
+    engine.begin()
+    ids = []
+    for step in (0, 1):
+        engine.go_to_step(step)
+        for _ in range(draw(st.integers(0, 4))):
+            ids.append(engine.record_card(f"card {len(ids)}", speaker=None).id)
+    if ids:
+        for _ in range(draw(st.integers(0, 2))):
+            members = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3))
+            engine.group_cards("group", members)
+    for trouble in facts.troubles(engine.session):
+        votes = draw(st.integers(0, 3))
+        if votes:
+            engine.vote(trouble.id, votes)
+        if draw(st.booleans()):
+            engine.set_picked(trouble.id, True)
+    engine.finish()
+    return engine
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(voted_sessions())
+def test_troubles_are_ranked_by_votes_and_otherwise_in_recorded_order(
+    engine: SessionEngine,
+) -> None:
+    session = engine.session
+    found = facts.troubles(session)
+    grouped = {c for g in session.groups for c in g.cards}
+    recorded = [g.id for g in session.groups] + [c.id for c in session.cards if c.id not in grouped]
+    assert sorted(t.id for t in found) == sorted(recorded)  # each exactly once
+    assert found == sorted(found, key=lambda t: (-t.votes, recorded.index(t.id)))
+
+
+# -- speaking time ------------------------------------------------------------
+
+
+def at(seconds: float) -> datetime:
+    return START + timedelta(seconds=seconds)
+
+
+def with_turns(engine: SessionEngine, *turns: Turn) -> Session:
+    """The engine's session with these turns instead of its own, checked like a file."""
+    session = engine.session.model_copy(update={"turns": list(turns)})
+    engine.session = Session.model_validate(session.model_dump())
+    return engine.session
+
+
+def test_a_suspended_turn_and_its_continuation_are_one_turn(engine: SessionEngine) -> None:
+    engine.begin()
+    session = with_turns(
+        engine,
+        # p1 speaks 40 s, the clock is paused (suspended), then p1 carries on for 20 s.
+        Turn(speaker="p1", step=SHARE, started_at=at(0), ended_at=at(40)),
+        Turn(
+            speaker="p1",
+            step=SHARE,
+            started_at=at(100),
+            ended_at=at(120),
+            outcome=Outcome.SPOKE,
+            continues=True,
+        ),
+        Turn(
+            speaker="p2", step=SHARE, started_at=at(120), ended_at=at(125), outcome=Outcome.PASSED
+        ),
+        Turn(speaker="p3", step=SHARE, started_at=at(125), ended_at=at(155), outcome=Outcome.SPOKE),
+        Turn(speaker="p3", step=EXCHANGE, question=0, started_at=at(200)),  # still talking
+    )
+    spoken = facts.speaking(session, until=at(215))
+    assert list(spoken) == [m.id for m in session.members]  # everyone, in seat order
+    assert spoken["p1"] == facts.Speaking(seconds=60, turns=1, passes=0)
+    assert spoken["p2"] == facts.Speaking(seconds=0, turns=0, passes=1)
+    assert spoken["p3"] == facts.Speaking(seconds=45, turns=2, passes=0)
+    assert spoken["p4"] == facts.Speaking()
+    # A clock wrongly behind a turn's start counts nothing, never less than nothing.
+    assert facts.speaking(session, until=at(100))["p3"].seconds == 30
+
+
+def test_speaking_time_is_counted_to_the_second(engine: SessionEngine) -> None:
+    engine.begin()
+    session = with_turns(
+        engine,
+        Turn(speaker="p1", step=SHARE, started_at=at(0), ended_at=at(20.3), outcome=Outcome.SPOKE),
+        Turn(speaker="p1", step=SHARE, started_at=at(30), ended_at=at(40.3), outcome=Outcome.SPOKE),
+    )
+    assert facts.speaking(session, until=at(50))["p1"].seconds == 31
+
+
+# -- question numbering -------------------------------------------------------
+
+
+def test_the_standard_flow_numbers_exchange_one_two_and_reflect_three(
+    shimizu: Scenario,
+) -> None:
+    steps = shimizu.flow
+    assert facts.question_number(steps, EXCHANGE, 0) == 1
+    assert facts.question_number(steps, EXCHANGE, 1) == 2
+    assert facts.question_number(steps, REFLECT, 0) == 3
+
+
+# -- the meeting's date and time ----------------------------------------------
+
+
+def test_a_meeting_still_running_has_an_open_end(engine: SessionEngine) -> None:
+    engine.begin()
+    assert (facts.meeting_start(engine.session), facts.meeting_end(engine.session)) == (
+        START,
+        None,
+    )
