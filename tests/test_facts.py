@@ -3,16 +3,23 @@ and the minutes take them from there and so say the same thing."""
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 
 from chie_kokan import facts
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.export import build_minutes, render_minutes
+from chie_kokan.export.minutes import Minutes, StepMinutes
 from chie_kokan.models import Outcome, Scenario, Session, Turn
+from chie_kokan.tui.widgets.summary import summary_text
 from conftest import JST
 
 OPENING, SHARE, PICK, EXCHANGE, SPREAD, REFLECT = range(6)
@@ -22,6 +29,17 @@ START = datetime(2026, 11, 27, 14, 0, tzinfo=JST)
 @pytest.fixture
 def engine(shimizu: Scenario, clock: ManualClock) -> SessionEngine:
     return SessionEngine(new_session(shimizu, session_id="facts", clock=clock), clock)
+
+
+def pick_step(minutes: Minutes) -> StepMinutes:
+    (step,) = [s for s in minutes.tables[0].steps if s.kind == "pick"]
+    return step
+
+
+def rendered(renderable: Any) -> str:
+    console = Console(file=io.StringIO(), width=120, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
 
 
 # -- troubles -----------------------------------------------------------------
@@ -61,6 +79,33 @@ def test_troubles_are_groups_then_ungrouped_share_and_pick_cards_by_votes(
         (t.id, t.votes, t.picked, t.is_group) for t in found
     ]
     assert [c.id for c in engine.troubles()[2].cards] == [c1, c2]
+
+
+def test_a_trouble_recorded_on_the_pick_step_is_picked_in_the_minutes(
+    engine: SessionEngine,
+) -> None:
+    engine.begin()
+    engine.go_to_step(SHARE)
+    shared = engine.record_card("駅前のスーパーが閉店した").id
+    engine.go_to_step(PICK)
+    late = engine.record_card("夜道が暗くて出かけられない", speaker=None).id
+    engine.vote(late, 4)
+    engine.set_picked(late, True)
+    engine.finish()
+    assert [t.id for t in engine.picked_troubles()] == [late]  # on screen
+
+    minutes = build_minutes([engine.session])
+    pick = pick_step(minutes)
+    assert [(t.id, t.votes, t.picked) for t in pick.results] == [
+        (late, 4, True),
+        (shared, 0, False),
+    ]
+    assert [t.title for t in pick.picked] == ["夜道が暗くて出かけられない"]
+    assert [t.id for t in minutes.tables[0].picked] == [late]
+    assert [t.id for t in minutes.picked] == [late]
+    assert (minutes.counts.troubles, minutes.counts.picked) == (2, 1)
+    md = render_minutes([engine.session], "md").decode("utf-8")
+    assert "決定事項（取り組む困りごと）\n\n- ★ 夜道が暗くて出かけられない（4票）" in md
 
 
 # A small meeting for the property tests: three people, share then pick.
@@ -111,6 +156,24 @@ def test_troubles_are_ranked_by_votes_and_otherwise_in_recorded_order(
     recorded = [g.id for g in session.groups] + [c.id for c in session.cards if c.id not in grouped]
     assert sorted(t.id for t in found) == sorted(recorded)  # each exactly once
     assert found == sorted(found, key=lambda t: (-t.votes, recorded.index(t.id)))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(voted_sessions())
+def test_the_minutes_show_the_troubles_the_screen_shows(engine: SessionEngine) -> None:
+    minutes = build_minutes([engine.session])
+
+    def seen(troubles: Any) -> list[tuple[str, str, int, bool, bool]]:
+        return [(t.id, t.title, t.votes, t.picked, t.is_group) for t in troubles]
+
+    # One pick step: its results are every trouble (groups made on it, every card).
+    assert seen(pick_step(minutes).results) == seen(engine.troubles())
+    assert seen(minutes.picked) == seen(engine.picked_troubles())
+    assert [[c.id for c in t.cards] for t in minutes.picked] == [
+        [c.id for c in t.cards] for t in engine.picked_troubles()
+    ]
+    assert minutes.counts.troubles == len(engine.troubles())
+    assert minutes.counts.picked == len(engine.picked_troubles())
 
 
 # -- speaking time ------------------------------------------------------------
@@ -177,6 +240,44 @@ def test_the_standard_flow_numbers_exchange_one_two_and_reflect_three(
     assert facts.question_number(steps, EXCHANGE, 0) == 1
     assert facts.question_number(steps, EXCHANGE, 1) == 2
     assert facts.question_number(steps, REFLECT, 0) == 3
+
+
+# -- counts -------------------------------------------------------------------
+
+
+def test_counts_per_step_and_in_all(engine: SessionEngine) -> None:
+    engine.begin()
+    engine.go_to_step(SHARE)
+    c1 = engine.record_card("駅前のスーパーが閉店した").id
+    c2 = engine.record_card("重い物を運べない").id
+    engine.go_to_step(PICK)
+    late = engine.record_card("夜道が暗い", speaker=None).id
+    engine.group_cards("買い物", [c1, c2])
+    engine.set_picked(late, True)
+    engine.go_to_step(EXCHANGE)
+    engine.record_card("配達を手伝える")
+    engine.record_card("見守りを兼ねる")
+    engine.go_to_step(SPREAD)
+    engine.record_card("移動販売")
+    engine.add_action("回覧板に載せる")
+    counted = facts.counts(engine.session)
+    assert counted == facts.Counts(
+        per_step=(0, 2, 1, 2, 1, 0),
+        cards=6,
+        troubles=2,  # the group and the card noticed while picking
+        picked=1,
+        ideas=2,
+        examples=1,
+        actions=1,
+    )
+    engine.finish()
+    minutes = build_minutes([engine.session]).counts
+    assert (minutes.cards, minutes.troubles, minutes.picked) == (6, 2, 1)
+    assert (minutes.ideas, minutes.examples, minutes.actions) == (2, 1, 1)
+    # The summary's cards per step are the same counts.
+    shown = rendered(summary_text(engine))
+    for step, count in zip(engine.steps, counted.per_step, strict=True):
+        assert re.search(rf"{re.escape(step.title or '')}\s+{count}枚", shown), step.title
 
 
 # -- the meeting's date and time ----------------------------------------------

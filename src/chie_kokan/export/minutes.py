@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from chie_kokan import facts
 from chie_kokan.export.formatting import (
     circled,
     format_date,
@@ -86,7 +87,7 @@ class CardView:
 
 @dataclass(frozen=True)
 class TroubleView:
-    """Something voted on: a group (KJ method) or a single share card."""
+    """Something voted on: a group (KJ method) or a single trouble card (share or pick)."""
 
     id: str
     title: str
@@ -362,9 +363,7 @@ class _Table:
         self.steps = session.scenario.flow
         self.members = {m.id: m for m in session.members}
         self.cards_by_id = {c.id: c for c in session.cards}
-        groups = session.groups
-        self.groups_by_id = {g.id: g for g in groups}
-        self.grouped = {card_id for g in groups for card_id in g.cards}
+        self.groups_by_id = {g.id: g for g in session.groups}
         # The end of anything still running: the last moment the file knows of,
         # not the clock, so exporting twice gives the same minutes.
         self.until = session.updated_at
@@ -435,33 +434,19 @@ class _Table:
         )
 
     def _troubles(self) -> list[TroubleView]:
-        """Groups, then ungrouped share cards, most votes first (as the engine ranks them)."""
-        items = [
+        """Everything voted on, ranked as on the screen (see :func:`facts.troubles`)."""
+        return [
             TroubleView(
-                id=g.id,
-                title=self.redact(g.title),
-                votes=g.votes,
-                picked=g.picked,
-                is_group=True,
-                cards=[self.card_views[c] for c in g.cards if c in self.card_views],
+                id=trouble.id,
+                title=self.redact(trouble.title),
+                votes=trouble.votes,
+                picked=trouble.picked,
+                is_group=trouble.is_group,
+                cards=[self.card_views[card_id] for card_id in trouble.card_ids],
                 table=self.name,
             )
-            for g in self.session.groups
+            for trouble in facts.troubles(self.session)
         ]
-        items += [
-            TroubleView(
-                id=c.id,
-                title=self.card_views[c.id].text,
-                votes=c.votes,
-                picked=c.picked,
-                is_group=False,
-                cards=[self.card_views[c.id]],
-                table=self.name,
-            )
-            for c in self.session.cards
-            if c.kind is StepKind.SHARE and c.id not in self.grouped
-        ]
-        return sorted(items, key=lambda item: -item.votes)
 
     # -- steps --------------------------------------------------------------
 
@@ -635,17 +620,16 @@ class _Table:
             marks.append(list(range(number + 1, number + 1 + len(step.questions or []))))
             number += len(step.questions or [])
         steps = [self._step(i, troubles, actions, marks[i]) for i in range(len(self.steps))]
-        picked = [tr for tr in troubles if tr.picked]
-        kinds = [c.kind for c in session.cards]
+        produced = facts.counts(session)
         counts = Counts(
             attendees=len(attendees),
             absentees=len(absentees),
-            cards=len(session.cards),
-            troubles=kinds.count(StepKind.SHARE),
-            picked=len(picked),
-            ideas=kinds.count(StepKind.EXCHANGE),
-            examples=kinds.count(StepKind.SPREAD),
-            actions=len(actions),
+            cards=produced.cards,
+            troubles=produced.troubles,
+            picked=produced.picked,
+            ideas=produced.ideas,
+            examples=produced.examples,
+            actions=produced.actions,
         )
         return TableMinutes(
             name=self.name,
@@ -670,7 +654,7 @@ class _Table:
             absentees=absentees,
             case=self._case(),
             steps=steps,
-            picked=picked,
+            picked=[tr for tr in troubles if tr.picked],
             actions=actions,
             speaking=self._speaking(),
             counts=counts,

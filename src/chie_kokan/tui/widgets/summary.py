@@ -6,6 +6,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from chie_kokan import facts
 from chie_kokan.engine import SessionEngine
 from chie_kokan.i18n import t
 from chie_kokan.tui.widgets.step_track import circled
@@ -43,8 +44,8 @@ def summary_text(engine: SessionEngine) -> Group:
     counts = Table(show_header=False, box=None, padding=(0, 2))
     counts.add_column(no_wrap=True)
     counts.add_column(justify="right")
-    for index, step in enumerate(engine.steps):
-        cards = len(engine.cards_of_step(index))
+    per_step = facts.counts(session).per_step
+    for index, (step, cards) in enumerate(zip(engine.steps, per_step, strict=True)):
         counts.add_row(f"{circled(index + 1)} {step.title}", t("tui.summary_cards", count=cards))
     parts.append(counts)
     parts.append(Text("\n" + t("tui.summary_picked"), style="bold"))
