@@ -19,7 +19,7 @@ from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.export import build_minutes, render_minutes
 from chie_kokan.export.minutes import Minutes, StepMinutes
 from chie_kokan.models import Outcome, Scenario, Session, Turn
-from chie_kokan.tui.widgets.summary import summary_text
+from chie_kokan.tui.widgets.summary import speaking_bars, summary_text
 from conftest import JST
 
 OPENING, SHARE, PICK, EXCHANGE, SPREAD, REFLECT = range(6)
@@ -40,6 +40,26 @@ def rendered(renderable: Any) -> str:
     console = Console(file=io.StringIO(), width=120, record=True, color_system=None)
     console.print(renderable)
     return console.export_text()
+
+
+def clock_seconds(face: str) -> int:
+    """``1:05`` or ``1:02:03`` back to seconds."""
+    seconds = 0
+    for part in face.split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds
+
+
+def summary_seconds(engine: SessionEngine) -> dict[str, int]:
+    """Member id → the time the summary's speaking bars show for them."""
+    text = rendered(speaking_bars(engine))
+    out = {}
+    for member in engine.members:
+        (line,) = [row for row in text.splitlines() if row.strip().startswith(member.name)]
+        found = re.search(r"[█·]+\s+(\d+(?::\d\d)+)", line)
+        assert found, line
+        out[member.id] = clock_seconds(found.group(1))
+    return out
 
 
 # -- troubles -----------------------------------------------------------------
@@ -228,6 +248,43 @@ def test_speaking_time_is_counted_to_the_second(engine: SessionEngine) -> None:
         Turn(speaker="p1", step=SHARE, started_at=at(30), ended_at=at(40.3), outcome=Outcome.SPOKE),
     )
     assert facts.speaking(session, until=at(50))["p1"].seconds == 31
+
+
+def test_engine_summary_and_minutes_give_the_same_speaking_time(
+    engine: SessionEngine, clock: ManualClock
+) -> None:
+    engine.begin()
+    engine.go_to_step(SHARE)  # a round: p1 has the floor
+    clock.advance(30.4)
+    engine.advance_speaker()
+    clock.advance(3)
+    engine.pass_turn()
+    clock.advance(61.7)
+    engine.advance_speaker()
+    clock.advance(12.45)
+    engine.finish()
+    # p4's turn was suspended by a pause and carried on afterwards.
+    turns = engine.session.turns
+    last = turns[-1]
+    assert last.speaker == "p4"
+    suspended = last.model_copy(update={"ended_at": at(100), "outcome": None})
+    continued = last.model_copy(update={"started_at": at(102), "continues": True})
+    session = with_turns(engine, *turns[:-1], suspended, continued)
+
+    screen = engine.speaking_time()
+    summary = summary_seconds(engine)
+    minutes = {
+        member.id: (row.seconds, row.turns, row.passes)
+        for member, row in zip(
+            session.members, build_minutes([session]).tables[0].speaking, strict=True
+        )
+    }
+    assert screen["p1"] == 30 and screen["p3"] == 62
+    assert engine.pass_counts()["p2"] == 1
+    for member in session.members:
+        assert screen[member.id] == summary[member.id] == minutes[member.id][0], member.id
+    assert minutes["p4"][1:] == (1, 0)  # one turn, not two
+    assert minutes["p2"] == (0, 0, 1)
 
 
 # -- question numbering -------------------------------------------------------

@@ -27,7 +27,7 @@ from chie_kokan.export.formatting import (
 )
 from chie_kokan.export.redact import PublicHolders, Redactor, case_placeholder
 from chie_kokan.i18n import Language, t
-from chie_kokan.models import Card, Member, Outcome, Participant, Resource, Session, StepKind
+from chie_kokan.models import Card, Member, Participant, Resource, Session, StepKind
 
 
 @dataclass(frozen=True)
@@ -532,25 +532,17 @@ class _Table:
         return closings
 
     def _speaking(self) -> list[Speaking]:
-        seconds: dict[str, float] = {m.id: 0.0 for m in self.session.members}
-        turns = dict.fromkeys(seconds, 0)
-        passes = dict.fromkeys(seconds, 0)
-        for turn in self.session.turns:
-            if turn.outcome is Outcome.PASSED:
-                passes[turn.speaker] += 1
-                continue
-            turns[turn.speaker] += 1
-            end = turn.ended_at or self.until
-            seconds[turn.speaker] += max((end - turn.started_at).total_seconds(), 0.0)
+        spoken = facts.speaking(self.session, until=self.until)
         rows: dict[str, list[float]] = {}
         orgs: dict[str, str] = {}
         for member in self.session.members:
             # The public version adds up per organisation: no one is singled out.
             key = member.id if self.internal else self._org(member.organization)
             row = rows.setdefault(key, [0.0, 0, 0])
-            row[0] += seconds[member.id]
-            row[1] += turns[member.id]
-            row[2] += passes[member.id]
+            times = spoken[member.id]
+            row[0] += times.seconds
+            row[1] += times.turns
+            row[2] += times.passes
             orgs[key] = self._org(member.organization)
         return [
             Speaking(

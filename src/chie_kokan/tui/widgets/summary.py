@@ -17,9 +17,9 @@ BAR_WIDTH = 20
 
 def speaking_bars(engine: SessionEngine) -> Table:
     """Who spoke how long, as bars, with passes: has every voice been heard?"""
-    spoken = engine.speaking_time()
-    passes = engine.pass_counts()
-    longest = max(spoken.values(), default=0.0) or 1.0
+    # The same figures as the minutes: one rule (facts.speaking), one instant.
+    spoken = facts.speaking(engine.session, until=engine.clock())
+    longest = max((times.seconds for times in spoken.values()), default=0.0) or 1.0
     table = Table(show_header=False, box=None, padding=(0, 1))
     # Names, bars and times never shrink; only the note may wrap.
     table.add_column(no_wrap=True, min_width=max(len(m.name) * 2 for m in engine.members))
@@ -27,10 +27,11 @@ def speaking_bars(engine: SessionEngine) -> Table:
     table.add_column(no_wrap=True, min_width=5, justify="right")
     table.add_column(ratio=1)
     for member in engine.members:
-        seconds = spoken.get(member.id, 0.0)
+        times = spoken[member.id]
+        seconds = times.seconds
         filled = round(BAR_WIDTH * seconds / longest)
         bar = "█" * filled + "·" * (BAR_WIDTH - filled)
-        note = t("tui.summary_passes", count=passes[member.id]) if passes.get(member.id) else ""
+        note = t("tui.summary_passes", count=times.passes) if times.passes else ""
         if seconds == 0:
             note = (note + " " + t("tui.summary_silent")).strip()
         table.add_row(member.name, bar, clock_face(seconds), note)
