@@ -290,6 +290,39 @@ def test_engine_summary_and_minutes_give_the_same_speaking_time(
 # -- question numbering -------------------------------------------------------
 
 
+def test_questions_are_numbered_across_the_session() -> None:
+    scenario = Scenario.model_validate(
+        {
+            "schema": 1,
+            "title": "t",
+            "theme": "t",
+            "participants": [{"name": "A"}],
+            "steps": [
+                {"kind": "exchange", "questions": ["Q1", "Q2"]},
+                {"kind": "spread"},
+                {"kind": "exchange", "questions": ["Q3"]},
+                {"kind": "reflect", "questions": ["Q4", "Q5"]},
+            ],
+        }
+    )
+    steps = scenario.flow
+    numbers = [
+        facts.question_number(steps, index, question)
+        for index, step in enumerate(steps)
+        for question in range(len(step.questions or []))
+    ]
+    assert numbers == [1, 2, 3, 4, 5]
+    # The minutes mark the second exchange's question ③, not ①.
+    clock = ManualClock(START)
+    engine = SessionEngine(new_session(scenario, session_id="q", clock=clock), clock)
+    engine.begin()
+    engine.go_to_step(2)
+    engine.record_card("idea")
+    table = build_minutes([engine.session]).tables[0]
+    assert [q.mark for q in table.steps[0].questions] == ["①", "②"]
+    assert [q.mark for q in table.steps[2].questions] == ["③"]
+
+
 def test_the_standard_flow_numbers_exchange_one_two_and_reflect_three(
     shimizu: Scenario,
 ) -> None:

@@ -460,7 +460,7 @@ class _Table:
         return visits[0].started_at, visits[-1].ended_at, seconds
 
     def _step(
-        self, index: int, troubles: list[TroubleView], actions: list[ActionView], marks: list[int]
+        self, index: int, troubles: list[TroubleView], actions: list[ActionView]
     ) -> StepMinutes:
         step = self.steps[index]
         kind = step.kind
@@ -486,7 +486,7 @@ class _Table:
             troubles=cards if kind is StepKind.SHARE else [],
             results=results,
             picked=[tr for tr in results if tr.picked],
-            questions=self._questions(index, marks) if kind is StepKind.EXCHANGE else [],
+            questions=self._questions(index) if kind is StepKind.EXCHANGE else [],
             examples=cards if kind is StepKind.SPREAD else [],
             closings=self._closings(index) if kind is StepKind.REFLECT else [],
             actions=[
@@ -496,7 +496,7 @@ class _Table:
             ],
         )
 
-    def _questions(self, index: int, marks: list[int]) -> list[QuestionIdeas]:
+    def _questions(self, index: int) -> list[QuestionIdeas]:
         questions = self.steps[index].questions or []
         cards = [c for c in self.session.cards if c.step == index]
         keys: list[int | None] = list(range(len(questions)))
@@ -511,7 +511,7 @@ class _Table:
             for card in answers:
                 view = self.card_views[card.id]
                 by_org.setdefault(view.organization, []).append(view)
-            mark = circled(marks[key]) if key is not None else ""
+            mark = circled(facts.question_number(self.steps, index, key)) if key is not None else ""
             text = self.redact(questions[key]) if key is not None else ""
             out.append(QuestionIdeas(mark, text, [OrgIdeas(o, i) for o, i in by_org.items()]))
         return out
@@ -605,13 +605,7 @@ class _Table:
             for a in session.actions
         ]
         troubles = self._troubles()
-        # Questions are numbered across the session: exchange ①②, reflect ③.
-        marks: list[list[int]] = []
-        number = 0
-        for step in self.steps:
-            marks.append(list(range(number + 1, number + 1 + len(step.questions or []))))
-            number += len(step.questions or [])
-        steps = [self._step(i, troubles, actions, marks[i]) for i in range(len(self.steps))]
+        steps = [self._step(i, troubles, actions) for i in range(len(self.steps))]
         produced = facts.counts(session)
         counts = Counts(
             attendees=len(attendees),
