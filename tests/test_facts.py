@@ -16,9 +16,10 @@ from rich.console import Console
 from chie_kokan import facts
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
-from chie_kokan.export import build_minutes, render_minutes
+from chie_kokan.export import build_minutes, default_minutes_path, render_minutes
 from chie_kokan.export.minutes import Minutes, StepMinutes
-from chie_kokan.models import Outcome, Scenario, Session, Turn
+from chie_kokan.export.resources import resource_records
+from chie_kokan.models import Card, Outcome, Scenario, Session, StepKind, Turn
 from chie_kokan.tui.widgets.summary import speaking_bars, summary_text
 from conftest import JST
 
@@ -373,9 +374,74 @@ def test_counts_per_step_and_in_all(engine: SessionEngine) -> None:
 # -- the meeting's date and time ----------------------------------------------
 
 
+def recorded(scenario: Scenario, set_up: datetime, begun: datetime, minutes: float = 50) -> Session:
+    """A meeting set up for ``set_up`` (as the setup screen stores it), F7 at ``begun``."""
+    clock = ManualClock(begun)
+    session = new_session(scenario, session_id="day", clock=clock)
+    session.created_at = set_up
+    engine = SessionEngine(session, clock)
+    engine.begin()
+    clock.advance(minutes * 60)
+    engine.finish()
+    return engine.session
+
+
+def test_the_meeting_starts_as_set_up_not_when_f7_was_pressed(shimizu: Scenario) -> None:
+    session = recorded(shimizu, START, START + timedelta(minutes=3))
+    assert facts.meeting_start(session) == START
+    assert facts.meeting_end(session) == START + timedelta(minutes=53)
+    assert facts.meeting_day(session) == START.date()
+    table = build_minutes([session]).tables[0]
+    assert (table.date, table.date_iso, table.time) == (
+        "令和8年11月27日（金）",
+        "2026-11-27",
+        "14:00〜14:53",
+    )
+    assert (table.start, table.end) == (START, START + timedelta(minutes=53))
+
+
+def test_a_meeting_recorded_another_day_keeps_its_own_date(shimizu: Scenario) -> None:
+    # Held on the 20th at 14:00; typed in a week later, from 10:00 to 10:50.
+    held = START - timedelta(days=7)
+    session = recorded(shimizu, held, START.replace(hour=10))
+    assert facts.meeting_end(session) is None  # that end is not the meeting's
+    minutes = build_minutes([session])
+    assert (minutes.date, minutes.time) == ("令和8年11月20日（金）", "14:00〜")
+    md = render_minutes([session], "md").decode("utf-8")
+    assert "| 開催日時 | 令和8年11月20日（金） 14:00〜 |" in md
+    assert default_minutes_path([session], "md", redact=True).name == "2026-11-20-public.md"
+
+
+def test_a_meeting_recorded_the_same_day_before_its_set_time_shows_the_start_only(
+    shimizu: Scenario,
+) -> None:
+    # Set up for 14:00, but typed in from 9:00 to 9:50 that morning.
+    session = recorded(shimizu, START, START.replace(hour=9))
+    assert facts.meeting_end(session) is None
+    assert build_minutes([session]).tables[0].time == "14:00〜"
+
+
 def test_a_meeting_still_running_has_an_open_end(engine: SessionEngine) -> None:
     engine.begin()
     assert (facts.meeting_start(engine.session), facts.meeting_end(engine.session)) == (
         START,
         None,
     )
+
+
+def test_several_tables_span_the_first_start_to_the_last_end(shimizu: Scenario) -> None:
+    a = recorded(shimizu, START, START, minutes=50)
+    b = recorded(shimizu, START + timedelta(minutes=5), START + timedelta(minutes=5), minutes=70)
+    assert facts.meeting_span([a, b]) == (START, START + timedelta(minutes=75))
+    assert build_minutes([a, b]).time == "14:00〜15:15"
+    late = recorded(shimizu, START - timedelta(days=1), START)  # recorded the next day
+    assert facts.meeting_span([late, a]) == (START - timedelta(days=1), None)
+
+
+def test_the_resource_file_dates_a_source_by_the_meeting_day(shimizu: Scenario) -> None:
+    session = recorded(shimizu, START - timedelta(days=7), START)
+    session.cards.append(
+        Card(id="c1", step=SPREAD, kind=StepKind.SPREAD, text="移動販売", created_at=START)
+    )
+    (record,) = resource_records([session], "ja")
+    assert [s.date for s in record.sources] == ["2026-11-20"]

@@ -23,7 +23,6 @@ from chie_kokan.export.formatting import (
     format_duration,
     format_minutes,
     format_span,
-    meeting_day,
 )
 from chie_kokan.export.redact import PublicHolders, Redactor, case_placeholder
 from chie_kokan.i18n import Language, t
@@ -213,8 +212,10 @@ class TableMinutes:
     date: str
     date_iso: str
     time: str
-    start: datetime | None
+    start: datetime
+    """When the meeting started: the date and time set up (not when it was begun)."""
     end: datetime | None
+    """When its last step ended; None while it runs, or if recorded on another day."""
     place: str
     public: bool
     status: str
@@ -304,7 +305,7 @@ def build_minutes(
         theme=first.theme,
         date=first.date,
         date_iso=first.date_iso,
-        time=_meeting_span(tables, lang),
+        time=format_span(*facts.meeting_span(sessions), lang),
         place=_joined([table.place for table in tables], lang),
         public=all(table.public for table in tables),
         status=status,
@@ -330,12 +331,6 @@ def _name_key(name: str) -> str:
 def _joined(values: list[str], lang: Language) -> str:
     unique = list(dict.fromkeys(v for v in values if v))
     return ("、" if lang == "ja" else ", ").join(unique)
-
-
-def _meeting_span(tables: list[TableMinutes], lang: Language) -> str:
-    starts = [table.start for table in tables if table.start]
-    ends = [table.end for table in tables if table.end]
-    return format_span(min(starts) if starts else None, max(ends) if ends else None, lang)
 
 
 class _Table:
@@ -576,9 +571,9 @@ class _Table:
     def build(self) -> TableMinutes:
         session = self.session
         lang = self.lang
-        # A meeting still running (exported mid-way) has an open end: 14:00〜.
-        start, end = session.started_at, session.ended_at
-        day = meeting_day(session)
+        # As set up; a meeting still running (exported mid-way) has an open end: 14:00〜.
+        start, end = facts.meeting_start(session), facts.meeting_end(session)
+        day = facts.meeting_day(session)
         attendees = [
             self.person(m.name, m.organization, m.role, m.walk_in) for m in session.members
         ]
