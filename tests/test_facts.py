@@ -241,6 +241,35 @@ def test_a_suspended_turn_and_its_continuation_are_one_turn(engine: SessionEngin
     assert facts.speaking(session, until=at(100))["p3"].seconds == 30
 
 
+def test_a_turn_ends_as_the_room_saw_it_end(engine: SessionEngine) -> None:
+    """A pass after a pause is a pass; the floor handed on by a step change is no turn."""
+    engine.begin()
+    session = with_turns(
+        engine,
+        # p1 talks 30 s, a pause, then passes: a pass, with no speaking time.
+        Turn(speaker="p1", step=SHARE, started_at=at(0), ended_at=at(30)),
+        Turn(
+            speaker="p1",
+            step=SHARE,
+            started_at=at(60),
+            ended_at=at(61),
+            outcome=Outcome.PASSED,
+            continues=True,
+        ),
+        # p2 gets the floor as the room moves to the next step: never spoke.
+        Turn(speaker="p2", step=SHARE, started_at=at(61), ended_at=at(61)),
+        # p3 had the floor 10 s when the step was left: that counts, unfinished.
+        Turn(speaker="p3", step=EXCHANGE, question=0, started_at=at(70), ended_at=at(80)),
+        # p4 was just given the floor and the clock runs: a turn under way.
+        Turn(speaker="p4", step=EXCHANGE, question=0, started_at=at(80)),
+    )
+    spoken = facts.speaking(session, until=at(80))
+    assert spoken["p1"] == facts.Speaking(seconds=0, turns=0, passes=1)
+    assert spoken["p2"] == facts.Speaking()
+    assert spoken["p3"] == facts.Speaking(seconds=10, turns=1, passes=0)
+    assert spoken["p4"] == facts.Speaking(seconds=0, turns=1, passes=0)
+
+
 def test_speaking_time_is_counted_to_the_second(engine: SessionEngine) -> None:
     engine.begin()
     session = with_turns(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from chie_kokan.models import Outcome, Session, Step, StepKind
+from chie_kokan.models import Outcome, Session, Step, StepKind, Turn
 
 TROUBLE_KINDS = frozenset({StepKind.SHARE, StepKind.PICK})
 """Cards that state a trouble: shared, or noticed while picking."""
@@ -71,25 +71,43 @@ def speaking(session: Session, until: datetime) -> dict[str, Speaking]:
     """Member id → seconds spoken, turns and passes, every member in seat order.
 
     ``until`` ends a turn still running (the screen: now; the minutes: the
-    last moment the file knows of). A suspended turn (ended, no outcome yet)
-    counts as spoken up to its end; a turn that ``continues`` a suspended one
-    adds its seconds but is not a new turn; the time between the two is left
-    out, since neither covers it. Each member's total is rounded once, to the
-    second: the screen, the summary and the minutes then show the same time.
+    last moment the file knows of). A turn suspended by a pause, a step
+    change or a restart and the turns that ``continue`` it are one turn; the
+    time between them is nobody's. A turn ending in a pass counts as a pass,
+    with no speaking time; one still unfinished counts if it has time or is
+    running now (the floor handed on by a step change is not a turn spoken).
+    Each member's total is rounded once, to the second: the screen, the
+    summary and the minutes then show the same time.
     """
     seconds = {m.id: 0.0 for m in session.members}
     turns = dict.fromkeys(seconds, 0)
     passes = dict.fromkeys(seconds, 0)
-    for turn in session.turns:
-        who = turn.speaker  # a member: the session's own rules say so
-        if turn.outcome is Outcome.PASSED:
+    for chain in _turn_chains(session.turns):
+        who, last = chain[0].speaker, chain[-1]
+        if last.outcome is Outcome.PASSED:
             passes[who] += 1
             continue
-        end = turn.ended_at or until
-        seconds[who] += max((end - turn.started_at).total_seconds(), 0.0)
-        if not turn.continues:
+        spoken = sum(
+            max(((turn.ended_at or until) - turn.started_at).total_seconds(), 0.0) for turn in chain
+        )
+        seconds[who] += spoken
+        if last.outcome is Outcome.SPOKE or spoken > 0 or last.ended_at is None:
             turns[who] += 1
     return {who: Speaking(float(round(seconds[who])), turns[who], passes[who]) for who in seconds}
+
+
+def _turn_chains(all_turns: Sequence[Turn]) -> list[list[Turn]]:
+    """The turns grouped as the room saw them: a turn and what continues it."""
+    chains: list[list[Turn]] = []
+    latest: dict[tuple[str, int, int | None, int], list[Turn]] = {}
+    for turn in all_turns:
+        key = (turn.speaker, turn.step, turn.question, turn.round)
+        if turn.continues and key in latest:
+            latest[key].append(turn)
+        else:
+            latest[key] = [turn]
+            chains.append(latest[key])
+    return chains
 
 
 # -- questions ----------------------------------------------------------------
