@@ -247,7 +247,7 @@ def test_resume_type_pass_vote_quit_then_kill(tmux: Tmux, session_file: Path) ->
         ("p1", Outcome.SPOKE),
         ("p2", Outcome.SPOKE),
         ("p3", Outcome.PASSED),
-        ("p4", Outcome.SPOKE),
+        ("p4", None),  # left the step mid-turn: suspended, not marked as having spoken
     ]
     assert session.live.started and session.live.step == 2
     # The file is for people too: the Japanese is written as itself, not escaped.
@@ -256,7 +256,9 @@ def test_resume_type_pass_vote_quit_then_kill(tmux: Tmux, session_file: Path) ->
     # Again, and this time the laptop dies: kill -9 once the card is on disk.
     tmux.start("resume", str(relative))
     tmux.wait_screen("解決が必要な困りごとを見つける")
-    tmux.keys("F6")  # back to share: the round goes on with 田中
+    tmux.keys("F6")  # back to share: 高橋 has the floor again, then the round goes on
+    tmux.wait_screen("高橋 健 さんの発言を記録")
+    tmux.keys("F2")
     tmux.wait_screen("田中 和子 さんの発言を記録")
     card = "ゴミ出しの日を間違えて落ち込んでいる"
     tmux.type(card)
