@@ -8,6 +8,7 @@ import sys
 CORE = [
     "chie_kokan.models",
     "chie_kokan.engine",
+    "chie_kokan.facts",
     "chie_kokan.approval",
     "chie_kokan.storage",
     "chie_kokan.problems",
@@ -17,26 +18,40 @@ CORE = [
 ]
 
 
-def test_importing_the_core_does_not_import_textual() -> None:
+def loaded_by(names: list[str]) -> set[str]:
+    """Every module a fresh interpreter has loaded after importing ``names``."""
     code = (
         "import sys\n"
-        f"for name in {CORE!r}:\n"
+        f"for name in {names!r}:\n"
         "    __import__(name)\n"
-        "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')))\n"
-        "print('chie_kokan.engine' in sys.modules)\n"
+        "print('\\n'.join(sys.modules))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
-    textual, imported = result.stdout.splitlines()
-    assert imported == "True"  # the probe really imported the core
-    assert textual == "[]"
+    return set(result.stdout.splitlines())
+
+
+def textual_in(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] == "textual")
+
+
+def test_importing_the_core_does_not_import_textual() -> None:
+    modules = loaded_by(CORE)
+    assert "chie_kokan.engine" in modules  # the probe really imported the core
+    assert textual_in(modules) == []
+
+
+def test_the_facts_stand_on_the_models_alone() -> None:
+    # The screen, the summary and the minutes all read them: none of those may be in it.
+    modules = loaded_by(["chie_kokan.facts"])
+    assert "chie_kokan.facts" in modules
+    assert textual_in(modules) == []
+    assert not {"chie_kokan.engine", "chie_kokan.export", "chie_kokan.tui"} & modules
 
 
 def test_the_probe_would_see_textual() -> None:
     # The same check, with Textual imported on purpose, must notice it.
-    code = "import sys, textual.app\nprint('textual' in sys.modules)\n"
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert result.stdout.strip() == "True"
+    modules = loaded_by(["textual.app"])
+    assert "textual" in textual_in(modules)
+    assert "chie_kokan.engine" not in modules

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from chie_kokan import facts
 from chie_kokan.clock import Clock, system_clock
 from chie_kokan.i18n import t
 from chie_kokan.models import (
@@ -366,23 +367,12 @@ class SessionEngine:
 
     def speaking_time(self) -> dict[str, float]:
         """Member id → seconds spoken in the whole session (passes excluded)."""
-        now = self.clock()
-        totals = {m.id: 0.0 for m in self.members}
-        for turn in self.session.turns:
-            if turn.outcome is Outcome.PASSED:
-                continue
-            end = turn.ended_at or now
-            totals[turn.speaker] = totals.get(turn.speaker, 0.0) + max(
-                (end - turn.started_at).total_seconds(), 0.0
-            )
-        return totals
+        spoken = facts.speaking(self.session, until=self.clock())
+        return {member: times.seconds for member, times in spoken.items()}
 
     def pass_counts(self) -> dict[str, int]:
-        counts = {m.id: 0 for m in self.members}
-        for turn in self.session.turns:
-            if turn.outcome is Outcome.PASSED:
-                counts[turn.speaker] = counts.get(turn.speaker, 0) + 1
-        return counts
+        spoken = facts.speaking(self.session, until=self.clock())
+        return {member: times.passes for member, times in spoken.items()}
 
     def _pause_timer(self, index: int, now: datetime) -> None:
         timer = self.live.timers[index]
@@ -854,20 +844,21 @@ class SessionEngine:
     def troubles(self) -> list[Trouble]:
         """Everything that can be voted on: groups, then ungrouped share and pick cards.
 
-        Sorted by votes (most first), stable in recorded order otherwise.
+        Sorted by votes (most first), stable in recorded order otherwise
+        (the rule is :func:`chie_kokan.facts.troubles`, shared with the minutes).
         """
         by_id = {c.id: c for c in self.session.cards}
-        grouped = {cid for g in self.session.groups for cid in g.cards}
-        items = [
-            Trouble(g.id, g.title, g.votes, g.picked, True, tuple(by_id[c] for c in g.cards))
-            for g in self.session.groups
+        return [
+            Trouble(
+                fact.id,
+                fact.title,
+                fact.votes,
+                fact.picked,
+                fact.is_group,
+                tuple(by_id[card_id] for card_id in fact.card_ids),
+            )
+            for fact in facts.troubles(self.session)
         ]
-        items += [
-            Trouble(c.id, c.text, c.votes, c.picked, False, (c,))
-            for c in self.session.cards
-            if c.kind in (StepKind.SHARE, StepKind.PICK) and c.id not in grouped
-        ]
-        return sorted(items, key=lambda item: -item.votes)
 
     def picked_troubles(self) -> list[Trouble]:
         return [trouble for trouble in self.troubles() if trouble.picked]

@@ -22,7 +22,6 @@ from typing import Literal
 from docx import Document
 
 from chie_kokan.export.actions import OpenAction, actions_csv, actions_markdown, open_actions
-from chie_kokan.export.formatting import meeting_day
 from chie_kokan.export.minutes import Minutes, build_minutes
 from chie_kokan.export.render import render_text
 from chie_kokan.export.resources import (
@@ -33,6 +32,7 @@ from chie_kokan.export.resources import (
     resources_markdown,
 )
 from chie_kokan.export.word import render_docx
+from chie_kokan.facts import meeting_day
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Session
 from chie_kokan.problems import FileError, Problem

@@ -25,9 +25,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from chie_kokan.export.formatting import format_date, meeting_day
+from chie_kokan.export.formatting import format_date
 from chie_kokan.export.render import md_cell, md_escape
 from chie_kokan.export.resources import spreadsheet_safe
+from chie_kokan.facts import meeting_day
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Session
 

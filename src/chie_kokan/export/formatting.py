@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from chie_kokan.i18n import Language
-from chie_kokan.models import Session
 
 _WEEKDAYS_JA = "月火水木金土日"
 _REIWA_START = date(2019, 5, 1)
@@ -27,11 +26,6 @@ def format_date(day: date, language: Language) -> str:
             era = f"{day.year}年"
         return f"{era}{day.month}月{day.day}日（{_WEEKDAYS_JA[day.weekday()]}）"
     return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def meeting_day(session: Session) -> date:
-    """The day of the meeting: when it started, or when it was set up if it has not."""
-    return (session.started_at or session.created_at).date()
 
 
 def format_time(moment: datetime | None) -> str:

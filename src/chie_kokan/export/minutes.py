@@ -16,17 +16,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from chie_kokan import facts
 from chie_kokan.export.formatting import (
     circled,
     format_date,
     format_duration,
     format_minutes,
     format_span,
-    meeting_day,
 )
 from chie_kokan.export.redact import PublicHolders, Redactor, case_placeholder
 from chie_kokan.i18n import Language, t
-from chie_kokan.models import Card, Member, Outcome, Participant, Resource, Session, StepKind
+from chie_kokan.models import Card, Member, Participant, Resource, Session, StepKind
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class CardView:
 
 @dataclass(frozen=True)
 class TroubleView:
-    """Something voted on: a group (KJ method) or a single share card."""
+    """Something voted on: a group (KJ method) or a single trouble card (share or pick)."""
 
     id: str
     title: str
@@ -212,8 +212,10 @@ class TableMinutes:
     date: str
     date_iso: str
     time: str
-    start: datetime | None
+    start: datetime
+    """When the meeting started: the date and time set up (not when it was begun)."""
     end: datetime | None
+    """When its last step ended; None while it runs, or if recorded on another day."""
     place: str
     public: bool
     status: str
@@ -313,7 +315,7 @@ def build_minutes(
         theme=first.theme,
         date=first.date,
         date_iso=first.date_iso,
-        time=_meeting_span(tables, lang),
+        time=format_span(*facts.meeting_span(sessions), lang),
         place=_joined([table.place for table in tables], lang),
         public=all(table.public for table in tables),
         status=status,
@@ -355,12 +357,6 @@ def _joined(values: list[str], lang: Language) -> str:
     return ("、" if lang == "ja" else ", ").join(unique)
 
 
-def _meeting_span(tables: list[TableMinutes], lang: Language) -> str:
-    starts = [table.start for table in tables if table.start]
-    ends = [table.end for table in tables if table.end]
-    return format_span(min(starts) if starts else None, max(ends) if ends else None, lang)
-
-
 class _Table:
     """Builds the minutes of one session; holds the lookups the parts share."""
 
@@ -386,9 +382,7 @@ class _Table:
         self.steps = session.scenario.flow
         self.members = {m.id: m for m in session.members}
         self.cards_by_id = {c.id: c for c in session.cards}
-        groups = session.groups
-        self.groups_by_id = {g.id: g for g in groups}
-        self.grouped = {card_id for g in groups for card_id in g.cards}
+        self.groups_by_id = {g.id: g for g in session.groups}
         # The end of anything still running: the last moment the file knows of,
         # not the clock, so exporting twice gives the same minutes.
         self.until = session.updated_at
@@ -459,33 +453,19 @@ class _Table:
         )
 
     def _troubles(self) -> list[TroubleView]:
-        """Groups, then ungrouped share cards, most votes first (as the engine ranks them)."""
-        items = [
+        """Everything voted on, ranked as on the screen (see :func:`facts.troubles`)."""
+        return [
             TroubleView(
-                id=g.id,
-                title=self.redact(g.title),
-                votes=g.votes,
-                picked=g.picked,
-                is_group=True,
-                cards=[self.card_views[c] for c in g.cards if c in self.card_views],
+                id=trouble.id,
+                title=self.redact(trouble.title),
+                votes=trouble.votes,
+                picked=trouble.picked,
+                is_group=trouble.is_group,
+                cards=[self.card_views[card_id] for card_id in trouble.card_ids],
                 table=self.name,
             )
-            for g in self.session.groups
+            for trouble in facts.troubles(self.session)
         ]
-        items += [
-            TroubleView(
-                id=c.id,
-                title=self.card_views[c.id].text,
-                votes=c.votes,
-                picked=c.picked,
-                is_group=False,
-                cards=[self.card_views[c.id]],
-                table=self.name,
-            )
-            for c in self.session.cards
-            if c.kind is StepKind.SHARE and c.id not in self.grouped
-        ]
-        return sorted(items, key=lambda item: -item.votes)
 
     # -- steps --------------------------------------------------------------
 
@@ -499,7 +479,7 @@ class _Table:
         return visits[0].started_at, visits[-1].ended_at, seconds
 
     def _step(
-        self, index: int, troubles: list[TroubleView], actions: list[ActionView], marks: list[int]
+        self, index: int, troubles: list[TroubleView], actions: list[ActionView]
     ) -> StepMinutes:
         step = self.steps[index]
         kind = step.kind
@@ -525,7 +505,7 @@ class _Table:
             troubles=cards if kind is StepKind.SHARE else [],
             results=results,
             picked=[tr for tr in results if tr.picked],
-            questions=self._questions(index, marks) if kind is StepKind.EXCHANGE else [],
+            questions=self._questions(index) if kind is StepKind.EXCHANGE else [],
             examples=cards if kind is StepKind.SPREAD else [],
             closings=self._closings(index) if kind is StepKind.REFLECT else [],
             actions=[
@@ -535,7 +515,7 @@ class _Table:
             ],
         )
 
-    def _questions(self, index: int, marks: list[int]) -> list[QuestionIdeas]:
+    def _questions(self, index: int) -> list[QuestionIdeas]:
         questions = self.steps[index].questions or []
         cards = [c for c in self.session.cards if c.step == index]
         keys: list[int | None] = list(range(len(questions)))
@@ -550,7 +530,7 @@ class _Table:
             for card in answers:
                 view = self.card_views[card.id]
                 by_org.setdefault(view.organization, []).append(view)
-            mark = circled(marks[key]) if key is not None else ""
+            mark = circled(facts.question_number(self.steps, index, key)) if key is not None else ""
             text = self.redact(questions[key]) if key is not None else ""
             out.append(QuestionIdeas(mark, text, [OrgIdeas(o, i) for o, i in by_org.items()]))
         return out
@@ -571,25 +551,17 @@ class _Table:
         return closings
 
     def _speaking(self) -> list[Speaking]:
-        seconds: dict[str, float] = {m.id: 0.0 for m in self.session.members}
-        turns = dict.fromkeys(seconds, 0)
-        passes = dict.fromkeys(seconds, 0)
-        for turn in self.session.turns:
-            if turn.outcome is Outcome.PASSED:
-                passes[turn.speaker] += 1
-                continue
-            turns[turn.speaker] += 1
-            end = turn.ended_at or self.until
-            seconds[turn.speaker] += max((end - turn.started_at).total_seconds(), 0.0)
+        spoken = facts.speaking(self.session, until=self.until)
         rows: dict[str, list[float]] = {}
         orgs: dict[str, str] = {}
         for member in self.session.members:
             # The public version adds up per organisation: no one is singled out.
             key = member.id if self.internal else self._org(member.organization)
             row = rows.setdefault(key, [0.0, 0, 0])
-            row[0] += seconds[member.id]
-            row[1] += turns[member.id]
-            row[2] += passes[member.id]
+            times = spoken[member.id]
+            row[0] += times.seconds
+            row[1] += times.turns
+            row[2] += times.passes
             orgs[key] = self._org(member.organization)
         return [
             Speaking(
@@ -623,9 +595,9 @@ class _Table:
     def build(self) -> TableMinutes:
         session = self.session
         lang = self.lang
-        # A meeting still running (exported mid-way) has an open end: 14:00〜.
-        start, end = session.started_at, session.ended_at
-        day = meeting_day(session)
+        # As set up; a meeting still running (exported mid-way) has an open end: 14:00〜.
+        start, end = facts.meeting_start(session), facts.meeting_end(session)
+        day = facts.meeting_day(session)
         attendees = [
             self.person(m.name, m.organization, m.role, m.walk_in) for m in session.members
         ]
@@ -652,24 +624,17 @@ class _Table:
             for a in session.actions
         ]
         troubles = self._troubles()
-        # Questions are numbered across the session: exchange ①②, reflect ③.
-        marks: list[list[int]] = []
-        number = 0
-        for step in self.steps:
-            marks.append(list(range(number + 1, number + 1 + len(step.questions or []))))
-            number += len(step.questions or [])
-        steps = [self._step(i, troubles, actions, marks[i]) for i in range(len(self.steps))]
-        picked = [tr for tr in troubles if tr.picked]
-        kinds = [c.kind for c in session.cards]
+        steps = [self._step(i, troubles, actions) for i in range(len(self.steps))]
+        produced = facts.counts(session)
         counts = Counts(
             attendees=len(attendees),
             absentees=len(absentees),
-            cards=len(session.cards),
-            troubles=kinds.count(StepKind.SHARE),
-            picked=len(picked),
-            ideas=kinds.count(StepKind.EXCHANGE),
-            examples=kinds.count(StepKind.SPREAD),
-            actions=len(actions),
+            cards=produced.cards,
+            troubles=produced.troubles,
+            picked=produced.picked,
+            ideas=produced.ideas,
+            examples=produced.examples,
+            actions=produced.actions,
         )
         return TableMinutes(
             name=self.name,
@@ -694,7 +659,7 @@ class _Table:
             absentees=absentees,
             case=self._case(),
             steps=steps,
-            picked=picked,
+            picked=[tr for tr in troubles if tr.picked],
             actions=actions,
             speaking=self._speaking(),
             counts=counts,

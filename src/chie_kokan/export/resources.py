@@ -22,9 +22,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from chie_kokan.export.formatting import meeting_day
 from chie_kokan.export.redact import PublicHolders, Redactor
 from chie_kokan.export.render import md_cell, md_escape, render_page
+from chie_kokan.facts import meeting_day, meeting_start
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Card, Session, StepKind
 
@@ -93,7 +93,7 @@ def resource_records(
     redact = Redactor.for_sessions(sessions, language) if public else Redactor.identity()
     records: dict[str, ResourceRecord] = {}
     # Later meetings know better: apply sessions oldest first.
-    ordered = sorted(sessions, key=lambda s: s.started_at or s.created_at)
+    ordered = sorted(sessions, key=meeting_start)
     for session in ordered:
         members = {m.id: m for m in session.members}
         holders = PublicHolders(session.members, redact, no_org) if public else None

@@ -26,6 +26,7 @@ from textual.widgets import Button, Footer, Static
 
 from chie_kokan.autosave import AutoSaver, SaveReport
 from chie_kokan.engine import DomainError, SessionEngine, Trouble
+from chie_kokan.facts import question_number
 from chie_kokan.i18n import t
 from chie_kokan.lock import LockLost, SessionLock, lock_session
 from chie_kokan.models import ActionItem, Card, Member, Outcome, Resource, StepKind, TurnMode
@@ -388,8 +389,7 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _question_number(self) -> int:
         """Questions are numbered across the session: ① ② on exchange, ③ on reflect."""
         engine = self.engine
-        before = sum(len(s.questions or []) for s in engine.steps[: engine.step_index])
-        return before + engine.live.question + 1
+        return question_number(engine.steps, engine.step_index, engine.live.question)
 
     def _placeholder(self) -> str:
         engine = self.engine

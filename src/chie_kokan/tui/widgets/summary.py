@@ -6,6 +6,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from chie_kokan import facts
 from chie_kokan.engine import SessionEngine
 from chie_kokan.i18n import t
 from chie_kokan.tui.widgets.step_track import circled
@@ -16,9 +17,9 @@ BAR_WIDTH = 20
 
 def speaking_bars(engine: SessionEngine) -> Table:
     """Who spoke how long, as bars, with passes: has every voice been heard?"""
-    spoken = engine.speaking_time()
-    passes = engine.pass_counts()
-    longest = max(spoken.values(), default=0.0) or 1.0
+    # The same figures as the minutes: one rule (facts.speaking), one instant.
+    spoken = facts.speaking(engine.session, until=engine.clock())
+    longest = max((times.seconds for times in spoken.values()), default=0.0) or 1.0
     table = Table(show_header=False, box=None, padding=(0, 1))
     # Names, bars and times never shrink; only the note may wrap.
     table.add_column(no_wrap=True, min_width=max(len(m.name) * 2 for m in engine.members))
@@ -26,10 +27,11 @@ def speaking_bars(engine: SessionEngine) -> Table:
     table.add_column(no_wrap=True, min_width=5, justify="right")
     table.add_column(ratio=1)
     for member in engine.members:
-        seconds = spoken.get(member.id, 0.0)
+        times = spoken[member.id]
+        seconds = times.seconds
         filled = round(BAR_WIDTH * seconds / longest)
         bar = "█" * filled + "·" * (BAR_WIDTH - filled)
-        note = t("tui.summary_passes", count=passes[member.id]) if passes.get(member.id) else ""
+        note = t("tui.summary_passes", count=times.passes) if times.passes else ""
         if seconds == 0:
             note = (note + " " + t("tui.summary_silent")).strip()
         table.add_row(member.name, bar, clock_face(seconds), note)
@@ -43,8 +45,8 @@ def summary_text(engine: SessionEngine) -> Group:
     counts = Table(show_header=False, box=None, padding=(0, 2))
     counts.add_column(no_wrap=True)
     counts.add_column(justify="right")
-    for index, step in enumerate(engine.steps):
-        cards = len(engine.cards_of_step(index))
+    per_step = facts.counts(session).per_step
+    for index, (step, cards) in enumerate(zip(engine.steps, per_step, strict=True)):
         counts.add_row(f"{circled(index + 1)} {step.title}", t("tui.summary_cards", count=cards))
     parts.append(counts)
     parts.append(Text("\n" + t("tui.summary_picked"), style="bold"))
