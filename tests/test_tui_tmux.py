@@ -269,6 +269,32 @@ def test_resume_type_pass_vote_quit_then_kill(tmux: Tmux, session_file: Path) ->
     assert [c.text for c in survived.cards] == [JAPANESE, ENGLISH, card]
 
 
+def test_a_speaker_corrected_in_the_edit_dialog_is_saved(tmux: Tmux, session_file: Path) -> None:
+    tmux.start("resume", str(session_file.relative_to(tmux.workdir)))
+    tmux.wait_screen("はじめに", "お約束")
+    tmux.keys("F7")
+    tmux.wait_screen("山田 花子 さんの発言を記録")
+    # 鈴木 spoke up, but the words went down under 山田, whose turn it was.
+    tmux.type(JAPANESE)
+    tmux.keys("Enter")
+    tmux.wait_screen(f"{JAPANESE} — 山田花子（第三団地自治会）")
+    tmux.focus_board()
+    tmux.keys("e")
+    tmux.wait_screen("カードを直す", "発言者", "佐藤 一郎（老人クラブ連合会）")
+    tmux.keys("Tab", "Down", "Down", "Enter")  # 山田 → 佐藤 → 鈴木, and saved
+    tmux.wait_screen(f"{JAPANESE} — 鈴木美和（社会福祉協議会）")
+    wait_on_disk(
+        session_file,
+        lambda s: [(c.text, c.speaker) for c in s.cards] == [(JAPANESE, "p3")],
+        "the corrected speaker on disk",
+    )
+    tmux.keys("C-q")
+    assert tmux.exit_status() == 0
+    session = load_session(session_file)
+    assert [(c.text, c.speaker) for c in session.cards] == [(JAPANESE, "p3")]
+    assert session.live.speaker == "p1"  # the floor did not move
+
+
 def test_run_a_scenario_from_the_setup_screen(tmux: Tmux, tmp_path: Path) -> None:
     if not (ROOT / "src/chie_kokan/tui/screens/setup.py").exists():
         pytest.skip("no setup screen yet")

@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from chie_kokan.autosave import AutoSaver, SaveReport
-from chie_kokan.engine import DomainError, SessionEngine, Trouble
+from chie_kokan.engine import CURRENT, DomainError, SessionEngine, Trouble
 from chie_kokan.i18n import t
 from chie_kokan.lock import LockLost, SessionLock, lock_session
 from chie_kokan.models import ActionItem, Card, Member, Outcome, Resource, StepKind, TurnMode
@@ -47,6 +47,8 @@ PICK_ONLY = frozenset({StepKind.PICK})
 # A space between two non-Latin characters (the gap in 山田 花子).
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 _NOT_IN_PALETTE = {"focus_board", "screen.focus_entry"}
+# The choice of 全体 (no name) among the speakers of a card.
+_EVERYONE = "__everyone__"
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class BoardList(CardList):
 
     KEYS: tuple[Key, ...] = (
         Key("e", "screen.edit_card", "edit", show=False),
+        Key("s", "screen.correct_speaker", "correct_speaker", show=False),
         Key("delete", "screen.delete_card", "delete", show=False),
         Key("plus,equals_sign", "screen.vote", "vote", show=False),
         Key("minus", "screen.unvote", "unvote", show=False),
@@ -116,8 +119,8 @@ class RunningScreen(KeyPalette, Screen[None]):
     BUTTONS = (
         "next_speaker", "pass_turn", "choose_speaker", "toggle_timer",
         "previous_step", "next_step", "vote", "unvote", "toggle_pick", "group",
-        "switch_target", "add_action", "resource", "edit_card", "delete_card",
-        "undo", "export", "presentation", "help", "save_quit",
+        "switch_target", "add_action", "resource", "edit_card", "correct_speaker",
+        "delete_card", "undo", "export", "presentation", "help", "save_quit",
     )  # fmt: skip
 
     def __init__(
@@ -719,6 +722,18 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _card_selected(self) -> None:
         self.action_edit_card()
 
+    def _speaker_choices(self) -> list[tuple[str, str]]:
+        """Who a card can be under: the members present, in seat order, and 全体."""
+        members = [(member.id, self._member_label(member)) for member in self.engine.members]
+        return [*members, (_EVERYONE, t("tui.speaker_everyone"))]
+
+    @staticmethod
+    def _speaker_of(choice: str | None) -> Any:
+        """A speaker choice as the engine takes it (None: 全体; nothing chosen: unchanged)."""
+        if choice is None:
+            return CURRENT
+        return None if choice == _EVERYONE else choice
+
     def action_edit_card(self) -> None:
         card = self._need_card()
         if card is None:
@@ -729,12 +744,35 @@ class RunningScreen(KeyPalette, Screen[None]):
                 Field("runs_by", t("tui.field_runs_by"), card.runs_by),
                 Field("place", t("tui.field_place"), card.place),
             ]
+        choices = tuple(self._speaker_choices())
+        fields.append(
+            Field("speaker", t("tui.field_speaker"), card.speaker or _EVERYONE, choices=choices)
+        )
 
         def edited(values: dict[str, Any] | None) -> None:
             if values:
-                self._do(lambda: self.engine.edit_card(card.id, **values))
+                speaker = self._speaker_of(values.pop("speaker"))
+                self._do(lambda: self.engine.edit_card(card.id, speaker=speaker, **values))
 
         self.app.push_screen(FormDialog(t("tui.edit_card"), fields), edited)
+
+    def action_correct_speaker(self) -> None:
+        """Only the speaker of the highlighted card (else of the step's last card)."""
+        if self._highlighted() is None and (cards := self.engine.cards_of_step()):
+            card: Card | None = cards[-1]
+        else:
+            card = self._need_card()
+        if card is None:
+            return
+
+        def chosen(choice: str | None) -> None:
+            speaker = self._speaker_of(choice)
+            if speaker is not CURRENT and speaker != card.speaker:  # else nothing to undo
+                self._do(lambda: self.engine.edit_card(card.id, speaker=speaker))
+
+        title = t("tui.correct_speaker", text=card.text)
+        dialog = ChooseDialog(title, self._speaker_choices(), card.speaker or _EVERYONE)
+        self.app.push_screen(dialog, chosen)
 
     def action_delete_card(self) -> None:
         card = self._need_card()

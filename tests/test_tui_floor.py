@@ -1,0 +1,211 @@
+"""Who has the floor, on the running screen: a card put under the right name.
+
+The engine changes a card's speaker (``test_engine_record``); here we check
+that a recorder can do it from the screen: in the edit dialog, or the
+speaker alone from the card list, the palette or a button.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input, Label
+
+from chie_kokan.clock import ManualClock
+from chie_kokan.engine import new_session
+from chie_kokan.i18n import t
+from chie_kokan.models import Scenario
+from chie_kokan.storage import create_session_file, load_session
+from chie_kokan.tui.screens.dialogs import ChoiceList, ChooseDialog, FormDialog
+from chie_kokan.tui.screens.running import RunningScreen
+from chie_kokan.tui.widgets.card_list import CardList
+from test_tui_running import (
+    SIZE,
+    build,
+    card_texts,
+    recording_notices,
+    running,
+    saved,
+    text_of,
+    type_line,
+    wait_until,
+)
+
+OPENING, SHARE, PICK, EXCHANGE = range(4)
+SEATS = ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"]
+
+
+@pytest.fixture
+def session_file(shimizu: Scenario, clock: ManualClock, tmp_path: Path) -> Path:
+    """Shimizu-san, the whole roster present, not started: the app begins it."""
+    return create_session_file(new_session(shimizu, session_id="shimizu", clock=clock), tmp_path)
+
+
+@asynccontextmanager
+async def meeting(
+    session_file: Path, clock: ManualClock, step: int
+) -> AsyncIterator[tuple[Pilot[Any], RunningScreen, list[str]]]:
+    """The app on the session, begun and moved on to ``step`` with F7.
+
+    Yields the pilot, the running screen and every toast shown, in order.
+    """
+    app = build(session_file, clock)
+    notices = recording_notices(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["f7"] * step)
+        yield pilot, running(pilot), notices
+
+
+def entry(screen: RunningScreen) -> Input:
+    return screen.query_one("#entry", Input)
+
+
+def holder(screen: RunningScreen) -> str:
+    return text_of(screen, "#entry-holder")
+
+
+def title_of(dialog: Any) -> str:
+    return str(dialog.query_one(".title", Label).render())
+
+
+def choices(dialog: Any) -> list[str]:
+    options = dialog.query_one(ChoiceList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+def palette_command(app: Any, title: str) -> Any:
+    """The command palette's entry of that title (with its key in brackets)."""
+    commands = [c for c in app.get_system_commands(app.screen) if c.title.startswith(title)]
+    assert len(commands) == 1, f"{title!r} in the palette: {commands}"
+    return commands[0]
+
+
+async def queued(pilot: Pilot[Any], *keys: str) -> None:
+    """Keys as a fast typist sends them: all queued before the first is handled."""
+    driver = pilot.app._driver
+    assert driver is not None
+    for key in keys:
+        character = key if len(key) == 1 else None
+        event = events.Key(key, character)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
+    await pilot.pause()
+
+
+# -- the speaker of a card, corrected --------------------------------------------------
+
+
+async def test_the_edit_dialog_offers_who_is_present_and_everyone(
+    session_file: Path, clock: ManualClock
+) -> None:
+    async with meeting(session_file, clock, SHARE) as (pilot, screen, _):
+        engine = screen.engine
+        app = pilot.app
+        await type_line(pilot, "No shop")
+        await pilot.press("enter")
+        await type_line(pilot, "Bus far")
+        await pilot.press("ctrl+n")  # 全体
+        await pilot.press("up", "e")  # the newest card: unsigned
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        labels = [f"{member.name}（{member.organization}）" for member in engine.members] + [
+            "全体（名前なし）"
+        ]
+        assert choices(dialog) == labels  # seat order, then 全体
+        assert dialog.query_one("#field-speaker", ChoiceList).value == "__everyone__"
+        await pilot.press("escape")
+        await pilot.press("up", "e")  # the card before: 山田's
+        assert app.screen.query_one("#field-speaker", ChoiceList).value == "p1"
+        # Enter in the text saves at once: the speaker stays who it was.
+        await pilot.press("end", *" here", "enter")
+        assert app.screen is screen
+        assert card_texts(engine, SHARE) == [("No shop here", "p1"), ("Bus far", None)]
+
+
+async def test_text_and_speaker_are_corrected_in_one_change_and_one_undo(
+    session_file: Path, clock: ManualClock
+) -> None:
+    async with meeting(session_file, clock, SHARE) as (pilot, screen, _):
+        engine = screen.engine
+        app = pilot.app
+        await type_line(pilot, "No shop")
+        await pilot.press("enter")
+        revision = engine.revision
+        await pilot.press("up", "e")
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press("ctrl+u")
+        await type_line(pilot, "駅前のスーパーが閉店した")
+        await pilot.press("tab", "down", "down", "enter")  # 山田 → 鈴木, and saved
+        assert app.screen is screen
+        assert card_texts(engine, SHARE) == [("駅前のスーパーが閉店した", "p3")]
+        assert engine.revision == revision + 1
+        assert "鈴木美和" in str(screen.query_one("#cards").get_option_at_index(0).prompt)  # type: ignore[attr-defined]
+        await saved(pilot, screen)
+        assert load_session(screen.path).cards[0].speaker == "p3"
+
+        await pilot.press("ctrl+z")
+        assert card_texts(engine, SHARE) == [("No shop", "p1")]
+
+
+async def test_a_walk_ins_card_can_be_given_to_everyone(
+    session_file: Path, clock: ManualClock
+) -> None:
+    async with meeting(session_file, clock, OPENING) as (pilot, screen, _):
+        engine = screen.engine
+        app = pilot.app
+        await pilot.press("f7", "f4", "end", "enter")  # + a walk-in
+        await wait_until(pilot, lambda: isinstance(app.screen, FormDialog), "the walk-in form")
+        app.screen.query_one("#field-name", Input).value = "木村 洋平"
+        await pilot.click("#ok")
+        await wait_until(pilot, lambda: engine.live.speaker == "p10", "the walk-in to speak")
+        await type_line(pilot, "民生委員として見守りができる")
+        await pilot.press("enter")
+        await pilot.press("up", "e")
+        dialog = app.screen
+        assert choices(dialog)[-2:] == ["木村 洋平", "全体（名前なし）"]
+        assert dialog.query_one("#field-speaker", ChoiceList).value == "p10"
+        await pilot.click("#field-speaker")  # the mouse: focus the list
+        await pilot.press("end", "enter")
+        assert app.screen is screen
+        assert card_texts(engine, SHARE) == [("民生委員として見守りができる", None)]
+
+
+async def test_correct_the_speaker_from_the_palette_the_board_or_a_button(
+    session_file: Path, clock: ManualClock
+) -> None:
+    async with meeting(session_file, clock, OPENING) as (pilot, screen, _):
+        engine = screen.engine
+        app = pilot.app
+        await pilot.press("f7", *"No shop", "enter", "f2", *"Bus far", "enter")
+        text = engine.card("c1").text
+
+        # The palette: the highlighted card (the newest, 佐藤's), only its speaker.
+        command = palette_command(app, t("keys.correct_speaker"))
+        await command.callback()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ChooseDialog)
+        assert "Bus far" in title_of(dialog)
+        assert dialog.query_one(ChoiceList).value == "p2"
+        await pilot.press("up", "enter")
+        assert card_texts(engine, SHARE) == [(text, "p1"), ("Bus far", "p1")]
+
+        # The board's key, on the card highlighted there.
+        await pilot.press("up", "home", "s")
+        assert "No shop" in title_of(app.screen)
+        await pilot.press("end", "enter")
+        assert card_texts(engine, SHARE) == [("No shop", None), ("Bus far", "p1")]
+
+        # Nothing highlighted: the last card of the step.
+        screen.query_one(CardList).highlighted = None
+        await pilot.click("#btn-correct_speaker")
+        assert "Bus far" in title_of(app.screen)
+        await pilot.press("escape")
+        assert card_texts(engine, SHARE) == [("No shop", None), ("Bus far", "p1")]
+        await saved(pilot, screen)
