@@ -1,8 +1,8 @@
-"""Who has the floor, on the running screen: a card put under the right name.
+"""Who has the floor, on the running screen: typed words and corrections.
 
-The engine changes a card's speaker (``test_engine_record``); here we check
-that a recorder can do it from the screen: in the edit dialog, or the
-speaker alone from the card list, the palette or a button.
+The engine decides whose card a line becomes (``test_engine_record``); here
+we check that the screen hands it the right words at the right moment and
+lets a recorder put a card under the right name.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from textual.widgets import Input, Label
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import new_session
 from chie_kokan.i18n import t
-from chie_kokan.models import Scenario
+from chie_kokan.models import Outcome, Scenario
 from chie_kokan.storage import create_session_file, load_session
 from chie_kokan.tui.screens.dialogs import ChoiceList, ChooseDialog, FormDialog
 from chie_kokan.tui.screens.running import RunningScreen
@@ -29,6 +29,7 @@ from test_tui_running import (
     SIZE,
     build,
     card_texts,
+    outcomes,
     recording_notices,
     running,
     saved,
@@ -209,3 +210,123 @@ async def test_correct_the_speaker_from_the_palette_the_board_or_a_button(
         await pilot.press("escape")
         assert card_texts(engine, SHARE) == [("No shop", None), ("Bus far", "p1")]
         await saved(pilot, screen)
+
+
+# -- typed words belong to whoever had the floor ------------------------------------------
+
+
+async def test_f2_and_f3_record_the_typed_words_for_the_speaker_first(
+    session_file: Path, clock: ManualClock
+) -> None:
+    async with meeting(session_file, clock, SHARE) as (pilot, screen, _):
+        engine = screen.engine
+        await type_line(pilot, "坂道がつらくて、重い物が買えない。")
+        revision = engine.revision
+        await pilot.press("f2")
+        assert card_texts(engine, SHARE) == [("坂道がつらくて、重い物が買えない。", "p1")]
+        assert engine.live.speaker == "p2"
+        assert entry(screen).value == ""
+        assert engine.revision == revision + 1  # one change: one Ctrl+Z
+
+        await pilot.press(*"I pass but", "f3")
+        assert card_texts(engine, SHARE)[-1] == ("I pass but", "p2")
+        assert outcomes(engine, SHARE)[:2] == [
+            ("p1", Outcome.SPOKE),
+            ("p2", Outcome.PASSED),
+        ]
+        await pilot.press("ctrl+z")
+        assert card_texts(engine, SHARE) == [("坂道がつらくて、重い物が買えない。", "p1")]
+        assert engine.live.speaker == "p2"
+
+        # A button, too, takes the line as it is.
+        await pilot.press(*"By the button")
+        await pilot.click("#btn-next_speaker")
+        assert card_texts(engine, SHARE)[-1] == ("By the button", "p2")
+        assert engine.live.speaker == "p3"
+        await saved(pilot, screen)
+
+
+async def test_f4_takes_the_words_when_pressed_and_a_cancel_leaves_them(
+    session_file: Path, clock: ManualClock
+) -> None:
+    async with meeting(session_file, clock, OPENING) as (pilot, screen, _):
+        engine = screen.engine
+        app = pilot.app
+        await pilot.press("f7", *"Bus far", "f4")
+        dialog = app.screen
+        assert isinstance(dialog, ChooseDialog)
+        assert "「Bus far」は、先に 山田 花子 のカード" in title_of(dialog)
+        await pilot.press("escape")
+        assert entry(screen).value == "Bus far"
+        assert engine.session.cards == [] and engine.live.speaker == "p1"
+
+        await pilot.press("f4", "down", "enter")  # from 佐藤 (first waiting) to 鈴木
+        assert card_texts(engine, SHARE) == [("Bus far", "p1")]
+        assert engine.live.speaker == "p3"
+        assert entry(screen).value == ""
+
+
+async def test_f4_with_words_then_a_walk_in(session_file: Path, clock: ManualClock) -> None:
+    async with meeting(session_file, clock, OPENING) as (pilot, screen, _):
+        engine = screen.engine
+        app = pilot.app
+        await pilot.press("f7", *"Bus far", "f4", "end", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, FormDialog), "the walk-in form")
+        await pilot.press("escape")  # no walk-in after all: the words are still there
+        assert entry(screen).value == "Bus far"
+        await pilot.press("f4", "end", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, FormDialog), "the walk-in form")
+        app.screen.query_one("#field-name", Input).value = "木村 洋平"
+        await pilot.click("#ok")
+        await wait_until(pilot, lambda: engine.live.speaker == "p10", "the walk-in to speak")
+        assert card_texts(engine, SHARE) == [("Bus far", "p1")]
+        assert entry(screen).value == ""
+
+
+async def test_a_refused_speaker_key_leaves_the_words_in_the_entry(
+    session_file: Path, clock: ManualClock
+) -> None:
+    async with meeting(session_file, clock, OPENING) as (pilot, screen, notices):
+        engine = screen.engine
+        assert engine.current_speaker is None  # the opening: a free step, the floor open
+        await pilot.press(*"Welcome", "f2")
+        assert entry(screen).value == "Welcome"
+        assert engine.session.cards == []
+        assert notices[-1] == t("engine.no_speaker")
+        assert "F4" in notices[-1] and "F2" not in notices[-1]  # F2 cannot help here
+        await pilot.press("f3")  # nobody to pass: nothing happens, nothing lost
+        assert entry(screen).value == "Welcome"
+        await pilot.press("enter")  # the words are everyone's
+        # With a raised hand, the same key takes the words to them.
+        await pilot.press("f4", "home", "enter", *"Thanks", "f2")
+        assert card_texts(engine, OPENING) == [("Welcome", None), ("Thanks", "p1")]
+        assert engine.current_speaker is None and entry(screen).value == ""
+
+
+async def test_words_typed_after_a_speaker_key_begin_the_next_card(
+    session_file: Path, clock: ManualClock
+) -> None:
+    async with meeting(session_file, clock, SHARE) as (pilot, screen, _):
+        engine = screen.engine
+        await queued(pilot, *"abc", "f2", *"def", "f2", "f2", *"gh")
+        await wait_until(pilot, lambda: engine.live.speaker == "p4", "three speakers on")
+        assert card_texts(engine, SHARE) == [("abc", "p1"), ("def", "p2")]
+        assert entry(screen).value == "gh"
+        assert outcomes(engine, SHARE) == [
+            ("p1", Outcome.SPOKE),
+            ("p2", Outcome.SPOKE),
+            ("p3", Outcome.SPOKE),
+            ("p4", None),
+        ]
+
+
+async def test_f4_pressed_twice_fast_opens_one_list(session_file: Path, clock: ManualClock) -> None:
+    async with meeting(session_file, clock, SHARE) as (pilot, screen, _):
+        app = pilot.app
+        await queued(pilot, *"abc", "f4", "f4")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the list")
+        await pilot.press("escape")
+        assert app.screen is screen
+        assert entry(screen).value == "abc"
+        await pilot.press("f4", "enter")
+        assert card_texts(screen.engine, SHARE) == [("abc", "p1")]

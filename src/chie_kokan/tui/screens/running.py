@@ -47,6 +47,8 @@ PICK_ONLY = frozenset({StepKind.PICK})
 # A space between two non-Latin characters (the gap in 山田 花子).
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 _NOT_IN_PALETTE = {"focus_board", "screen.focus_entry"}
+# Speaker keys take what was typed so far: it is the words of whoever had the floor.
+_TAKE_THE_LINE = ("next_speaker", "pass_turn", "choose_speaker")
 # The choice of 全体 (no name) among the speakers of a card.
 _EVERYONE = "__everyone__"
 
@@ -174,7 +176,8 @@ class RunningScreen(KeyPalette, Screen[None]):
                 yield Grid(id="buttons")
         yield GroundRules(self.engine.session.scenario.rules, id="rules")
         with Horizontal(id="entry-row"):
-            yield EntryLine(id="entry")
+            carries = {key.key: key.action for key in self.KEYS if key.action in _TAKE_THE_LINE}
+            yield EntryLine(id="entry", carries=carries)
             yield Static(id="saved")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -388,6 +391,11 @@ class RunningScreen(KeyPalette, Screen[None]):
         widget.update(content)
         widget.display = bool(str(content).strip())
 
+    def _holder(self) -> str:
+        """Whose words the entry line holds: the floor holder, or everyone (全体)."""
+        who = self.engine.current_speaker
+        return who.name if who is not None else t("tui.holder_everyone")
+
     def _question_number(self) -> int:
         """Questions are numbered across the session: ① ② on exchange, ③ on reflect."""
         engine = self.engine
@@ -598,6 +606,10 @@ class RunningScreen(KeyPalette, Screen[None]):
             self.notify(str(error), severity="warning")
             return None
 
+    def _accepted(self, operation: Callable[[], object]) -> bool:
+        """Like ``_do``, for an operation that returns nothing: did the engine take it?"""
+        return self._do(lambda: operation() or True) is not None
+
     @on(EntryLine.Recorded, "#entry")
     def _record(self, event: EntryLine.Recorded) -> None:
         # The line as it was when Enter was pressed: the entry may already
@@ -622,13 +634,42 @@ class RunningScreen(KeyPalette, Screen[None]):
         """Ctrl+N from the palette or a button (the key itself goes to the entry line)."""
         self.query_one("#entry", EntryLine).hand_over(unsigned=True)
 
-    def action_next_speaker(self) -> None:
-        self._do(self.engine.advance_speaker)
+    @on(EntryLine.Taken, "#entry")
+    def _taken(self, event: EntryLine.Taken) -> None:
+        # F2/F3/F4 pressed in the entry line, with the words typed up to them.
+        if self.app.screen is not self or not self._applies(event.action):
+            event.entry.give_back(event.text)  # a key that does nothing here now
+            return
+        getattr(self, f"action_{event.action}")(event.text)
 
-    def action_pass_turn(self) -> None:
-        self._do(self.engine.pass_turn)
+    def _take_line(self, words: str | None) -> str:
+        """The words typed for the floor holder: as taken with the key, else the line now."""
+        return self.query_one("#entry", EntryLine).take() if words is None else words
 
-    def action_choose_speaker(self) -> None:
+    def _give_line_back(self, words: str) -> None:
+        self.query_one("#entry", EntryLine).give_back(words)
+
+    def _change_speaker(self, change: Callable[[str], object], words: str) -> None:
+        """Record ``words`` for the floor holder and change the speaker, in one change.
+
+        Refused, the words go back into the entry line.
+        """
+        if not self._accepted(lambda: change(words)):
+            self._give_line_back(words)
+
+    def action_next_speaker(self, words: str | None = None) -> None:
+        self._change_speaker(
+            lambda text: self.engine.advance_speaker(record=text), self._take_line(words)
+        )
+
+    def action_pass_turn(self, words: str | None = None) -> None:
+        self._change_speaker(
+            lambda text: self.engine.pass_turn(record=text), self._take_line(words)
+        )
+
+    def action_choose_speaker(self, words: str | None = None) -> None:
+        # The words are taken now: they were said before the hand went up.
+        text = self._take_line(words)
         engine = self.engine
         status = engine.round_status()
         marks = {Outcome.SPOKE: "✓", Outcome.PASSED: t("tui.pass_mark")}
@@ -641,24 +682,33 @@ class RunningScreen(KeyPalette, Screen[None]):
 
         def chosen(member_id: str | None) -> None:
             if member_id == "__walk_in__":
-                self.action_walk_in(then_choose=True)
+                self.action_walk_in(then_choose=True, words=text)
             elif member_id:
-                self._do(lambda: engine.choose_speaker(member_id))
+                self._change_speaker(lambda w: engine.choose_speaker(member_id, record=w), text)
+            else:
+                self._give_line_back(text)  # cancelled: the words are still being typed
 
+        title = t("tui.choose_speaker")
+        if text:
+            title += "\n" + t("tui.words_go_to", words=text.strip(), name=self._holder())
         self.app.push_screen(
-            ChooseDialog(t("tui.choose_speaker"), options, waiting[0].id if waiting else None),
-            chosen,
+            ChooseDialog(title, options, waiting[0].id if waiting else None), chosen
         )
 
-    def action_walk_in(self, then_choose: bool = False) -> None:
+    def action_walk_in(self, then_choose: bool = False, words: str = "") -> None:
         def added(values: dict[str, Any] | None) -> None:
             if not values or not str(values["name"]).strip():
+                self._give_line_back(words)
                 return
             member = self._do(
                 lambda: self.engine.add_walk_in(values["name"], values["organization"])
             )
-            if member is not None and then_choose:
-                self._do(lambda: self.engine.choose_speaker(member.id))
+            if member is None:
+                self._give_line_back(words)
+            elif then_choose:
+                self._change_speaker(
+                    lambda w: self.engine.choose_speaker(member.id, record=w), words
+                )
 
         fields = [
             Field("name", t("tui.field_name")),
