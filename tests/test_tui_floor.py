@@ -1,8 +1,9 @@
 """Who has the floor, on the running screen: typed words and corrections.
 
 The engine decides whose card a line becomes (``test_engine_record``); here
-we check that the screen hands it the right words at the right moment and
-lets a recorder put a card under the right name.
+we check that the screen hands it the right words at the right moment, shows
+the room who holds the floor and lets a recorder put a card under the right
+name.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from chie_kokan.i18n import t
 from chie_kokan.models import Outcome, Scenario
 from chie_kokan.storage import create_session_file, load_session
 from chie_kokan.tui.screens.dialogs import ChoiceList, ChooseDialog, FormDialog
+from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.screens.running import RunningScreen
 from chie_kokan.tui.widgets.card_list import CardList
 from test_tui_running import (
@@ -33,6 +35,7 @@ from test_tui_running import (
     recording_notices,
     running,
     saved,
+    shown,
     text_of,
     type_line,
     wait_until,
@@ -330,3 +333,44 @@ async def test_f4_pressed_twice_fast_opens_one_list(session_file: Path, clock: M
         assert entry(screen).value == "abc"
         await pilot.press("f4", "enter")
         assert card_texts(screen.engine, SHARE) == [("abc", "p1")]
+
+
+# -- who holds the floor, where the typing happens ------------------------------------------
+
+
+async def test_the_entry_line_shows_who_holds_the_floor(
+    session_file: Path, clock: ManualClock
+) -> None:
+    async with meeting(session_file, clock, OPENING) as (pilot, screen, _):
+        engine = screen.engine
+        assert holder(screen) == "全体"
+        await pilot.press("f4", "home", "enter")  # a raised hand: 山田, for one card
+        assert holder(screen) == "山田 花子"
+        await pilot.press(*"Hello", "enter")
+        assert holder(screen) == "全体"  # the floor is everyone's again
+        await pilot.press("f4", "home", "enter", "f4", "home", "enter")  # 山田 again: keeps it
+        assert engine.live.hold
+        assert holder(screen) == "山田 花子（続けて発言中）"
+        await type_line(pilot, "一枚目")
+        assert holder(screen) == "山田 花子（続けて発言中）"  # still there while typing
+        await pilot.press("enter", *"two", "enter")
+        assert card_texts(engine, OPENING)[-2:] == [("一枚目", "p1"), ("two", "p1")]
+        await pilot.press("f2")
+        assert holder(screen) == "全体"
+        await pilot.press("f7")
+        assert holder(screen) == "山田 花子"  # a round: the first seat
+        for _ in range(5):
+            await pilot.press("f7")
+        assert engine.ended
+        assert not screen.query_one("#entry-holder").display
+
+
+async def test_help_explains_the_raised_hand_rule(session_file: Path, clock: ManualClock) -> None:
+    async with meeting(session_file, clock, OPENING) as (pilot, _screen, _):
+        app = pilot.app
+        await pilot.press("f1")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        text = "".join(shown(static) for static in help_screen.query("Static"))
+        assert "挙手で指名した人のカードは1枚だけその人の名前になります。" in text
+        assert "続けて話すときは F4 でもう一度指名してください。" in text

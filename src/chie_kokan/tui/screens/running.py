@@ -176,6 +176,7 @@ class RunningScreen(KeyPalette, Screen[None]):
                 yield Grid(id="buttons")
         yield GroundRules(self.engine.session.scenario.rules, id="rules")
         with Horizontal(id="entry-row"):
+            yield Static(id="entry-holder")
             carries = {key.key: key.action for key in self.KEYS if key.action in _TAKE_THE_LINE}
             yield EntryLine(id="entry", carries=carries)
             yield Static(id="saved")
@@ -352,6 +353,7 @@ class RunningScreen(KeyPalette, Screen[None]):
             self._set("#question", "")
             self._set("#context", "")
             self.query_one("#entry", EntryLine).placeholder = t("tui.entry_ended")
+            self._show_holder("")
             self._show_saved()
             return
         step = engine.step
@@ -381,6 +383,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         )
         self._tick()
         self.query_one("#entry", EntryLine).placeholder = self._placeholder()
+        self._show_holder(self._holder_line())
         self._show_saved()
 
     def _set(self, selector: str, content: Text | str) -> None:
@@ -395,6 +398,20 @@ class RunningScreen(KeyPalette, Screen[None]):
         """Whose words the entry line holds: the floor holder, or everyone (全体)."""
         who = self.engine.current_speaker
         return who.name if who is not None else t("tui.holder_everyone")
+
+    def _holder_line(self) -> str:
+        """The holder as the entry line shows it: also that they keep the floor."""
+        if self.engine.live.hold and self.engine.current_speaker is not None:
+            return t("tui.holder_keeps", name=self._holder())
+        return self._holder()
+
+    def _show_holder(self, holder: str) -> None:
+        if self._shown.get("#entry-holder") == holder:
+            return  # unchanged: spare the layout pass
+        self._shown["#entry-holder"] = holder
+        label = self.query_one("#entry-holder", Static)
+        label.update(holder)
+        label.display = bool(holder)
 
     def _question_number(self) -> int:
         """Questions are numbered across the session: ① ② on exchange, ③ on reflect."""
