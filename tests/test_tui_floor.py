@@ -1,9 +1,9 @@
-"""Who has the floor, on the running screen: typed words and corrections.
+"""Who has the floor, on the running screen: typed words, corrections, rounds.
 
 The engine decides whose card a line becomes (``test_engine_record``); here
 we check that the screen hands it the right words at the right moment, shows
-the room who holds the floor and lets a recorder put a card under the right
-name.
+the room who holds the floor, lets a recorder put a card under the right
+name, and says aloud when a round or a question changes.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from chie_kokan.tui.screens.dialogs import ChoiceList, ChooseDialog, FormDialog
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.screens.running import RunningScreen
 from chie_kokan.tui.widgets.card_list import CardList
+from chie_kokan.tui.widgets.speaker_panel import SpeakerPanel
 from test_tui_running import (
     SIZE,
     build,
@@ -135,7 +136,7 @@ async def test_the_edit_dialog_offers_who_is_present_and_everyone(
 async def test_text_and_speaker_are_corrected_in_one_change_and_one_undo(
     session_file: Path, clock: ManualClock
 ) -> None:
-    async with meeting(session_file, clock, SHARE) as (pilot, screen, _):
+    async with meeting(session_file, clock, SHARE) as (pilot, screen, notices):
         engine = screen.engine
         app = pilot.app
         await type_line(pilot, "No shop")
@@ -155,6 +156,7 @@ async def test_text_and_speaker_are_corrected_in_one_change_and_one_undo(
 
         await pilot.press("ctrl+z")
         assert card_texts(engine, SHARE) == [("No shop", "p1")]
+        assert notices[-1] == "取り消しました: カード「No shop」の修正"
 
 
 async def test_a_walk_ins_card_can_be_given_to_everyone(
@@ -221,7 +223,7 @@ async def test_correct_the_speaker_from_the_palette_the_board_or_a_button(
 async def test_f2_and_f3_record_the_typed_words_for_the_speaker_first(
     session_file: Path, clock: ManualClock
 ) -> None:
-    async with meeting(session_file, clock, SHARE) as (pilot, screen, _):
+    async with meeting(session_file, clock, SHARE) as (pilot, screen, notices):
         engine = screen.engine
         await type_line(pilot, "坂道がつらくて、重い物が買えない。")
         revision = engine.revision
@@ -240,6 +242,7 @@ async def test_f2_and_f3_record_the_typed_words_for_the_speaker_first(
         await pilot.press("ctrl+z")
         assert card_texts(engine, SHARE) == [("坂道がつらくて、重い物が買えない。", "p1")]
         assert engine.live.speaker == "p2"
+        assert notices[-1] == "取り消しました: カード「I pass but」の記録と発言者の交代"
 
         # A button, too, takes the line as it is.
         await pilot.press(*"By the button")
@@ -374,3 +377,49 @@ async def test_help_explains_the_raised_hand_rule(session_file: Path, clock: Man
         text = "".join(shown(static) for static in help_screen.query("Static"))
         assert "挙手で指名した人のカードは1枚だけその人の名前になります。" in text
         assert "続けて話すときは F4 でもう一度指名してください。" in text
+
+
+# -- every round change is heard --------------------------------------------------------
+
+
+async def test_a_new_round_is_announced_and_shown(session_file: Path, clock: ManualClock) -> None:
+    async with meeting(session_file, clock, OPENING) as (pilot, screen, notices):
+        engine = screen.engine
+        panel = screen.query_one(SpeakerPanel)
+        await pilot.press("f7")
+        for _ in SEATS:
+            await pilot.press("f2")
+        assert engine.live.speaker is None and engine.live.round == 1
+        assert not any("巡目" in notice for notice in notices)
+        assert str(panel.border_title) == "話している人"
+        await pilot.press("f2")
+        assert (engine.live.round, engine.live.speaker) == (2, "p1")
+        assert notices[-1] == "2巡目です"
+        assert str(panel.border_title) == "話している人（2巡目）"
+
+        # Undo says what it took back; it is not a new round.
+        await pilot.press("ctrl+z")
+        assert engine.live.round == 1
+        assert notices[-1] == "取り消しました: 発言者の交代"
+        assert str(panel.border_title) == "話している人"
+        # Leaving and coming back is not a new round either.
+        await pilot.press("f2", "f7", "f6")
+        assert notices.count("2巡目です") == 2
+        assert str(panel.border_title) == "話している人（2巡目）"
+
+
+async def test_the_next_question_is_announced_with_its_number(
+    session_file: Path, clock: ManualClock
+) -> None:
+    async with meeting(session_file, clock, OPENING) as (pilot, screen, notices):
+        engine = screen.engine
+        await pilot.press("f7", *"No shop", "enter", "f7")
+        engine.set_picked("c1")
+        await pilot.press("f7")
+        assert engine.step_index == EXCHANGE and engine.live.question == 0
+        for _ in SEATS:
+            await pilot.press("f2")
+        assert engine.live.question == 1
+        question = engine.questions[1]
+        assert notices[-1] == f"②の問いに移りました：{question}"
+        assert text_of(screen, "#question").startswith("②")

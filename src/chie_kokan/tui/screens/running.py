@@ -150,6 +150,9 @@ class RunningScreen(KeyPalette, Screen[None]):
         self._board_step: int | None = None
         self._applicable: frozenset[str] = frozenset()
         self._shown: dict[str, Text | str] = {}
+        self._where: tuple[int, int, int] | None = None
+        """Step, question and round last shown: a new round or question is announced."""
+        self._announcing = True
 
     # -- layout --------------------------------------------------------------
 
@@ -207,6 +210,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         self.saver = AutoSaver(self.path, self._report_from_thread, lock.check if lock else None)
         self.engine.subscribe(self._engine_changed)
         self.refresh_view()
+        self._where = self._progress()
         self._save_now()
         self.set_interval(1.0, self._tick)
         self.query_one("#entry", EntryLine).focus()
@@ -265,6 +269,24 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _engine_changed(self, engine: SessionEngine) -> None:
         self._save_now()
         self.refresh_view()
+        self._announce_progress()
+
+    def _progress(self) -> tuple[int, int, int]:
+        live = self.engine.live
+        return (live.step, live.question, live.round)
+
+    def _announce_progress(self) -> None:
+        """A new round, or the next question of the step: the room hears it."""
+        engine = self.engine
+        before, self._where = self._where, self._progress()
+        now = self._where
+        if before is None or not self._announcing or engine.ended or before[0] != now[0]:
+            return  # a step change shows itself; an undo says what it took back
+        if now[1] > before[1] and engine.question is not None:
+            number = circled(self._question_number())
+            self.notify(t("tui.next_question", number=number, question=engine.question))
+        elif now[1] == before[1] and now[2] > before[2]:
+            self.notify(t("tui.new_round", number=now[2]))
 
     def _save_now(self) -> None:
         """Hand a snapshot to the saver thread, which writes the TOML there.
@@ -380,6 +402,7 @@ class RunningScreen(KeyPalette, Screen[None]):
             engine.round_status(),
             engine.turn_elapsed(),
             step.seconds_per_turn,
+            engine.live.round,
         )
         self._tick()
         self.query_one("#entry", EntryLine).placeholder = self._placeholder()
@@ -754,7 +777,13 @@ class RunningScreen(KeyPalette, Screen[None]):
             self.notify(t("tui.presentation_on"), timeout=3)
 
     def action_undo(self) -> None:
-        self._do(self.engine.undo)
+        self._announcing = False  # the notice says what was taken back, nothing more
+        try:
+            what = self._do(self.engine.undo)
+        finally:
+            self._announcing = True
+        if what:
+            self.notify(t("undo.took_back", what=what))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.all_keys(), self.engine.steps))
