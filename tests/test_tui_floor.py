@@ -423,3 +423,31 @@ async def test_the_next_question_is_announced_with_its_number(
         question = engine.questions[1]
         assert notices[-1] == f"②の問いに移りました：{question}"
         assert text_of(screen, "#question").startswith("②")
+
+
+# -- people's words and names, as typed ------------------------------------------------
+
+
+async def test_brackets_in_words_and_names_are_shown_as_typed(
+    session_file: Path, clock: ManualClock
+) -> None:
+    # "[" begins markup in Textual: people's words and names must never be read as it.
+    async with meeting(session_file, clock, SHARE) as (pilot, screen, _):
+        engine = screen.engine
+        app = pilot.app
+        await pilot.press("f4", "end", "enter")  # + a walk-in
+        await wait_until(pilot, lambda: isinstance(app.screen, FormDialog), "the walk-in form")
+        app.screen.query_one("#field-name", Input).value = "木村 [/]"
+        app.screen.query_one("#field-organization", Input).value = "[b]民生委員"
+        await pilot.click("#ok")
+        await wait_until(pilot, lambda: engine.live.speaker == "p10", "the walk-in to speak")
+        assert holder(screen) == "木村 [/]"
+        assert text_of(screen, "#speaker-org") == "[b]民生委員"
+        await type_line(pilot, "坂道 [/] 重い [red]物")
+        await pilot.press("f4")
+        assert "「坂道 [/] 重い [red]物」は、先に 木村 [/] のカード" in title_of(app.screen)
+        assert any(c.endswith("木村 [/]（[b]民生委員）") for c in choices(app.screen))
+        await pilot.press("escape", "enter", "up", "s")
+        assert "「坂道 [/] 重い [red]物」の発言者" in title_of(app.screen)
+        await pilot.press("escape")
+        assert card_texts(engine, SHARE) == [("坂道 [/] 重い [red]物", "p10")]

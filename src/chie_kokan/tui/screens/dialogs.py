@@ -72,7 +72,9 @@ class ChoiceList(OptionList):
     def __init__(
         self, choices: Sequence[tuple[str, str]], highlight: str | None = None, **kwargs: Any
     ) -> None:
-        super().__init__(*(Option(label, id=key) for key, label in choices), **kwargs)
+        # Names and card text are shown as typed: "[" is not markup here.
+        options = (Option(label, id=key) for key, label in choices)
+        super().__init__(*options, markup=False, **kwargs)
         self._initial = highlight
 
     def on_mount(self) -> None:
@@ -113,7 +115,7 @@ class FormDialog(_Dialog[dict[str, Any]]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             # A long form (the ten resource fields) scrolls; the buttons stay put.
             fields = VerticalScroll(classes="fields")
             fields.can_focus = False  # typing starts in the first field
@@ -171,7 +173,7 @@ class ConfirmDialog(_Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.message, classes="title")
+            yield Label(self.message, classes="title", markup=False)
             yield self._buttons(self.ok_label)
 
     def on_mount(self) -> None:
@@ -196,7 +198,7 @@ class ChooseDialog(_Dialog[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             yield ChoiceList(self.choices, self.highlight)
             yield self._buttons(t("tui.ok"))
 

@@ -179,7 +179,7 @@ class RunningScreen(KeyPalette, Screen[None]):
                 yield Grid(id="buttons")
         yield GroundRules(self.engine.session.scenario.rules, id="rules")
         with Horizontal(id="entry-row"):
-            yield Static(id="entry-holder")
+            yield Static(id="entry-holder", markup=False)
             carries = {key.key: key.action for key in self.KEYS if key.action in _TAKE_THE_LINE}
             yield EntryLine(id="entry", carries=carries)
             yield Static(id="saved")

@@ -38,11 +38,9 @@ class SpeakerPanel(Vertical):
         self.border_title = t("tui.speaking_now")
 
     def compose(self) -> ComposeResult:
-        yield Static(id="speaker-name")
-        yield Static(id="speaker-org")
-        yield Static(id="turn-timer")
-        yield Static(id="speaker-next")
-        yield Static(id="round-status")
+        # Names and organisations are shown as written: "[" is not markup.
+        for part in ("speaker-name", "speaker-org", "turn-timer", "speaker-next", "round-status"):
+            yield Static(id=part, markup=False)
 
     def show(
         self,
