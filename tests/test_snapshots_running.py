@@ -298,3 +298,19 @@ def test_help(snap_compare: Snap, clock: ManualClock, tmp_path: Path, words: Wor
 def test_summary(snap_compare: Snap, clock: ManualClock, tmp_path: Path, words: Words) -> None:
     app = opened(words, clock, tmp_path, SUMMARY)
     assert snap_compare(app, terminal_size=SIZE, run_before=settled)
+
+
+def test_edit_dialog_with_speaker_choice(
+    snap_compare: Snap, clock: ManualClock, tmp_path: Path
+) -> None:
+    app = opened(JA, clock, tmp_path, SHARE)
+
+    async def edit_first_card(pilot: Pilot[Any]) -> None:
+        # The first card (山田's): its text, and 山田 chosen among those present and 全体.
+        await settled(pilot)
+        await pilot.press("up", "home", "e")
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=edit_first_card)

@@ -247,7 +247,7 @@ def test_resume_type_pass_vote_quit_then_kill(tmux: Tmux, session_file: Path) ->
         ("p1", Outcome.SPOKE),
         ("p2", Outcome.SPOKE),
         ("p3", Outcome.PASSED),
-        ("p4", None),  # left the step mid-turn: suspended, not marked as having spoken
+        ("p4", None),  # leaving the step is not speaking: 高橋 keeps the floor there
     ]
     assert session.live.started and session.live.step == 2
     # The file is for people too: the Japanese is written as itself, not escaped.
@@ -256,10 +256,8 @@ def test_resume_type_pass_vote_quit_then_kill(tmux: Tmux, session_file: Path) ->
     # Again, and this time the laptop dies: kill -9 once the card is on disk.
     tmux.start("resume", str(relative))
     tmux.wait_screen("解決が必要な困りごとを見つける")
-    tmux.keys("F6")  # back to share: 高橋 has the floor again, then the round goes on
+    tmux.keys("F6")  # back to share: 高橋, whose turn was left unfinished, goes on
     tmux.wait_screen("高橋 健 さんの発言を記録")
-    tmux.keys("F2")
-    tmux.wait_screen("田中 和子 さんの発言を記録")
     card = "ゴミ出しの日を間違えて落ち込んでいる"
     tmux.type(card)
     tmux.keys("Enter")
@@ -267,8 +265,34 @@ def test_resume_type_pass_vote_quit_then_kill(tmux: Tmux, session_file: Path) ->
     os.kill(tmux.program_pid(), signal.SIGKILL)
     assert tmux.exit_status() == 128 + signal.SIGKILL
     survived = load_session(session_file)
-    assert (survived.cards[-1].text, survived.cards[-1].speaker) == (card, "p5")
+    assert (survived.cards[-1].text, survived.cards[-1].speaker) == (card, "p4")
     assert [c.text for c in survived.cards] == [JAPANESE, ENGLISH, card]
+
+
+def test_a_speaker_corrected_in_the_edit_dialog_is_saved(tmux: Tmux, session_file: Path) -> None:
+    tmux.start("resume", str(session_file.relative_to(tmux.workdir)))
+    tmux.wait_screen("はじめに", "お約束")
+    tmux.keys("F7")
+    tmux.wait_screen("山田 花子 さんの発言を記録")
+    # 鈴木 spoke up, but the words went down under 山田, whose turn it was.
+    tmux.type(JAPANESE)
+    tmux.keys("Enter")
+    tmux.wait_screen(f"{JAPANESE} — 山田花子（第三団地自治会）")
+    tmux.focus_board()
+    tmux.keys("e")
+    tmux.wait_screen("カードを直す", "発言者", "佐藤 一郎（老人クラブ連合会）")
+    tmux.keys("Tab", "Down", "Down", "Enter")  # 山田 → 佐藤 → 鈴木, and saved
+    tmux.wait_screen(f"{JAPANESE} — 鈴木美和（社会福祉協議会）")
+    wait_on_disk(
+        session_file,
+        lambda s: [(c.text, c.speaker) for c in s.cards] == [(JAPANESE, "p3")],
+        "the corrected speaker on disk",
+    )
+    tmux.keys("C-q")
+    assert tmux.exit_status() == 0
+    session = load_session(session_file)
+    assert [(c.text, c.speaker) for c in session.cards] == [(JAPANESE, "p3")]
+    assert session.live.speaker == "p1"  # the floor did not move
 
 
 def test_run_a_scenario_from_the_setup_screen(tmux: Tmux, tmp_path: Path) -> None:

@@ -1,11 +1,13 @@
 """Small modal dialogs: fill a form, confirm, choose from a list.
 
-Enter moves to the next field and submits from the last; Escape cancels.
-Every dialog also has buttons, for the mouse.
+Enter moves to the next text field and submits from the last; on a choice
+(a list in a form), Enter takes the highlighted entry the same way. Escape
+cancels. Every dialog also has buttons, for the mouse.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -40,6 +42,7 @@ FormDialog, ConfirmDialog, ChooseDialog {
 .dialog .buttons Button { margin: 0 0 0 2; }
 .dialog .field-label { padding: 1 0 0 0; color: $text-muted; }
 .dialog OptionList { height: auto; max-height: 20; }
+.dialog .fields ChoiceList { max-height: 10; }
 .dialog .fields { height: auto; max-height: 60vh; }
 """
 
@@ -63,14 +66,42 @@ class _Dialog(ModalScreen[R], Generic[R]):
         self.dismiss(None)
 
 
+class ChoiceList(OptionList):
+    """A list to choose one entry from, by its key; the highlighted entry is the choice."""
+
+    def __init__(
+        self, choices: Sequence[tuple[str, str]], highlight: str | None = None, **kwargs: Any
+    ) -> None:
+        # Names and card text are shown as typed: "[" is not markup here.
+        options = (Option(label, id=key) for key, label in choices)
+        super().__init__(*options, markup=False, **kwargs)
+        self._initial = highlight
+
+    def on_mount(self) -> None:
+        keys = [option.id for option in self.options]
+        if self._initial in keys:
+            self.highlighted = keys.index(self._initial)
+
+    @property
+    def value(self) -> str | None:
+        """The key of the highlighted entry (None when nothing is highlighted)."""
+        option = self.highlighted_option
+        return option.id if option is not None else None
+
+
 @dataclass(frozen=True)
 class Field:
-    """One field of a form: a line of text, or a yes/no box."""
+    """One field of a form: a line of text, a yes/no box, or a choice.
+
+    A choice (``choices``: key and label of each entry) starts on the entry
+    whose key is ``value``; the form returns the key chosen.
+    """
 
     key: str
     label: str
     value: str | bool = ""
     placeholder: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 class FormDialog(_Dialog[dict[str, Any]]):
@@ -84,7 +115,7 @@ class FormDialog(_Dialog[dict[str, Any]]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             # A long form (the ten resource fields) scrolls; the buttons stay put.
             fields = VerticalScroll(classes="fields")
             fields.can_focus = False  # typing starts in the first field
@@ -92,6 +123,9 @@ class FormDialog(_Dialog[dict[str, Any]]):
                 for field in self.fields:
                     if isinstance(field.value, bool):
                         yield Checkbox(field.label, field.value, id=f"field-{field.key}")
+                    elif field.choices:
+                        yield Label(field.label, classes="field-label")
+                        yield ChoiceList(field.choices, field.value, id=f"field-{field.key}")
                     else:
                         yield Label(field.label, classes="field-label")
                         yield Input(
@@ -107,12 +141,16 @@ class FormDialog(_Dialog[dict[str, Any]]):
         return result
 
     @on(Input.Submitted)
-    def _next_or_submit(self, event: Input.Submitted) -> None:
-        inputs = list(self.query(Input))
-        if event.input is inputs[-1]:
+    @on(OptionList.OptionSelected)
+    def _next_or_submit(self, event: Input.Submitted | OptionList.OptionSelected) -> None:
+        # Enter in a field: on to the next line of text, or done after the last.
+        fields = [self.query_one(f"#field-{field.key}") for field in self.fields]
+        later = fields[fields.index(event.control) + 1 :]
+        following = next((field for field in later if isinstance(field, Input)), None)
+        if following is None:
             self.dismiss(self.values())
         else:
-            inputs[inputs.index(event.input) + 1].focus()
+            following.focus()
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
@@ -135,7 +173,7 @@ class ConfirmDialog(_Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.message, classes="title")
+            yield Label(self.message, classes="title", markup=False)
             yield self._buttons(self.ok_label)
 
     def on_mount(self) -> None:
@@ -160,16 +198,12 @@ class ChooseDialog(_Dialog[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="title")
-            yield OptionList(*(Option(label, id=key) for key, label in self.choices))
+            yield Label(self.title_text, classes="title", markup=False)
+            yield ChoiceList(self.choices, self.highlight)
             yield self._buttons(t("tui.ok"))
 
     def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        ids = [key for key, _ in self.choices]
-        if self.highlight in ids:
-            options.highlighted = ids.index(self.highlight)
-        options.focus()
+        self.query_one(ChoiceList).focus()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -177,6 +211,6 @@ class ChooseDialog(_Dialog[str]):
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
-        options = self.query_one(OptionList)
-        if options.highlighted is not None:
-            self.dismiss(options.get_option_at_index(options.highlighted).id)
+        chosen = self.query_one(ChoiceList).value
+        if chosen is not None:
+            self.dismiss(chosen)

@@ -51,6 +51,8 @@ class HelpScreen(ModalScreen[None]):
             keys.add_row("Enter", t("help.enter"))
             keys.add_row("Ctrl+P", t("help.palette"))
             yield Static(keys)
+            yield Static(Text("\n" + t("help.floor_title"), style="bold"))
+            yield Static(Text(t("help.floor")))
             yield Static(Text("\n" + t("help.steps_title"), style="bold"))
             steps = Table(show_header=False, box=None, padding=(0, 2))
             steps.add_column(style="bold", no_wrap=True)

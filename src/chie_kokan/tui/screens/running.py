@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from chie_kokan.autosave import AutoSaver, SaveReport
-from chie_kokan.engine import DomainError, SessionEngine, Trouble
+from chie_kokan.engine import CURRENT, DomainError, SessionEngine, Trouble
 from chie_kokan.facts import question_number
 from chie_kokan.i18n import t
 from chie_kokan.lock import LockLost, SessionLock, lock_session
@@ -48,6 +48,10 @@ PICK_ONLY = frozenset({StepKind.PICK})
 # A space between two non-Latin characters (the gap in 山田 花子).
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 _NOT_IN_PALETTE = {"focus_board", "screen.focus_entry"}
+# Speaker keys take what was typed so far: it is the words of whoever had the floor.
+_TAKE_THE_LINE = ("next_speaker", "pass_turn", "choose_speaker")
+# The choice of 全体 (no name) among the speakers of a card.
+_EVERYONE = "__everyone__"
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class BoardList(CardList):
 
     KEYS: tuple[Key, ...] = (
         Key("e", "screen.edit_card", "edit", show=False),
+        Key("s", "screen.correct_speaker", "correct_speaker", show=False),
         Key("delete", "screen.delete_card", "delete", show=False),
         Key("plus,equals_sign", "screen.vote", "vote", show=False),
         Key("minus", "screen.unvote", "unvote", show=False),
@@ -117,8 +122,8 @@ class RunningScreen(KeyPalette, Screen[None]):
     BUTTONS = (
         "next_speaker", "pass_turn", "choose_speaker", "toggle_timer",
         "previous_step", "next_step", "vote", "unvote", "toggle_pick", "group",
-        "switch_target", "add_action", "resource", "edit_card", "delete_card",
-        "undo", "export", "presentation", "help", "save_quit",
+        "switch_target", "add_action", "resource", "edit_card", "correct_speaker",
+        "delete_card", "undo", "export", "presentation", "help", "save_quit",
     )  # fmt: skip
 
     def __init__(
@@ -146,6 +151,9 @@ class RunningScreen(KeyPalette, Screen[None]):
         self._board_step: int | None = None
         self._applicable: frozenset[str] = frozenset()
         self._shown: dict[str, Text | str] = {}
+        self._where: tuple[int, int, int] | None = None
+        """Step, question and round last shown: a new round or question is announced."""
+        self._announcing = True
 
     # -- layout --------------------------------------------------------------
 
@@ -172,7 +180,9 @@ class RunningScreen(KeyPalette, Screen[None]):
                 yield Grid(id="buttons")
         yield GroundRules(self.engine.session.scenario.rules, id="rules")
         with Horizontal(id="entry-row"):
-            yield EntryLine(id="entry")
+            yield Static(id="entry-holder", markup=False)
+            carries = {key.key: key.action for key in self.KEYS if key.action in _TAKE_THE_LINE}
+            yield EntryLine(id="entry", carries=carries)
             yield Static(id="saved")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -201,6 +211,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         self.saver = AutoSaver(self.path, self._report_from_thread, lock.check if lock else None)
         self.engine.subscribe(self._engine_changed)
         self.refresh_view()
+        self._where = self._progress()
         self._save_now()
         self.set_interval(1.0, self._tick)
         self.query_one("#entry", EntryLine).focus()
@@ -259,6 +270,24 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _engine_changed(self, engine: SessionEngine) -> None:
         self._save_now()
         self.refresh_view()
+        self._announce_progress()
+
+    def _progress(self) -> tuple[int, int, int]:
+        live = self.engine.live
+        return (live.step, live.question, live.round)
+
+    def _announce_progress(self) -> None:
+        """A new round, or the next question of the step: the room hears it."""
+        engine = self.engine
+        before, self._where = self._where, self._progress()
+        now = self._where
+        if before is None or not self._announcing or engine.ended or before[0] != now[0]:
+            return  # a step change shows itself; an undo says what it took back
+        if now[1] > before[1] and engine.question is not None:
+            number = circled(self._question_number())
+            self.notify(t("tui.next_question", number=number, question=engine.question))
+        elif now[1] == before[1] and now[2] > before[2]:
+            self.notify(t("tui.new_round", number=now[2]))
 
     def _save_now(self) -> None:
         """Hand a snapshot to the saver thread, which writes the TOML there.
@@ -347,6 +376,7 @@ class RunningScreen(KeyPalette, Screen[None]):
             self._set("#question", "")
             self._set("#context", "")
             self.query_one("#entry", EntryLine).placeholder = t("tui.entry_ended")
+            self._show_holder("")
             self._show_saved()
             return
         step = engine.step
@@ -373,9 +403,11 @@ class RunningScreen(KeyPalette, Screen[None]):
             engine.round_status(),
             engine.turn_elapsed(),
             step.seconds_per_turn,
+            engine.live.round,
         )
         self._tick()
         self.query_one("#entry", EntryLine).placeholder = self._placeholder()
+        self._show_holder(self._holder_line())
         self._show_saved()
 
     def _set(self, selector: str, content: Text | str) -> None:
@@ -385,6 +417,25 @@ class RunningScreen(KeyPalette, Screen[None]):
         widget = self.query_one(selector, WrappedText)
         widget.update(content)
         widget.display = bool(str(content).strip())
+
+    def _holder(self) -> str:
+        """Whose words the entry line holds: the floor holder, or everyone (全体)."""
+        who = self.engine.current_speaker
+        return who.name if who is not None else t("tui.holder_everyone")
+
+    def _holder_line(self) -> str:
+        """The holder as the entry line shows it: also that they keep the floor."""
+        if self.engine.live.hold and self.engine.current_speaker is not None:
+            return t("tui.holder_keeps", name=self._holder())
+        return self._holder()
+
+    def _show_holder(self, holder: str) -> None:
+        if self._shown.get("#entry-holder") == holder:
+            return  # unchanged: spare the layout pass
+        self._shown["#entry-holder"] = holder
+        label = self.query_one("#entry-holder", Static)
+        label.update(holder)
+        label.display = bool(holder)
 
     def _question_number(self) -> int:
         """Questions are numbered across the session: ① ② on exchange, ③ on reflect."""
@@ -595,6 +646,10 @@ class RunningScreen(KeyPalette, Screen[None]):
             self.notify(str(error), severity="warning")
             return None
 
+    def _accepted(self, operation: Callable[[], object]) -> bool:
+        """Like ``_do``, for an operation that returns nothing: did the engine take it?"""
+        return self._do(lambda: operation() or True) is not None
+
     @on(EntryLine.Recorded, "#entry")
     def _record(self, event: EntryLine.Recorded) -> None:
         # The line as it was when Enter was pressed: the entry may already
@@ -619,13 +674,42 @@ class RunningScreen(KeyPalette, Screen[None]):
         """Ctrl+N from the palette or a button (the key itself goes to the entry line)."""
         self.query_one("#entry", EntryLine).hand_over(unsigned=True)
 
-    def action_next_speaker(self) -> None:
-        self._do(self.engine.advance_speaker)
+    @on(EntryLine.Taken, "#entry")
+    def _taken(self, event: EntryLine.Taken) -> None:
+        # F2/F3/F4 pressed in the entry line, with the words typed up to them.
+        if self.app.screen is not self or not self._applies(event.action):
+            event.entry.give_back(event.text)  # a key that does nothing here now
+            return
+        getattr(self, f"action_{event.action}")(event.text)
 
-    def action_pass_turn(self) -> None:
-        self._do(self.engine.pass_turn)
+    def _take_line(self, words: str | None) -> str:
+        """The words typed for the floor holder: as taken with the key, else the line now."""
+        return self.query_one("#entry", EntryLine).take() if words is None else words
 
-    def action_choose_speaker(self) -> None:
+    def _give_line_back(self, words: str) -> None:
+        self.query_one("#entry", EntryLine).give_back(words)
+
+    def _change_speaker(self, change: Callable[[str], object], words: str) -> None:
+        """Record ``words`` for the floor holder and change the speaker, in one change.
+
+        Refused, the words go back into the entry line.
+        """
+        if not self._accepted(lambda: change(words)):
+            self._give_line_back(words)
+
+    def action_next_speaker(self, words: str | None = None) -> None:
+        self._change_speaker(
+            lambda text: self.engine.advance_speaker(record=text), self._take_line(words)
+        )
+
+    def action_pass_turn(self, words: str | None = None) -> None:
+        self._change_speaker(
+            lambda text: self.engine.pass_turn(record=text), self._take_line(words)
+        )
+
+    def action_choose_speaker(self, words: str | None = None) -> None:
+        # The words are taken now: they were said before the hand went up.
+        text = self._take_line(words)
         engine = self.engine
         status = engine.round_status()
         marks = {Outcome.SPOKE: "✓", Outcome.PASSED: t("tui.pass_mark")}
@@ -638,24 +722,33 @@ class RunningScreen(KeyPalette, Screen[None]):
 
         def chosen(member_id: str | None) -> None:
             if member_id == "__walk_in__":
-                self.action_walk_in(then_choose=True)
+                self.action_walk_in(then_choose=True, words=text)
             elif member_id:
-                self._do(lambda: engine.choose_speaker(member_id))
+                self._change_speaker(lambda w: engine.choose_speaker(member_id, record=w), text)
+            else:
+                self._give_line_back(text)  # cancelled: the words are still being typed
 
+        title = t("tui.choose_speaker")
+        if text:
+            title += "\n" + t("tui.words_go_to", words=text.strip(), name=self._holder())
         self.app.push_screen(
-            ChooseDialog(t("tui.choose_speaker"), options, waiting[0].id if waiting else None),
-            chosen,
+            ChooseDialog(title, options, waiting[0].id if waiting else None), chosen
         )
 
-    def action_walk_in(self, then_choose: bool = False) -> None:
+    def action_walk_in(self, then_choose: bool = False, words: str = "") -> None:
         def added(values: dict[str, Any] | None) -> None:
             if not values or not str(values["name"]).strip():
+                self._give_line_back(words)
                 return
             member = self._do(
                 lambda: self.engine.add_walk_in(values["name"], values["organization"])
             )
-            if member is not None and then_choose:
-                self._do(lambda: self.engine.choose_speaker(member.id))
+            if member is None:
+                self._give_line_back(words)
+            elif then_choose:
+                self._change_speaker(
+                    lambda w: self.engine.choose_speaker(member.id, record=w), words
+                )
 
         fields = [
             Field("name", t("tui.field_name")),
@@ -684,7 +777,13 @@ class RunningScreen(KeyPalette, Screen[None]):
             self.notify(t("tui.presentation_on"), timeout=3)
 
     def action_undo(self) -> None:
-        self._do(self.engine.undo)
+        self._announcing = False  # the notice says what was taken back, nothing more
+        try:
+            what = self._do(self.engine.undo)
+        finally:
+            self._announcing = True
+        if what:
+            self.notify(t("undo.took_back", what=what))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.all_keys(), self.engine.steps))
@@ -719,6 +818,18 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _card_selected(self) -> None:
         self.action_edit_card()
 
+    def _speaker_choices(self) -> list[tuple[str, str]]:
+        """Who a card can be under: the members present, in seat order, and 全体."""
+        members = [(member.id, self._member_label(member)) for member in self.engine.members]
+        return [*members, (_EVERYONE, t("tui.speaker_everyone"))]
+
+    @staticmethod
+    def _speaker_of(choice: str | None) -> Any:
+        """A speaker choice as the engine takes it (None: 全体; nothing chosen: unchanged)."""
+        if choice is None:
+            return CURRENT
+        return None if choice == _EVERYONE else choice
+
     def action_edit_card(self) -> None:
         card = self._need_card()
         if card is None:
@@ -729,12 +840,35 @@ class RunningScreen(KeyPalette, Screen[None]):
                 Field("runs_by", t("tui.field_runs_by"), card.runs_by),
                 Field("place", t("tui.field_place"), card.place),
             ]
+        choices = tuple(self._speaker_choices())
+        fields.append(
+            Field("speaker", t("tui.field_speaker"), card.speaker or _EVERYONE, choices=choices)
+        )
 
         def edited(values: dict[str, Any] | None) -> None:
             if values:
-                self._do(lambda: self.engine.edit_card(card.id, **values))
+                speaker = self._speaker_of(values.pop("speaker"))
+                self._do(lambda: self.engine.edit_card(card.id, speaker=speaker, **values))
 
         self.app.push_screen(FormDialog(t("tui.edit_card"), fields), edited)
+
+    def action_correct_speaker(self) -> None:
+        """Only the speaker of the highlighted card (else of the step's last card)."""
+        if self._highlighted() is None and (cards := self.engine.cards_of_step()):
+            card: Card | None = cards[-1]
+        else:
+            card = self._need_card()
+        if card is None:
+            return
+
+        def chosen(choice: str | None) -> None:
+            speaker = self._speaker_of(choice)
+            if speaker is not CURRENT and speaker != card.speaker:  # else nothing to undo
+                self._do(lambda: self.engine.edit_card(card.id, speaker=speaker))
+
+        title = t("tui.correct_speaker", text=card.text)
+        dialog = ChooseDialog(title, self._speaker_choices(), card.speaker or _EVERYONE)
+        self.app.push_screen(dialog, chosen)
 
     def action_delete_card(self) -> None:
         card = self._need_card()

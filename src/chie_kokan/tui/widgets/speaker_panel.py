@@ -35,13 +35,12 @@ class SpeakerPanel(Vertical):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._shown: dict[str, Text | str] = {}
+        self.border_title = t("tui.speaking_now")
 
     def compose(self) -> ComposeResult:
-        yield Static(id="speaker-name")
-        yield Static(id="speaker-org")
-        yield Static(id="turn-timer")
-        yield Static(id="speaker-next")
-        yield Static(id="round-status")
+        # Names and organisations are shown as written: "[" is not markup.
+        for part in ("speaker-name", "speaker-org", "turn-timer", "speaker-next", "round-status"):
+            yield Static(id=part, markup=False)
 
     def show(
         self,
@@ -51,7 +50,14 @@ class SpeakerPanel(Vertical):
         status: dict[str, Outcome | None],
         turn_elapsed: float | None,
         turn_limit: int | None,
+        round_number: int = 1,
     ) -> None:
+        # From the second round on, the room sees which round it is.
+        self.border_title = (
+            t("tui.speaking_round", number=round_number)
+            if round_number > 1
+            else t("tui.speaking_now")
+        )
         name = speaker.name if speaker else t("tui.floor_open")
         self._put("#speaker-name", Text(name, style="bold"))
         self._put("#speaker-org", speaker.organization if speaker else "")
@@ -82,9 +88,6 @@ class SpeakerPanel(Vertical):
         widget = self.query_one(selector, Static)
         widget.update(content)
         widget.display = bool(str(content).strip())
-
-    def on_mount(self) -> None:
-        self.border_title = t("tui.speaking_now")
 
     def show_turn_timer(self, elapsed: float | None, limit: int | None) -> None:
         timer = self.query_one("#turn-timer", Static)
