@@ -26,6 +26,7 @@ from textual.widgets import Button, Footer, Static
 
 from chie_kokan.autosave import AutoSaver, SaveReport
 from chie_kokan.engine import DomainError, SessionEngine, Trouble
+from chie_kokan.examples import split_example
 from chie_kokan.i18n import t
 from chie_kokan.lock import LockLost, SessionLock, lock_session
 from chie_kokan.models import ActionItem, Card, Member, Outcome, Resource, StepKind, TurnMode
@@ -606,10 +607,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         engine = self.engine
         fields: dict[str, Any] = {}
         if engine.step.kind is StepKind.SPREAD:
-            # "what / who runs it / where": one line, as fast as a sticky note.
-            parts = [part.strip() for part in text.replace("／", "/").split("/")]
-            text = parts[0]
-            fields = {"runs_by": " ".join(parts[1:2]), "place": " / ".join(parts[2:])}
+            # "what / who runs it / where" on one line, as fast as a sticky note.
+            text, fields["runs_by"], fields["place"] = split_example(text)
         if unsigned:
             fields["speaker"] = None
         card: Card | None = self._do(lambda: engine.record_card(text, **fields))
