@@ -259,6 +259,16 @@ def test_pick_with_groups_votes_and_picked(
 
 
 @LANGUAGES
+def test_pick_with_a_count_being_typed(
+    snap_compare: Snap, clock: ManualClock, tmp_path: Path, words: Words
+) -> None:
+    app = opened(words, clock, tmp_path, PICK)
+    # Hands counted for the last trouble: 12 shows on its row until Enter.
+    press = then_press("up", "end", "1", "2")
+    assert snap_compare(app, terminal_size=SIZE, run_before=press)
+
+
+@LANGUAGES
 def test_exchange_with_question_and_target(
     snap_compare: Snap, clock: ManualClock, tmp_path: Path, words: Words
 ) -> None:

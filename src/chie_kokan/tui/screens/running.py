@@ -38,6 +38,7 @@ from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.widgets.card_list import CardList, Row
 from chie_kokan.tui.widgets.entry_line import EntryLine
 from chie_kokan.tui.widgets.japanese_text import WrappedText
+from chie_kokan.tui.widgets.pick_board import PickBoard, with_note
 from chie_kokan.tui.widgets.rules import GroundRules
 from chie_kokan.tui.widgets.speaker_panel import SpeakerPanel
 from chie_kokan.tui.widgets.step_track import StepTrack, circled
@@ -70,7 +71,7 @@ def plain(action: str) -> str:
     return action.removeprefix("screen.")
 
 
-class BoardList(CardList):
+class BoardList(PickBoard):
     """The card list of the running screen, with keys that act on its cards."""
 
     KEYS: tuple[Key, ...] = (
@@ -79,6 +80,9 @@ class BoardList(CardList):
         Key("plus,equals_sign", "screen.vote", "vote", show=False),
         Key("minus", "screen.unvote", "unvote", show=False),
         Key("asterisk", "screen.toggle_pick", "pick", show=False),
+        # Digits are taken by the board itself (PickBoard); this names them.
+        Key("0,1,2,3,4,5,6,7,8,9", "screen.type_votes", "type_votes", show=False, shown_as="0–9"),
+        Key("s", "screen.sort_troubles", "sort_troubles", show=False),
         Key("space", "screen.mark", "mark", show=False),
         Key("u", "screen.ungroup", "ungroup", show=False),
         Key("escape", "screen.focus_entry", "focus_entry", show=False),
@@ -116,7 +120,8 @@ class RunningScreen(KeyPalette, Screen[None]):
     # Buttons on the side panel, in this order.
     BUTTONS = (
         "next_speaker", "pass_turn", "choose_speaker", "toggle_timer",
-        "previous_step", "next_step", "vote", "unvote", "toggle_pick", "group",
+        "previous_step", "next_step", "vote", "unvote", "type_votes", "sort_troubles",
+        "toggle_pick", "group",
         "switch_target", "add_action", "resource", "edit_card", "delete_card",
         "undo", "export", "presentation", "help", "save_quit",
     )  # fmt: skip
@@ -347,6 +352,7 @@ class RunningScreen(KeyPalette, Screen[None]):
             self._set("#question", "")
             self._set("#context", "")
             self.query_one("#entry", EntryLine).placeholder = t("tui.entry_ended")
+            self.query_one(BoardList).voting = False
             self._show_saved()
             return
         step = engine.step
@@ -360,10 +366,11 @@ class RunningScreen(KeyPalette, Screen[None]):
         else:
             self._set("#question", "")
         self._set("#context", self._context_text())
-        board = self.query_one(CardList)
+        board = self.query_one(BoardList)
         if self._board_step != engine.step_index:
-            board.reset()
+            board.reset()  # on a pick board: sorted by votes again
             self._board_step = engine.step_index
+        board.voting = step.kind is StepKind.PICK
         # The newest card on a share board; the most-voted trouble on a pick board.
         board.show(self._rows(), follow=step.kind is not StepKind.PICK)
         self.query_one(SpeakerPanel).show(
@@ -459,7 +466,10 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def _trouble_rows(self) -> list[Row]:
         rows: list[Row] = []
-        for trouble in self.engine.troubles():
+        # In the board's order, not by votes: rows do not move while votes are typed.
+        troubles = {trouble.id: trouble for trouble in self.engine.troubles()}
+        for trouble_id in self.query_one(BoardList).in_shown_order(list(troubles)):
+            trouble = troubles[trouble_id]
             marked = trouble.id in self.marked
             signature = (
                 trouble.title,
@@ -472,9 +482,12 @@ class RunningScreen(KeyPalette, Screen[None]):
             )
             rows.append((trouble.id, signature, partial(self._trouble_text, trouble)))
             if trouble.is_group:
+                # A vote on a grouped card counts for the group: say so on its row.
+                votes = t("tui.votes", count=trouble.votes)
+                counts_for = t("tui.counts_for_group", title=trouble.title, votes=votes)
                 for card in trouble.cards:
                     mark = "☑" if card.id in self.marked else "  "
-                    rows.append(self._card_row(card, f"    {mark} "))
+                    rows.append(with_note(self._card_row(card, f"    {mark} "), counts_for))
         return rows
 
     def _trouble_text(self, trouble: Trouble) -> Text:
@@ -545,7 +558,10 @@ class RunningScreen(KeyPalette, Screen[None]):
                 "previous_step", "export", "undo", "help", "save_quit", "presentation",
                 "add_action",
             }  # fmt: skip
-        if action in {"vote", "unvote", "toggle_pick", "group", "ungroup", "mark"}:
+        if action in {
+            "vote", "unvote", "type_votes", "sort_troubles", "toggle_pick", "group", "ungroup",
+            "mark",
+        }:  # fmt: skip
             return kind in PICK_ONLY
         if action == "switch_target":
             return kind is StepKind.EXCHANGE
@@ -788,6 +804,25 @@ class RunningScreen(KeyPalette, Screen[None]):
         target = self._need_trouble()
         if target:
             self._do(lambda: self.engine.vote(target, +1))
+            # F9 from the entry line: the board takes the next keys (a count, +, −, ↑↓).
+            self.action_focus_board()
+
+    def action_type_votes(self) -> None:
+        """The palette's and the button's way to a typed count (digits do it on the board)."""
+        board = self.query_one(BoardList)
+        board.focus()
+        board.start_typing()
+
+    @on(PickBoard.VotesTyped, "#cards")
+    def _votes_typed(self, event: PickBoard.VotesTyped) -> None:
+        if self._do(lambda: self.engine.set_votes(event.target, event.count)) is None:
+            event.board.give_back(event.target, event.digits)
+
+    def action_sort_troubles(self) -> None:
+        """Most votes first; the highlight stays on the trouble it was on."""
+        board = self.query_one(BoardList)
+        board.sort()
+        board.show(self._rows(), follow=False)
 
     def action_unvote(self) -> None:
         target = self._need_trouble()
