@@ -285,6 +285,26 @@ def test_spread_with_examples_and_actions(
 
 
 @LANGUAGES
+def test_spread_example_in_three_fields(
+    snap_compare: Snap, clock: ManualClock, tmp_path: Path, words: Words
+) -> None:
+    app = opened(words, clock, tmp_path, SPREAD)
+    what, runs_by, _ = (part.strip() for part in words.example.replace("／", "/").split("/"))
+
+    async def typing(pilot: Pilot[Any]) -> None:
+        # What and who typed, the cursor in "where" (Pilot types no Japanese: set values).
+        await settled(pilot)
+        entries = [pilot.app.screen.query_one(f"#{name}", Input) for name in ("entry", "runs-by")]
+        for entry, text in zip(entries, (what, runs_by), strict=True):
+            entry.value = text
+        await pilot.press("tab", "tab")
+        await settled(pilot)
+        pilot.app.screen.query_one("#place", Input).cursor_blink = False
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=typing)
+
+
+@LANGUAGES
 def test_reflect(snap_compare: Snap, clock: ManualClock, tmp_path: Path, words: Words) -> None:
     app = opened(words, clock, tmp_path, REFLECT)
     assert snap_compare(app, terminal_size=SIZE, run_before=settled)

@@ -1,9 +1,9 @@
-"""The pick step, driven by keys through Textual's Pilot.
+"""The pick step and success examples, driven by keys through Textual's Pilot.
 
 Votes typed as a count of raised hands (``6`` Enter), a board that does not
-reorder under the cursor, and a grouped card that says where its votes go.
-Each test checks the engine's state, what the screen shows and, where
-something changed, the file.
+reorder under the cursor, a grouped card that says where its votes go, and
+on the spread step an example typed into three fields. Each test checks the
+engine's state, what the screen shows and, where something changed, the file.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
@@ -31,7 +32,7 @@ from test_tui_running import (
     wait_until,
 )
 
-PICK = 2
+SHARE, PICK, SPREAD = 1, 2, 4
 TROUBLES = ("No shop nearby", "Bus stop too far", "Stairs to the 4th floor")
 
 
@@ -64,6 +65,11 @@ def pick_file(shimizu: Scenario, clock: ManualClock, tmp_path: Path) -> Path:
 @pytest.fixture
 def grouped_file(shimizu: Scenario, clock: ManualClock, tmp_path: Path) -> Path:
     return session_at(shimizu, clock, tmp_path / "sessions", PICK, groups=True)
+
+
+@pytest.fixture
+def spread_file(shimizu: Scenario, clock: ManualClock, tmp_path: Path) -> Path:
+    return session_at(shimizu, clock, tmp_path / "sessions", SPREAD)
 
 
 # -- reading the board ------------------------------------------------------------------------
@@ -367,3 +373,122 @@ async def test_a_grouped_card_shows_the_votes_of_its_group(
         assert votes(screen.engine)["g1"] == 9
         assert "→ まとめ「移動」: 9票" in row_text(screen, "c3")
         await saved(pilot, screen)
+
+
+# -- success examples in three fields ------------------------------------------------------------
+
+
+def example(engine: SessionEngine) -> tuple[str, str, str]:
+    card = engine.cards_of_step()[-1]
+    return card.text, card.runs_by, card.place
+
+
+def fields(screen: RunningScreen) -> list[Input]:
+    return [screen.query_one(f"#{name}", Input) for name in ("entry", "runs-by", "place")]
+
+
+async def test_an_example_is_typed_in_three_fields(spread_file: Path, clock: ManualClock) -> None:
+    app = build(spread_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        what, who, where = fields(screen)
+        assert all(field.display for field in (what, who, where))
+        assert [f.border_title for f in (what, who, where)] == [
+            t("tui.field_what"),
+            t("tui.field_runs_by"),
+            t("tui.field_place"),
+        ]
+        assert app.focused is what
+        await pilot.press(*"Mobile shop", "tab", *"Chamber", "tab", *"Square")
+        assert (what.value, who.value, where.value) == ("Mobile shop", "Chamber", "Square")
+        await pilot.press("shift+tab", "end", *" of commerce", "enter")
+        assert example(screen.engine) == ("Mobile shop", "Chamber of commerce", "Square")
+        assert (what.value, who.value, where.value) == ("", "", "")
+        assert app.focused is what  # the next example starts with "what"
+        # Who and where may stay empty; Japanese goes in as typed.
+        await type_line(pilot, "見守り・配食サービス")
+        await pilot.press("enter")
+        assert example(screen.engine) == ("見守り・配食サービス", "", "")
+        await pilot.press("tab", "tab")
+        await type_line(pilot, "第三団地の広場")
+        await pilot.press("shift+tab", "shift+tab")
+        await type_line(pilot, "移動販売")
+        await pilot.press("enter")
+        assert example(screen.engine) == ("移動販売", "", "第三団地の広場")
+        await saved(pilot, screen)
+
+
+async def test_slashes_in_the_first_field_still_split(
+    spread_file: Path, clock: ManualClock
+) -> None:
+    app = build(spread_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        await type_line(pilot, "移動販売／商工会／第三団地の広場")
+        await pilot.press("enter")
+        assert example(screen.engine) == ("移動販売", "商工会", "第三団地の広場")
+        await pilot.press(*"Snow wardens/Residents/River Street", "enter")
+        assert example(screen.engine) == ("Snow wardens", "Residents", "River Street")
+        # Once "who" is typed, the first field is taken as it stands.
+        await pilot.press(*"24/7 phone line", "tab", *"NPO", "enter")
+        assert example(screen.engine) == ("24/7 phone line", "NPO", "")
+
+
+async def test_an_example_typed_fast_is_recorded_exactly(
+    spread_file: Path, clock: ManualClock
+) -> None:
+    app = build(spread_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        keys = [*"Mobile shop", "tab", *"Chamber", "tab", *"Square", "enter"]
+        keys += [*"Salon", "tab", "tab", *"Hall", "enter", *"Next", "tab", *"N"]
+        await burst(pilot, *keys)
+        await wait_until(pilot, lambda: len(screen.engine.cards_of_step()) == 2, "two examples")
+        await pilot.pause(0.2)
+        recorded = [(c.text, c.runs_by, c.place) for c in screen.engine.cards_of_step()]
+        assert recorded == [("Mobile shop", "Chamber", "Square"), ("Salon", "", "Hall")]
+        assert [field.value for field in fields(screen)] == ["Next", "N", ""]
+        assert app.focused is fields(screen)[1]
+
+
+async def test_an_example_that_cannot_be_recorded_stays_in_its_fields(
+    spread_file: Path, clock: ManualClock
+) -> None:
+    app = build(spread_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        notices = recording_notices(app)
+        screen = running(pilot)
+        await pilot.press("tab", *"Chamber", "tab", *"Square", "enter")
+        await wait_until(pilot, lambda: notices, "a notice")
+        assert notices == [t("engine.empty_text")]
+        assert screen.engine.cards_of_step() == []
+        assert [field.value for field in fields(screen)] == ["", "Chamber", "Square"]
+
+
+async def test_ctrl_n_records_an_unsigned_example(spread_file: Path, clock: ManualClock) -> None:
+    app = build(spread_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        screen.engine.choose_speaker("p2")
+        await pilot.press(*"Lunch club", "tab", *"Salon", "ctrl+n")
+        card = screen.engine.cards_of_step()[-1]
+        assert (card.text, card.runs_by, card.speaker) == ("Lunch club", "Salon", None)
+
+
+async def test_other_steps_keep_the_one_entry_line(pick_file: Path, clock: ManualClock) -> None:
+    app = build(pick_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        what, who, where = fields(screen)
+        assert not who.display and not where.display
+        assert not what.border_title
+        await pilot.press("f7", "f7")  # exchange, then spread
+        assert who.display and where.display
+        await pilot.press("tab", *"NPO")
+        assert app.focused is who
+        await pilot.press("ctrl+z")  # back to exchange: the hidden field lets go of the keys
+        assert screen.engine.step.kind is StepKind.EXCHANGE
+        assert not who.display
+        assert app.focused is what
+        await pilot.press(*"Our bus", "enter")
+        assert screen.engine.cards_of_step()[-1].text == "Our bus"

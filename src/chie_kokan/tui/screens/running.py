@@ -26,7 +26,7 @@ from textual.widgets import Button, Footer, Static
 
 from chie_kokan.autosave import AutoSaver, SaveReport
 from chie_kokan.engine import DomainError, SessionEngine, Trouble
-from chie_kokan.examples import split_example
+from chie_kokan.examples import example_fields, split_example
 from chie_kokan.i18n import t
 from chie_kokan.lock import LockLost, SessionLock, lock_session
 from chie_kokan.models import ActionItem, Card, Member, Outcome, Resource, StepKind, TurnMode
@@ -37,6 +37,7 @@ from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, F
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.widgets.card_list import CardList, Row
 from chie_kokan.tui.widgets.entry_line import EntryLine
+from chie_kokan.tui.widgets.entry_row import EntryRow
 from chie_kokan.tui.widgets.japanese_text import WrappedText
 from chie_kokan.tui.widgets.pick_board import PickBoard, with_note
 from chie_kokan.tui.widgets.rules import GroundRules
@@ -176,8 +177,14 @@ class RunningScreen(KeyPalette, Screen[None]):
                 # room sees the meeting sooner, and the keys work from the start.
                 yield Grid(id="buttons")
         yield GroundRules(self.engine.session.scenario.rules, id="rules")
-        with Horizontal(id="entry-row"):
+        with EntryRow(id="entry-row"):
             yield EntryLine(id="entry")
+            yield EntryLine(
+                id="runs-by", placeholder=t("tui.runs_by_placeholder"), classes="example-field"
+            )
+            yield EntryLine(
+                id="place", placeholder=t("tui.place_placeholder"), classes="example-field"
+            )
             yield Static(id="saved")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -353,6 +360,7 @@ class RunningScreen(KeyPalette, Screen[None]):
             self._set("#context", "")
             self.query_one("#entry", EntryLine).placeholder = t("tui.entry_ended")
             self.query_one(BoardList).voting = False
+            self._show_example_fields(False)
             self._show_saved()
             return
         step = engine.step
@@ -373,6 +381,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         board.voting = step.kind is StepKind.PICK
         # The newest card on a share board; the most-voted trouble on a pick board.
         board.show(self._rows(), follow=step.kind is not StepKind.PICK)
+        self._show_example_fields(step.kind is StepKind.SPREAD)
         self.query_one(SpeakerPanel).show(
             engine.current_speaker,
             engine.upcoming(),
@@ -503,6 +512,10 @@ class RunningScreen(KeyPalette, Screen[None]):
             text.append(self._card_text(trouble.cards[0], mark))
         return text
 
+    def _show_example_fields(self, examples: bool) -> None:
+        labels = (t("tui.field_what"), t("tui.field_runs_by"), t("tui.field_place"))
+        self.query_one(EntryRow).show_examples(examples, labels)
+
     def _context_text(self) -> Text:
         engine = self.engine
         session = engine.session
@@ -619,6 +632,15 @@ class RunningScreen(KeyPalette, Screen[None]):
         if self._record_text(event.text.strip(), unsigned=event.unsigned) is None:
             event.entry.give_back(event.text)
 
+    @on(EntryRow.ExampleRecorded, "#entry-row")
+    def _record_example(self, event: EntryRow.ExampleRecorded) -> None:
+        what, runs_by, place = example_fields(*event.texts)
+        fields: dict[str, Any] = {"runs_by": runs_by, "place": place}
+        if event.unsigned:
+            fields["speaker"] = None
+        if self._do(lambda: self.engine.record_card(what, **fields)) is None:
+            event.row.give_back(event.texts)
+
     def _record_text(self, text: str, *, unsigned: bool) -> Card | None:
         engine = self.engine
         fields: dict[str, Any] = {}
@@ -632,7 +654,7 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def action_record_unsigned(self) -> None:
         """Ctrl+N from the palette or a button (the key itself goes to the entry line)."""
-        self.query_one("#entry", EntryLine).hand_over(unsigned=True)
+        self.query_one(EntryRow).record(unsigned=True)
 
     def action_next_speaker(self) -> None:
         self._do(self.engine.advance_speaker)
@@ -708,7 +730,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         self.query_one(CardList).focus()
 
     def action_focus_entry(self) -> None:
-        self.query_one("#entry", EntryLine).focus()
+        self.query_one("#entry", EntryLine).focus()  # on a spread step, "what"
 
     # -- cards ---------------------------------------------------------------
 
