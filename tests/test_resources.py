@@ -26,6 +26,7 @@ def _next_month(clock: ManualClock, shimizu: Scenario) -> Session:
     spread = next(i for i, s in enumerate(engine.steps) if s.kind is StepKind.SPREAD)
     engine.go_to_step(spread)
     engine.choose_speaker("p6")  # 商工会
+    engine.choose_speaker("p6")  # again: keeps the floor for all the cards below
     # The same resource, written with half-width brackets: one record.
     card = engine.record_card("移動販売が金曜にも来るようになった")
     engine.mark_resource(
