@@ -259,6 +259,16 @@ def test_pick_with_groups_votes_and_picked(
 
 
 @LANGUAGES
+def test_pick_with_a_count_being_typed(
+    snap_compare: Snap, clock: ManualClock, tmp_path: Path, words: Words
+) -> None:
+    app = opened(words, clock, tmp_path, PICK)
+    # Hands counted for the last trouble: 12 shows on its row until Enter.
+    press = then_press("up", "end", "1", "2")
+    assert snap_compare(app, terminal_size=SIZE, run_before=press)
+
+
+@LANGUAGES
 def test_exchange_with_question_and_target(
     snap_compare: Snap, clock: ManualClock, tmp_path: Path, words: Words
 ) -> None:
@@ -272,6 +282,26 @@ def test_spread_with_examples_and_actions(
 ) -> None:
     app = opened(words, clock, tmp_path, SPREAD)
     assert snap_compare(app, terminal_size=SIZE, run_before=settled)
+
+
+@LANGUAGES
+def test_spread_example_in_three_fields(
+    snap_compare: Snap, clock: ManualClock, tmp_path: Path, words: Words
+) -> None:
+    app = opened(words, clock, tmp_path, SPREAD)
+    what, runs_by, _ = (part.strip() for part in words.example.replace("／", "/").split("/"))
+
+    async def typing(pilot: Pilot[Any]) -> None:
+        # What and who typed, the cursor in "where" (Pilot types no Japanese: set values).
+        await settled(pilot)
+        entries = [pilot.app.screen.query_one(f"#{name}", Input) for name in ("entry", "runs-by")]
+        for entry, text in zip(entries, (what, runs_by), strict=True):
+            entry.value = text
+        await pilot.press("tab", "tab")
+        await settled(pilot)
+        pilot.app.screen.query_one("#place", Input).cursor_blink = False
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=typing)
 
 
 @LANGUAGES

@@ -203,7 +203,7 @@ async def test_correct_the_speaker_from_the_palette_the_board_or_a_button(
         assert card_texts(engine, SHARE) == [(text, "p1"), ("Bus far", "p1")]
 
         # The board's key, on the card highlighted there.
-        await pilot.press("up", "home", "s")
+        await pilot.press("up", "home", "w")
         assert "No shop" in title_of(app.screen)
         await pilot.press("end", "enter")
         assert card_texts(engine, SHARE) == [("No shop", None), ("Bus far", "p1")]
@@ -447,7 +447,7 @@ async def test_brackets_in_words_and_names_are_shown_as_typed(
         await pilot.press("f4")
         assert "「坂道 [/] 重い [red]物」は、先に 木村 [/] のカード" in title_of(app.screen)
         assert any(c.endswith("木村 [/]（[b]民生委員）") for c in choices(app.screen))
-        await pilot.press("escape", "enter", "up", "s")
+        await pilot.press("escape", "enter", "up", "w")
         assert "「坂道 [/] 重い [red]物」の発言者" in title_of(app.screen)
         await pilot.press("escape")
         assert card_texts(engine, SHARE) == [("坂道 [/] 重い [red]物", "p10")]

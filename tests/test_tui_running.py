@@ -304,10 +304,12 @@ async def test_a_full_session_by_keys(
         assert (group.title, group.cards) == ("買い物の足がない", ["c2", "c3"])
         assert screen.marked == set()
         assert app.focused is not None and app.focused.id == "cards"
-        await pilot.press("home", "plus", "plus", "plus", "asterisk")
+        # A new group joins the end of the board, highlighted.
+        assert screen.query_one("#cards").highlighted_id == "g1"  # type: ignore[attr-defined]
+        await pilot.press("plus", "plus", "plus", "asterisk")
         assert (group.votes, group.picked) == (3, True)
-        # Rows: the group, its two cards, then c4 and c5.
-        await pilot.press("home", "down", "down", "down")
+        # Rows in the order they had on entering the step: c4, c5, the group, its two cards.
+        await pilot.press("home")
         assert screen.query_one("#cards").highlighted_id == "c4"  # type: ignore[attr-defined]
         await pilot.press("plus", "plus", "minus", "asterisk")
         await pilot.press("escape", "f9")  # F9 votes from the entry line too
@@ -318,6 +320,7 @@ async def test_a_full_session_by_keys(
             ("c4", 2, True),
             ("c5", 0, False),
         ]
+        await pilot.press("up", "s")  # most votes first, on request
         cards_shown = screen.query_one("#cards")
         first_row = cards_shown.get_option_at_index(0).prompt  # type: ignore[attr-defined]
         assert "★" in str(first_row) and "買い物の足がない" in str(first_row)

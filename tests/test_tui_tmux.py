@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from chie_kokan.clock import system_clock
-from chie_kokan.engine import new_session
+from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.models import Outcome, Scenario, Session
 from chie_kokan.storage import create_session_file, load_session
 
@@ -230,19 +230,31 @@ def test_resume_type_pass_vote_quit_then_kill(tmux: Tmux, session_file: Path) ->
     tmux.keys("F3")  # 鈴木 passes
     tmux.wait_screen("高橋 健 さんの発言を記録")
 
-    tmux.keys("F7")  # pick: vote on the first trouble
+    tmux.keys("F7")  # pick: vote on the troubles
     tmux.wait_screen("解決が必要な困りごとを見つける", "0票")
     tmux.focus_board()
     tmux.keys("Home")
     tmux.type("+")
     tmux.wait_screen("1票")
+    # A show of hands, counted and typed: the count shows on the row until Enter.
+    tmux.type("6")
+    tmux.wait_screen("6_票", "挙手の数: 6")
+    tmux.keys("Enter")
+    wait_on_disk(session_file, lambda s: s.cards[0].votes == 6, "6 votes on disk")
+    # An IME's full-width digits count too; the rows stay where they were.
+    tmux.keys("Down")
+    tmux.type("１２")
+    tmux.keys("Enter")
+    wait_on_disk(session_file, lambda s: s.cards[1].votes == 12, "12 votes on disk")
+    tmux.wait_screen("12票")
     tmux.keys("C-q")
     assert tmux.exit_status() == 0
 
     session = load_session(session_file)
     assert [(c.text, c.speaker) for c in session.cards] == [(JAPANESE, "p1"), (ENGLISH, "p2")]
-    assert [c.votes for c in session.cards] == [1, 0]
+    assert [c.votes for c in session.cards] == [6, 12]
     share = [(turn.speaker, turn.outcome) for turn in session.turns if turn.step == 1]
+    # Leaving the step is not speaking: 高橋's turn waits, unfinished.
     assert share == [
         ("p1", Outcome.SPOKE),
         ("p2", Outcome.SPOKE),
@@ -314,3 +326,25 @@ def test_run_a_scenario_from_the_setup_screen(tmux: Tmux, tmp_path: Path) -> Non
     assert session.live.started
     assert [(c.text, c.speaker, c.step) for c in session.cards] == [("本日の進め方を説明", None, 0)]
     assert len(session.members) == 9
+
+
+def test_an_example_typed_fast_in_three_fields(
+    tmux: Tmux, shimizu: Scenario, tmp_path: Path
+) -> None:
+    engine = SessionEngine(new_session(shimizu, session_id="spread", clock=system_clock))
+    engine.begin()
+    engine.go_to_step(4)  # spread
+    path = create_session_file(engine.session, tmp_path / "sessions")
+    tmux.start("resume", str(path.relative_to(tmux.workdir)))
+    tmux.wait_screen("成功例を拡げる", "何を", "誰が（運営）", "どこで")
+    # One burst of bytes, tabs and Enter included, as a fast typist (or IME) sends it.
+    tmux.type("移動販売車の巡回\t商工会\t第三団地の広場\r見守り・配食\t\t公民館\r次の")
+    wait_on_disk(path, lambda s: len(s.cards) == 2, "two examples on disk")
+    tmux.wait_screen("次の")
+    tmux.keys("C-q")
+    assert tmux.exit_status() == 0
+    examples = [(c.text, c.runs_by, c.place) for c in load_session(path).cards]
+    assert examples == [
+        ("移動販売車の巡回", "商工会", "第三団地の広場"),
+        ("見守り・配食", "", "公民館"),
+    ]

@@ -31,6 +31,8 @@ class Key:
     show: bool = True
     """Shown in the footer."""
     priority: bool = False
+    shown_as: str = ""
+    """How to write keys that share one action (0–9), where the first alone would mislead."""
 
     def binding(self, language: Language) -> Binding:
         return Binding(
@@ -45,6 +47,8 @@ class Key:
 
     def display(self) -> str:
         """How the key is written on a button or in help: F2, Ctrl+Z, +."""
+        if self.shown_as:
+            return self.shown_as
         first = self.key.split(",")[0]
         if first in _SYMBOLS:
             return _SYMBOLS[first]

@@ -26,6 +26,7 @@ from textual.widgets import Button, Footer, Static
 
 from chie_kokan.autosave import AutoSaver, SaveReport
 from chie_kokan.engine import CURRENT, DomainError, SessionEngine, Trouble
+from chie_kokan.examples import example_fields, split_example
 from chie_kokan.facts import question_number
 from chie_kokan.i18n import t
 from chie_kokan.lock import LockLost, SessionLock, lock_session
@@ -37,7 +38,9 @@ from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, F
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.widgets.card_list import CardList, Row
 from chie_kokan.tui.widgets.entry_line import EntryLine
+from chie_kokan.tui.widgets.entry_row import EntryRow
 from chie_kokan.tui.widgets.japanese_text import WrappedText
+from chie_kokan.tui.widgets.pick_board import PickBoard, with_note
 from chie_kokan.tui.widgets.rules import GroundRules
 from chie_kokan.tui.widgets.speaker_panel import SpeakerPanel
 from chie_kokan.tui.widgets.step_track import StepTrack, circled
@@ -74,16 +77,19 @@ def plain(action: str) -> str:
     return action.removeprefix("screen.")
 
 
-class BoardList(CardList):
+class BoardList(PickBoard):
     """The card list of the running screen, with keys that act on its cards."""
 
     KEYS: tuple[Key, ...] = (
         Key("e", "screen.edit_card", "edit", show=False),
-        Key("s", "screen.correct_speaker", "correct_speaker", show=False),
+        Key("w", "screen.correct_speaker", "correct_speaker", show=False),  # who said it
         Key("delete", "screen.delete_card", "delete", show=False),
         Key("plus,equals_sign", "screen.vote", "vote", show=False),
         Key("minus", "screen.unvote", "unvote", show=False),
         Key("asterisk", "screen.toggle_pick", "pick", show=False),
+        # Digits are taken by the board itself (PickBoard); this names them.
+        Key("0,1,2,3,4,5,6,7,8,9", "screen.type_votes", "type_votes", show=False, shown_as="0–9"),
+        Key("s", "screen.sort_troubles", "sort_troubles", show=False),
         Key("space", "screen.mark", "mark", show=False),
         Key("u", "screen.ungroup", "ungroup", show=False),
         Key("escape", "screen.focus_entry", "focus_entry", show=False),
@@ -121,7 +127,8 @@ class RunningScreen(KeyPalette, Screen[None]):
     # Buttons on the side panel, in this order.
     BUTTONS = (
         "next_speaker", "pass_turn", "choose_speaker", "toggle_timer",
-        "previous_step", "next_step", "vote", "unvote", "toggle_pick", "group",
+        "previous_step", "next_step", "vote", "unvote", "type_votes", "sort_troubles",
+        "toggle_pick", "group",
         "switch_target", "add_action", "resource", "edit_card", "correct_speaker",
         "delete_card", "undo", "export", "presentation", "help", "save_quit",
     )  # fmt: skip
@@ -179,10 +186,16 @@ class RunningScreen(KeyPalette, Screen[None]):
                 # room sees the meeting sooner, and the keys work from the start.
                 yield Grid(id="buttons")
         yield GroundRules(self.engine.session.scenario.rules, id="rules")
-        with Horizontal(id="entry-row"):
+        with EntryRow(id="entry-row"):
             yield Static(id="entry-holder", markup=False)
             carries = {key.key: key.action for key in self.KEYS if key.action in _TAKE_THE_LINE}
             yield EntryLine(id="entry", carries=carries)
+            yield EntryLine(
+                id="runs-by", placeholder=t("tui.runs_by_placeholder"), classes="example-field"
+            )
+            yield EntryLine(
+                id="place", placeholder=t("tui.place_placeholder"), classes="example-field"
+            )
             yield Static(id="saved")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -377,6 +390,8 @@ class RunningScreen(KeyPalette, Screen[None]):
             self._set("#context", "")
             self.query_one("#entry", EntryLine).placeholder = t("tui.entry_ended")
             self._show_holder("")
+            self.query_one(BoardList).voting = False
+            self._show_example_fields(False)
             self._show_saved()
             return
         step = engine.step
@@ -390,12 +405,14 @@ class RunningScreen(KeyPalette, Screen[None]):
         else:
             self._set("#question", "")
         self._set("#context", self._context_text())
-        board = self.query_one(CardList)
+        board = self.query_one(BoardList)
         if self._board_step != engine.step_index:
-            board.reset()
+            board.reset()  # on a pick board: sorted by votes again
             self._board_step = engine.step_index
+        board.voting = step.kind is StepKind.PICK
         # The newest card on a share board; the most-voted trouble on a pick board.
         board.show(self._rows(), follow=step.kind is not StepKind.PICK)
+        self._show_example_fields(step.kind is StepKind.SPREAD)
         self.query_one(SpeakerPanel).show(
             engine.current_speaker,
             engine.upcoming(),
@@ -509,7 +526,10 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def _trouble_rows(self) -> list[Row]:
         rows: list[Row] = []
-        for trouble in self.engine.troubles():
+        # In the board's order, not by votes: rows do not move while votes are typed.
+        troubles = {trouble.id: trouble for trouble in self.engine.troubles()}
+        for trouble_id in self.query_one(BoardList).in_shown_order(list(troubles)):
+            trouble = troubles[trouble_id]
             marked = trouble.id in self.marked
             signature = (
                 trouble.title,
@@ -522,9 +542,12 @@ class RunningScreen(KeyPalette, Screen[None]):
             )
             rows.append((trouble.id, signature, partial(self._trouble_text, trouble)))
             if trouble.is_group:
+                # A vote on a grouped card counts for the group: say so on its row.
+                votes = t("tui.votes", count=trouble.votes)
+                counts_for = t("tui.counts_for_group", title=trouble.title, votes=votes)
                 for card in trouble.cards:
                     mark = "☑" if card.id in self.marked else "  "
-                    rows.append(self._card_row(card, f"    {mark} "))
+                    rows.append(with_note(self._card_row(card, f"    {mark} "), counts_for))
         return rows
 
     def _trouble_text(self, trouble: Trouble) -> Text:
@@ -539,6 +562,10 @@ class RunningScreen(KeyPalette, Screen[None]):
             mark = "☑ " if trouble.id in self.marked else ""
             text.append(self._card_text(trouble.cards[0], mark))
         return text
+
+    def _show_example_fields(self, examples: bool) -> None:
+        labels = (t("tui.field_what"), t("tui.field_runs_by"), t("tui.field_place"))
+        self.query_one(EntryRow).show_examples(examples, labels)
 
     def _context_text(self) -> Text:
         engine = self.engine
@@ -595,7 +622,10 @@ class RunningScreen(KeyPalette, Screen[None]):
                 "previous_step", "export", "undo", "help", "save_quit", "presentation",
                 "add_action",
             }  # fmt: skip
-        if action in {"vote", "unvote", "toggle_pick", "group", "ungroup", "mark"}:
+        if action in {
+            "vote", "unvote", "type_votes", "sort_troubles", "toggle_pick", "group", "ungroup",
+            "mark",
+        }:  # fmt: skip
             return kind in PICK_ONLY
         if action == "switch_target":
             return kind is StepKind.EXCHANGE
@@ -657,14 +687,21 @@ class RunningScreen(KeyPalette, Screen[None]):
         if self._record_text(event.text.strip(), unsigned=event.unsigned) is None:
             event.entry.give_back(event.text)
 
+    @on(EntryRow.ExampleRecorded, "#entry-row")
+    def _record_example(self, event: EntryRow.ExampleRecorded) -> None:
+        what, runs_by, place = example_fields(*event.texts)
+        fields: dict[str, Any] = {"runs_by": runs_by, "place": place}
+        if event.unsigned:
+            fields["speaker"] = None
+        if self._do(lambda: self.engine.record_card(what, **fields)) is None:
+            event.row.give_back(event.texts)
+
     def _record_text(self, text: str, *, unsigned: bool) -> Card | None:
         engine = self.engine
         fields: dict[str, Any] = {}
         if engine.step.kind is StepKind.SPREAD:
-            # "what / who runs it / where": one line, as fast as a sticky note.
-            parts = [part.strip() for part in text.replace("／", "/").split("/")]
-            text = parts[0]
-            fields = {"runs_by": " ".join(parts[1:2]), "place": " / ".join(parts[2:])}
+            # "what / who runs it / where" on one line, as fast as a sticky note.
+            text, fields["runs_by"], fields["place"] = split_example(text)
         if unsigned:
             fields["speaker"] = None
         card: Card | None = self._do(lambda: engine.record_card(text, **fields))
@@ -672,7 +709,7 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def action_record_unsigned(self) -> None:
         """Ctrl+N from the palette or a button (the key itself goes to the entry line)."""
-        self.query_one("#entry", EntryLine).hand_over(unsigned=True)
+        self.query_one(EntryRow).record(unsigned=True)
 
     @on(EntryLine.Taken, "#entry")
     def _taken(self, event: EntryLine.Taken) -> None:
@@ -792,7 +829,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         self.query_one(CardList).focus()
 
     def action_focus_entry(self) -> None:
-        self.query_one("#entry", EntryLine).focus()
+        self.query_one("#entry", EntryLine).focus()  # on a spread step, "what"
 
     # -- cards ---------------------------------------------------------------
 
@@ -923,6 +960,25 @@ class RunningScreen(KeyPalette, Screen[None]):
         target = self._need_trouble()
         if target:
             self._do(lambda: self.engine.vote(target, +1))
+            # F9 from the entry line: the board takes the next keys (a count, +, −, ↑↓).
+            self.action_focus_board()
+
+    def action_type_votes(self) -> None:
+        """The palette's and the button's way to a typed count (digits do it on the board)."""
+        board = self.query_one(BoardList)
+        board.focus()
+        board.start_typing()
+
+    @on(PickBoard.VotesTyped, "#cards")
+    def _votes_typed(self, event: PickBoard.VotesTyped) -> None:
+        if self._do(lambda: self.engine.set_votes(event.target, event.count)) is None:
+            event.board.give_back(event.target, event.digits)
+
+    def action_sort_troubles(self) -> None:
+        """Most votes first; the highlight stays on the trouble it was on."""
+        board = self.query_one(BoardList)
+        board.sort()
+        board.show(self._rows(), follow=False)
 
     def action_unvote(self) -> None:
         target = self._need_trouble()
