@@ -418,6 +418,38 @@ async def test_an_example_is_typed_in_three_fields(spread_file: Path, clock: Man
         await saved(pilot, screen)
 
 
+@pytest.mark.parametrize("key", ["f2", "f4"])
+async def test_a_speaker_key_records_the_whole_example_for_the_floor_holder(
+    spread_file: Path, clock: ManualClock, key: str
+) -> None:
+    """Who and where go with the example typed, never on to the next one."""
+    app = build(spread_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        screen.engine.choose_speaker("p3")
+        what, who, where = fields(screen)
+        await pilot.press(*"Mobile shop", "tab", *"Chamber", "tab", *"Square", key)
+        if key == "f4":
+            await pilot.press("enter")  # the list opens on the next in turn
+        assert example(screen.engine) == ("Mobile shop", "Chamber", "Square")
+        assert screen.engine.cards_of_step()[-1].speaker == "p3"
+        assert (what.value, who.value, where.value) == ("", "", "")
+        await pilot.press("ctrl+z")
+        assert screen.engine.cards_of_step() == []  # one undo: the card and the speaker
+
+
+async def test_a_refused_speaker_key_gives_the_example_back_to_its_fields(
+    spread_file: Path, clock: ManualClock
+) -> None:
+    app = build(spread_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        what, who, where = fields(screen)
+        await pilot.press(*"Mobile shop", "tab", *"Chamber", "tab", *"Square", "f3")
+        assert screen.engine.cards_of_step() == []  # nobody has the floor to pass
+        assert (what.value, who.value, where.value) == ("Mobile shop", "Chamber", "Square")
+
+
 async def test_slashes_in_the_first_field_still_split(
     spread_file: Path, clock: ManualClock
 ) -> None:

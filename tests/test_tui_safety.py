@@ -21,8 +21,9 @@ from textual.widgets import Input
 import chie_kokan.autosave as autosave
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.i18n import t
 from chie_kokan.lock import LockInfo, SessionLock, SessionLocked, lock_path
-from chie_kokan.models import Scenario
+from chie_kokan.models import Approval, Scenario, Status
 from chie_kokan.storage import atomic_write, create_session_file, load_session, save_session
 from chie_kokan.tui.app import make_app
 from chie_kokan.tui.screens.dialogs import ConfirmDialog, FormDialog
@@ -345,3 +346,23 @@ def test_the_launcher_lists_a_session_in_use_with_who_has_it(
     lock_path(session_file).write_bytes(stale.text())
     [after_crash] = scan_sessions(session_file.parent)
     assert after_crash.in_use == ""  # a stale lock is nobody: resuming will take it over
+
+
+async def test_a_change_to_approved_minutes_says_they_are_a_draft_again(
+    session_file: Path, clock: ManualClock
+) -> None:
+    session = load_session(session_file)
+    session.status = Status.APPROVED
+    session.approval = Approval(by="山田 花子", at=clock())
+    save_session(session, session_file)
+    app = build(session_file, clock)
+    notices = recording_notices(app)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        await pilot.press("f7")
+        await pilot.press(*"after approval", "enter")
+        await saved(pilot, screen)
+        assert t("tui.approval_reset") in notices
+        await pilot.press("ctrl+q")
+    after = load_session(session_file)
+    assert (after.status, after.approval) == (Status.DRAFT, None)

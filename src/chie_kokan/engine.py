@@ -58,6 +58,18 @@ class DomainError(Exception):
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A card typed but not yet recorded: what a speaker key records first.
+
+    On a spread step an example has who runs it and where, too.
+    """
+
+    text: str
+    runs_by: str = ""
+    place: str = ""
+
+
+@dataclass(frozen=True)
 class _Undo:
     """The session before a change, and what the change was (for Ctrl+Z's notice)."""
 
@@ -617,7 +629,7 @@ class SessionEngine:
 
     # -- speakers -----------------------------------------------------------
 
-    def advance_speaker(self, record: str | None = None) -> None:
+    def advance_speaker(self, record: str | Draft | None = None) -> None:
         """The current speaker has spoken; the next one in seat order takes the floor.
 
         In a free step the floor is simply open again. When nobody is speaking
@@ -645,7 +657,7 @@ class SessionEngine:
                     self.live.round += 1
                 self._start_next_in_round(now, after=current)
 
-    def pass_turn(self, record: str | None = None) -> None:
+    def pass_turn(self, record: str | Draft | None = None) -> None:
         """The current speaker passes (パス); the turn moves on as with next.
 
         ``record``: text typed while they had the floor, recorded for them first.
@@ -661,7 +673,7 @@ class SessionEngine:
             if self.step.turns is TurnMode.ROUND:
                 self._start_next_in_round(now, after=current)
 
-    def choose_speaker(self, member_id: str, record: str | None = None) -> None:
+    def choose_speaker(self, member_id: str, record: str | Draft | None = None) -> None:
         """Give the floor to someone out of turn (a raised hand).
 
         On a free step the floor returns to everyone after their next card;
@@ -683,22 +695,30 @@ class SessionEngine:
             self._end_turn(now, Outcome.SPOKE)
             self._start_turn(member_id, now)
 
-    def _speaker_change(self, pending: str | None) -> dict[str, str]:
+    def _speaker_change(self, pending: Draft | None) -> dict[str, str]:
         """The undo label of a speaker key: with the card typed first, if any."""
         if pending:
-            return {"what": "record_and_speaker", "text": _short(pending)}
+            return {"what": "record_and_speaker", "text": _short(pending.text)}
         return {"what": "speaker"}
 
-    def _pending(self, record: str | None) -> str | None:
-        """Text typed before a speaker key, checked before anything changes."""
-        if record is None or not record.strip():
+    def _pending(self, record: str | Draft | None) -> Draft | None:
+        """What was typed before a speaker key, checked before anything changes."""
+        draft = Draft(record) if isinstance(record, str) else record
+        if draft is None or not draft.text.strip():
             return None
         self._require_started()
-        return record.strip()
+        return draft
 
-    def _record_pending(self, text: str | None, now: datetime) -> None:
-        if text is not None:
-            self._add_card(now, text, self.live.speaker, self._current_target())
+    def _record_pending(self, draft: Draft | None, now: datetime) -> None:
+        if draft is not None:
+            self._add_card(
+                now,
+                draft.text.strip(),
+                self.live.speaker,
+                self._current_target(),
+                runs_by=draft.runs_by,
+                place=draft.place,
+            )
 
     def set_question(self, index: int) -> None:
         """Jump to another question of this step; it continues its own round.

@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from chie_kokan.autosave import AutoSaver, SaveReport
-from chie_kokan.engine import CURRENT, DomainError, SessionEngine, Trouble
+from chie_kokan.engine import CURRENT, DomainError, Draft, SessionEngine, Trouble
 from chie_kokan.examples import example_fields, split_example
 from chie_kokan.facts import question_number
 from chie_kokan.i18n import t
@@ -51,6 +51,9 @@ PICK_ONLY = frozenset({StepKind.PICK})
 # A space between two non-Latin characters (the gap in 山田 花子).
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 _NOT_IN_PALETTE = {"focus_board", "screen.focus_entry"}
+Typed = tuple[str, ...]
+"""What was typed for a card: the entry line, and on a spread step who and where."""
+
 # Speaker keys take what was typed so far: it is the words of whoever had the floor.
 _TAKE_THE_LINE = ("next_speaker", "pass_turn", "choose_speaker")
 # The choice of 全体 (no name) among the speakers of a card.
@@ -284,6 +287,9 @@ class RunningScreen(KeyPalette, Screen[None]):
         self._save_now()
         self.refresh_view()
         self._announce_progress()
+        if engine.approval_reset:
+            engine.approval_reset = False
+            self.notify(t("tui.approval_reset"), severity="warning", timeout=10)
 
     def _progress(self) -> tuple[int, int, int]:
         live = self.engine.live
@@ -719,20 +725,30 @@ class RunningScreen(KeyPalette, Screen[None]):
             return
         getattr(self, f"action_{event.action}")(event.text)
 
-    def _take_line(self, words: str | None) -> str:
-        """The words typed for the floor holder: as taken with the key, else the line now."""
-        return self.query_one("#entry", EntryLine).take() if words is None else words
+    def _take_line(self, words: str | None) -> Typed:
+        """What was typed for the floor holder: the line as taken with the key (else
+        as it is now), and on a spread step the example's other fields with it."""
+        line = self.query_one("#entry", EntryLine).take() if words is None else words
+        row = self.query_one(EntryRow)
+        if not (row.examples and line.strip()):
+            return (line,)
+        return (line, *(field.take() for field in row.fields[1:]))
 
-    def _give_line_back(self, words: str) -> None:
-        self.query_one("#entry", EntryLine).give_back(words)
+    def _give_line_back(self, typed: Typed) -> None:
+        self.query_one(EntryRow).give_back(typed)
 
-    def _change_speaker(self, change: Callable[[str], object], words: str) -> None:
-        """Record ``words`` for the floor holder and change the speaker, in one change.
+    def _draft(self, typed: Typed) -> Draft:
+        if self.engine.step.kind is StepKind.SPREAD:
+            return Draft(*example_fields(*typed))
+        return Draft(typed[0])
 
-        Refused, the words go back into the entry line.
+    def _change_speaker(self, change: Callable[[Draft], object], typed: Typed) -> None:
+        """Record what was typed for the floor holder and change the speaker, in one change.
+
+        Refused, the words go back where they were typed.
         """
-        if not self._accepted(lambda: change(words)):
-            self._give_line_back(words)
+        if not self._accepted(lambda: change(self._draft(typed))):
+            self._give_line_back(typed)
 
     def action_next_speaker(self, words: str | None = None) -> None:
         self._change_speaker(
@@ -746,7 +762,8 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def action_choose_speaker(self, words: str | None = None) -> None:
         # The words are taken now: they were said before the hand went up.
-        text = self._take_line(words)
+        typed = self._take_line(words)
+        text = typed[0]
         engine = self.engine
         status = engine.round_status()
         marks = {Outcome.SPOKE: "✓", Outcome.PASSED: t("tui.pass_mark")}
@@ -759,11 +776,11 @@ class RunningScreen(KeyPalette, Screen[None]):
 
         def chosen(member_id: str | None) -> None:
             if member_id == "__walk_in__":
-                self.action_walk_in(then_choose=True, words=text)
+                self.action_walk_in(then_choose=True, typed=typed)
             elif member_id:
-                self._change_speaker(lambda w: engine.choose_speaker(member_id, record=w), text)
+                self._change_speaker(lambda w: engine.choose_speaker(member_id, record=w), typed)
             else:
-                self._give_line_back(text)  # cancelled: the words are still being typed
+                self._give_line_back(typed)  # cancelled: the words are still being typed
 
         title = t("tui.choose_speaker")
         if text:
@@ -772,19 +789,19 @@ class RunningScreen(KeyPalette, Screen[None]):
             ChooseDialog(title, options, waiting[0].id if waiting else None), chosen
         )
 
-    def action_walk_in(self, then_choose: bool = False, words: str = "") -> None:
+    def action_walk_in(self, then_choose: bool = False, typed: Typed = ("",)) -> None:
         def added(values: dict[str, Any] | None) -> None:
             if not values or not str(values["name"]).strip():
-                self._give_line_back(words)
+                self._give_line_back(typed)
                 return
             member = self._do(
                 lambda: self.engine.add_walk_in(values["name"], values["organization"])
             )
             if member is None:
-                self._give_line_back(words)
+                self._give_line_back(typed)
             elif then_choose:
                 self._change_speaker(
-                    lambda w: self.engine.choose_speaker(member.id, record=w), words
+                    lambda w: self.engine.choose_speaker(member.id, record=w), typed
                 )
 
         fields = [
