@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from chie_kokan import facts
 from chie_kokan.clock import Clock, system_clock
+from chie_kokan.facts import Trouble
 from chie_kokan.i18n import t
 from chie_kokan.models import (
     ActionItem,
@@ -92,18 +93,6 @@ class _Current:
 
 
 CURRENT: Any = _Current()
-
-
-@dataclass(frozen=True)
-class Trouble:
-    """A trouble as the pick and exchange steps see it: a card or a group."""
-
-    id: str
-    title: str
-    votes: int
-    picked: bool
-    is_group: bool
-    cards: tuple[Card, ...]
 
 
 def members_from_roster(participants: list[Participant]) -> list[Member]:
@@ -867,18 +856,7 @@ class SessionEngine:
         Sorted by votes (most first), stable in recorded order otherwise
         (the rule is :func:`chie_kokan.facts.troubles`, shared with the minutes).
         """
-        by_id = {c.id: c for c in self.session.cards}
-        return [
-            Trouble(
-                fact.id,
-                fact.title,
-                fact.votes,
-                fact.picked,
-                fact.is_group,
-                tuple(by_id[card_id] for card_id in fact.card_ids),
-            )
-            for fact in facts.troubles(self.session)
-        ]
+        return facts.troubles(self.session)
 
     def picked_troubles(self) -> list[Trouble]:
         return [trouble for trouble in self.troubles() if trouble.picked]

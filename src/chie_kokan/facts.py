@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from chie_kokan.models import Outcome, Session, Step, StepKind, Turn
+from chie_kokan.models import Card, Outcome, Session, Step, StepKind, Turn
 
 TROUBLE_KINDS = frozenset({StepKind.SHARE, StepKind.PICK})
 """Cards that state a trouble: shared, or noticed while picking."""
@@ -31,8 +31,12 @@ class Trouble:
     votes: int
     picked: bool
     is_group: bool
-    card_ids: tuple[str, ...]
-    """The group's cards in order; for a single card, its own id."""
+    cards: tuple[Card, ...]
+    """The group's cards in order; for a single card, itself."""
+
+    @property
+    def card_ids(self) -> tuple[str, ...]:
+        return tuple(card.id for card in self.cards)
 
 
 def troubles(session: Session) -> list[Trouble]:
@@ -40,12 +44,16 @@ def troubles(session: Session) -> list[Trouble]:
 
     Sorted by votes (most first), in recorded order otherwise.
     """
+    by_id = {card.id: card for card in session.cards}
     grouped = {card_id for group in session.groups for card_id in group.cards}
     items = [
-        Trouble(g.id, g.title, g.votes, g.picked, True, tuple(g.cards)) for g in session.groups
+        Trouble(
+            g.id, g.title, g.votes, g.picked, True, tuple(by_id[c] for c in g.cards if c in by_id)
+        )
+        for g in session.groups
     ]
     items += [
-        Trouble(c.id, c.text, c.votes, c.picked, False, (c.id,))
+        Trouble(c.id, c.text, c.votes, c.picked, False, (c,))
         for c in session.cards
         if c.kind in TROUBLE_KINDS and c.id not in grouped
     ]
