@@ -451,3 +451,30 @@ async def test_brackets_in_words_and_names_are_shown_as_typed(
         assert "「坂道 [/] 重い [red]物」の発言者" in title_of(app.screen)
         await pilot.press("escape")
         assert card_texts(engine, SHARE) == [("坂道 [/] 重い [red]物", "p10")]
+
+
+@pytest.mark.parametrize("key", ["f7", "f6"])
+async def test_f6_and_f7_record_the_typed_words_on_the_step_they_were_said(
+    session_file: Path, clock: ManualClock, key: str
+) -> None:
+    """Typed, then the step changes: the words stay on this step, under the floor holder."""
+    async with meeting(session_file, clock, SHARE) as (pilot, screen, notices):
+        engine = screen.engine
+        await pilot.press(*"first", "enter")
+        await pilot.press(*"said as time ran out", key)
+        assert card_texts(engine, SHARE) == [("first", "p1"), ("said as time ran out", "p1")]
+        assert engine.step_index == (PICK if key == "f7" else OPENING)
+        assert entry(screen).value == ""
+        await pilot.press("ctrl+z")  # one undo: the card and the step change
+        assert engine.step_index == SHARE
+        assert card_texts(engine, SHARE) == [("first", "p1")]
+        assert "said as time ran out" in notices[-1]
+
+
+async def test_a_refused_step_key_gives_the_words_back(
+    session_file: Path, clock: ManualClock
+) -> None:
+    async with meeting(session_file, clock, OPENING) as (pilot, screen, _):
+        await pilot.press(*"the first words", "f6")  # no step before the first
+        assert screen.engine.session.cards == []
+        assert entry(screen).value == "the first words"

@@ -578,43 +578,59 @@ class SessionEngine:
             self.live.round = self._latest_round(self.live.step, self.live.question)
             self._start_next_in_round(now, after=None)
 
-    def go_to_step(self, index: int) -> None:
-        """Move to any step; nothing recorded is lost, and undo brings you back."""
+    def go_to_step(self, index: int, record: str | Draft | None = None) -> None:
+        """Move to any step; nothing recorded is lost, and undo brings you back.
+
+        ``record``: what was typed before the key, recorded first for whoever
+        had the floor on the step being left (one change, one undo).
+        """
         self._require_started()
         if not 0 <= index < len(self.steps):
             raise DomainError("no_step", index=index, last=len(self.steps) - 1)
-        with self._change("step", title=self._step_title(index)) as now:
+        pending = self._pending(record)
+        label = self._labelled("step", pending, title=self._step_title(index))
+        with self._change(**label) as now:
+            self._record_pending(pending, now)
             self._leave_step(now)
             self.live.ended = False
             self._enter_step(index, now)
 
-    def next_step(self) -> None:
+    def next_step(self, record: str | Draft | None = None) -> None:
         """The next step; after the last one, the session ends (the summary)."""
         self._require_started()
         if self.live.ended:
             raise DomainError("last_step")
         if self.live.step + 1 >= len(self.steps):
-            self.finish()
+            self.finish(record)
         else:
-            self.go_to_step(self.live.step + 1)
+            self.go_to_step(self.live.step + 1, record)
 
-    def previous_step(self) -> None:
+    def previous_step(self, record: str | Draft | None = None) -> None:
         self._require_started()
         if self.live.ended:
             # Back from the summary reopens the last step.
-            self.go_to_step(self.live.step)
+            self.go_to_step(self.live.step, record)
         elif self.live.step == 0:
             raise DomainError("first_step")
         else:
-            self.go_to_step(self.live.step - 1)
+            self.go_to_step(self.live.step - 1, record)
 
-    def finish(self) -> None:
+    def finish(self, record: str | Draft | None = None) -> None:
         """End the meeting: turns closed, timers stopped."""
         self._require_running()
-        with self._change("finish") as now:
+        pending = self._pending(record)
+        with self._change(**self._labelled("finish", pending)) as now:
+            self._record_pending(pending, now)
             self._end_turn(now, Outcome.SPOKE)  # the meeting is over: their turn too
             self._leave_step(now)
             self.live.ended = True
+
+    @staticmethod
+    def _labelled(what: str, pending: Draft | None, **context: str) -> dict[str, str]:
+        """The undo label of a change, with the card typed before it, if any."""
+        if pending is None:
+            return {"what": what, **context}
+        return {"what": f"record_and_{what}", "text": _short(pending.text), **context}
 
     # -- speakers -----------------------------------------------------------
 
@@ -637,7 +653,7 @@ class SessionEngine:
         )
         if new_round and self.live.round >= MAX_ROUND:
             raise DomainError("too_many_rounds", max=MAX_ROUND)
-        with self._change(**self._speaker_change(pending)) as now:
+        with self._change(**self._labelled("speaker", pending)) as now:
             self._record_pending(pending, now)
             current = self.live.speaker
             self._end_turn(now, Outcome.SPOKE)
@@ -655,7 +671,7 @@ class SessionEngine:
         if self.live.speaker is None:
             raise DomainError("no_speaker")
         pending = self._pending(record)
-        with self._change(**self._speaker_change(pending)) as now:
+        with self._change(**self._labelled("speaker", pending)) as now:
             self._record_pending(pending, now)
             current = self.live.speaker
             self._end_turn(now, Outcome.PASSED)
@@ -676,19 +692,13 @@ class SessionEngine:
         again = member_id == self.live.speaker
         if again and pending is None and self.live.hold == (self.step.turns is not TurnMode.ROUND):
             return  # nothing would change: no empty step for Ctrl+Z to take back
-        with self._change(**self._speaker_change(pending)) as now:
+        with self._change(**self._labelled("speaker", pending)) as now:
             self._record_pending(pending, now)
             if again:
                 self.live.hold = self.step.turns is not TurnMode.ROUND
                 return
             self._end_turn(now, Outcome.SPOKE)
             self._start_turn(member_id, now)
-
-    def _speaker_change(self, pending: Draft | None) -> dict[str, str]:
-        """The undo label of a speaker key: with the card typed first, if any."""
-        if pending:
-            return {"what": "record_and_speaker", "text": _short(pending.text)}
-        return {"what": "speaker"}
 
     def _pending(self, record: str | Draft | None) -> Draft | None:
         """What was typed before a speaker key, checked before anything changes."""

@@ -54,8 +54,8 @@ _NOT_IN_PALETTE = {"focus_board", "screen.focus_entry"}
 Typed = tuple[str, ...]
 """What was typed for a card: the entry line, and on a spread step who and where."""
 
-# Speaker keys take what was typed so far: it is the words of whoever had the floor.
-_TAKE_THE_LINE = ("next_speaker", "pass_turn", "choose_speaker")
+# Speaker and step keys take what was typed so far: the words of whoever had the floor.
+_TAKE_THE_LINE = ("next_speaker", "pass_turn", "choose_speaker", "previous_step", "next_step")
 # The choice of 全体 (no name) among the speakers of a card.
 _EVERYONE = "__everyone__"
 
@@ -813,15 +813,19 @@ class RunningScreen(KeyPalette, Screen[None]):
     def action_toggle_timer(self) -> None:
         self._do(self.engine.toggle_timer)
 
-    def action_previous_step(self) -> None:
-        self._change_step(self.engine.previous_step)
+    def action_previous_step(self, words: str | None = None) -> None:
+        self._change_step(self.engine.previous_step, words)
 
-    def action_next_step(self) -> None:
-        self._change_step(self.engine.next_step)
+    def action_next_step(self, words: str | None = None) -> None:
+        self._change_step(self.engine.next_step, words)
 
-    def _change_step(self, move: Callable[[], None]) -> None:
-        self.marked.clear()
-        self._do(move)
+    def _change_step(self, move: Callable[[Draft], None], words: str | None) -> None:
+        # Words typed before F6/F7 were said on this step, by whoever had the floor.
+        typed = self._take_line(words)
+        if self._accepted(lambda: move(self._draft(typed))):
+            self.marked.clear()
+        else:
+            self._give_line_back(typed)
         # A new step starts with typing what people say.
         self.action_focus_entry()
 
