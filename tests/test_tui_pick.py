@@ -208,6 +208,21 @@ async def test_counts_typed_fast_land_on_their_rows(pick_file: Path, clock: Manu
         await saved(pilot, screen)
 
 
+async def test_up_then_a_count_typed_fast_votes_and_records_no_card(
+    pick_file: Path, clock: ManualClock
+) -> None:
+    """↑ hands the next key to the board at once: "5" is a count, not a card."""
+    app = build(pick_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        cards = len(screen.engine.session.cards)
+        await burst(pilot, "up", "home", "5", "enter", "escape", *"a card", "enter")
+        await wait_until(pilot, lambda: len(screen.engine.session.cards) > cards, "the card")
+        assert votes(screen.engine)["c1"] == 5
+        assert [c.text for c in screen.engine.session.cards[cards:]] == ["a card"]
+        await saved(pilot, screen)
+
+
 async def test_a_count_too_large_is_refused_and_stays_to_be_corrected(
     pick_file: Path, clock: ManualClock
 ) -> None:

@@ -50,7 +50,7 @@ from chie_kokan.tui.widgets.timebox import TimeBox
 PICK_ONLY = frozenset({StepKind.PICK})
 # A space between two non-Latin characters (the gap in 山田 花子).
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
-_NOT_IN_PALETTE = {"focus_board", "screen.focus_entry"}
+_NOT_IN_PALETTE = {"focus_board", "focus_entry"}
 Typed = tuple[str, ...]
 """What was typed for a card: the entry line, and on a spread step who and where."""
 
@@ -95,7 +95,6 @@ class BoardList(PickBoard):
         Key("s", "screen.sort_troubles", "sort_troubles", show=False),
         Key("space", "screen.mark", "mark", show=False),
         Key("u", "screen.ungroup", "ungroup", show=False),
-        Key("escape", "screen.focus_entry", "focus_entry", show=False),
     )
 
 
@@ -124,7 +123,10 @@ class RunningScreen(KeyPalette, Screen[None]):
         Key("ctrl+t", "switch_target", "target", show=False),
         Key("ctrl+l", "add_action", "action_item", show=False),
         Key("ctrl+r", "resource", "resource", show=False),
-        Key("up", "focus_board", "focus_board", show=False),
+        # Priority: decided as each key is read, so the keys typed after ↑ or
+        # Esc go to where the recorder moved, however fast they come.
+        Key("up", "focus_board", "focus_board", show=False, priority=True),
+        Key("escape", "focus_entry", "focus_entry", show=False, priority=True),
     )
 
     # Buttons on the side panel, in this order.
@@ -642,6 +644,11 @@ class RunningScreen(KeyPalette, Screen[None]):
         return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_board":  # ↑ from the entry line; elsewhere ↑ moves the cursor
+            return isinstance(self.focused, EntryLine)
+        if action == "focus_entry":  # Esc from the board, unless it drops a typed count
+            board = self.query_one(BoardList)
+            return self.focused is board and board.typed_digits is None
         if any(plain(key.action) == action for key in self.all_keys()):
             return self._applies(action)
         return True
@@ -846,11 +853,13 @@ class RunningScreen(KeyPalette, Screen[None]):
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.all_keys(), self.engine.steps))
 
+    # Focus moves now, not after a refresh (what Widget.focus does): the next
+    # key read goes to the new place even when the recorder types fast.
     def action_focus_board(self) -> None:
-        self.query_one(CardList).focus()
+        self.set_focus(self.query_one(CardList))
 
     def action_focus_entry(self) -> None:
-        self.query_one("#entry", EntryLine).focus()  # on a spread step, "what"
+        self.set_focus(self.query_one("#entry", EntryLine))  # on a spread step, "what"
 
     # -- cards ---------------------------------------------------------------
 
@@ -987,7 +996,7 @@ class RunningScreen(KeyPalette, Screen[None]):
     def action_type_votes(self) -> None:
         """The palette's and the button's way to a typed count (digits do it on the board)."""
         board = self.query_one(BoardList)
-        board.focus()
+        self.set_focus(board)
         board.start_typing()
 
     @on(PickBoard.VotesTyped, "#cards")
