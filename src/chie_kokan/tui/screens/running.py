@@ -647,8 +647,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         if action == "focus_board":  # ↑ from the entry line; elsewhere ↑ moves the cursor
             return isinstance(self.focused, EntryLine)
         if action == "focus_entry":  # Esc from the board, unless it drops a typed count
-            board = self.query_one(BoardList)
-            return self.focused is board and board.typed_digits is None
+            board = self.focused
+            return isinstance(board, BoardList) and board.typed_digits is None
         if any(plain(key.action) == action for key in self.all_keys()):
             return self._applies(action)
         return True
