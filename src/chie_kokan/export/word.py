@@ -16,7 +16,7 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -101,6 +101,28 @@ class _Writer:
         if self.m.internal:
             props.author = _x(self.m.secretariat)
         props.language = "ja-JP" if self.lang == "ja" else "en-GB"
+        self._page_header(section)
+
+    # -- page header (issue 9) ------------------------------------------------
+
+    def _page_header(self, section: Any) -> None:
+        """The meeting's title on the left, "page / pages" on the right, on every page.
+
+        Word fields, not text: Word and LibreOffice fill in the numbers when
+        they lay the pages out (python-docx cannot count pages).
+        """
+        paragraph = section.header.paragraphs[0]
+        paragraph.text = ""
+        width = section.page_width - section.left_margin - section.right_margin
+        paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+        paragraph.add_run(_x(self._title()) + "\t").font.size = Pt(9)
+        # "{page} / {pages}" (or "{page}/{pages} ページ"): the catalog orders the parts.
+        line = self.L("page_number", page="\0PAGE\0", pages="\0NUMPAGES\0")
+        for index, part in enumerate(line.split("\0")):
+            if index % 2:
+                paragraph._p.append(_field(part))
+            elif part:
+                paragraph.add_run(part).font.size = Pt(9)
 
     # -- building blocks ----------------------------------------------------
 
@@ -406,6 +428,18 @@ class _Writer:
                 self.nothing()
         else:
             self._cards(s.cards)
+
+
+def _field(name: str) -> Any:
+    """A simple Word field (PAGE, NUMPAGES) showing 1 until Word updates it."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), f" {name} ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    return field
 
 
 def render_docx(minutes: Minutes) -> bytes:
