@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from chie_kokan.export import render_minutes
-from export_helpers import fixture
+from chie_kokan.export import export_now, render_minutes
+from export_helpers import docx_text, fixture
 
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 
@@ -36,3 +37,10 @@ def test_table_headers_never_break_inside_a_word(redact: bool) -> None:
     assert declarations["min-width"].endswith("em")
     # The action table's 状況 is one of those headers.
     assert "<th>状況</th>" in page
+
+
+def test_f10_export_keeps_the_speaking_time(tmp_path: Path) -> None:
+    # The screen's export is the internal minutes, table included.
+    paths = export_now(fixture("shimizu"), tmp_path)
+    assert "発言時間" in paths[0].read_text(encoding="utf-8")
+    assert "発言時間" in docx_text(paths[2].read_bytes())

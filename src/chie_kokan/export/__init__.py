@@ -53,9 +53,13 @@ def render_minutes(
     redact: bool = False,
     language: Language | None = None,
     template: Path | None = None,
+    speaking_time: bool | None = None,
 ) -> bytes:
-    """The minutes of these sessions (the tables of one meeting) as file content."""
-    minutes = build_minutes(sessions, redact=redact, language=language)
+    """The minutes of these sessions (the tables of one meeting) as file content.
+
+    ``speaking_time``: see :func:`build_minutes` (None: internal minutes only).
+    """
+    minutes = build_minutes(sessions, redact=redact, language=language, speaking_time=speaking_time)
     return _minutes_bytes(minutes, fmt, template)
 
 
@@ -228,12 +232,20 @@ def export_minutes(
     template: Path | None = None,
     language: Language | None = None,
     force: bool = False,
+    speaking_time: bool | None = None,
 ) -> Path:
     """``chie-kokan export``: load, render, write. Returns the file written."""
     if template is not None and fmt == "docx":
         raise FileError([Problem(template, t("export.template_docx"))])
     sessions = load_sessions(paths)
-    data = render_minutes(sessions, fmt, redact=redact, language=language, template=template)
+    data = render_minutes(
+        sessions,
+        fmt,
+        redact=redact,
+        language=language,
+        template=template,
+        speaking_time=speaking_time,
+    )
     target = _target(out, default_minutes_path(sessions, fmt, redact=redact))
     write_export(target, data, force=force)
     return target

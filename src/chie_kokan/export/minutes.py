@@ -273,12 +273,24 @@ class Minutes:
     approved_on_iso: str = ""
     approved_by: str = ""
     """Who approved them, every table's approver (public: by organisation, or "")."""
+    # -- issue 9 ---------------------------------------------------------------
+    speaking_time: bool = True
+    """Whether the speaking-time table is shown (internal by default; see build_minutes)."""
 
 
 def build_minutes(
-    sessions: Sequence[Session], *, redact: bool = False, language: Language | None = None
+    sessions: Sequence[Session],
+    *,
+    redact: bool = False,
+    language: Language | None = None,
+    speaking_time: bool | None = None,
 ) -> Minutes:
-    """The minutes of one meeting from its sessions (one per table), in order."""
+    """The minutes of one meeting from its sessions (one per table), in order.
+
+    ``speaking_time`` None: the speaking-time table in the internal minutes
+    only; False drops it from either version (True keeps it in the public
+    one, by organisation).
+    """
     if not sessions:
         raise ValueError("build_minutes needs at least one session")
     lang: Language = language or sessions[0].scenario.language
@@ -290,6 +302,11 @@ def build_minutes(
         for index, session in enumerate(sessions, start=1)
     ]
     tables = [builder.build() for builder in builders]
+    # issue 9: who spoke how long is for the committee, not the website.
+    speaking_time = not redact if speaking_time is None else speaking_time
+    if not speaking_time:
+        tables = [replace(table, speaking=[]) for table in tables]
+    # end issue 9
     first = tables[0]
     roster: dict[str, Participant] = {}
     for session in sessions:
@@ -332,6 +349,7 @@ def build_minutes(
         counts=counts,
         agenda=first.steps,
         **_approval(tables, status, lang),
+        speaking_time=speaking_time,  # issue 9
     )
 
 

@@ -353,6 +353,13 @@ class _Writer:
             self.para(self.L("none"))
         self.heading(self.L("actions"), h)
         self.actions(tb.actions)
+        self._speaking(tb, h)
+
+    def _speaking(self, tb: TableMinutes, h: int) -> None:
+        """Issue 9: the speaking-time table, only when the minutes keep it."""
+        if not self.m.speaking_time:
+            return
+        m = self.m
         self.heading(self.L("speaking"), h)
         header = [
             self.L("organization"),
