@@ -55,7 +55,7 @@ def test_headings_follow_the_minutes() -> None:
     assert names[0] == "知恵交換会 — 清水さんの困りごと（架空の事例） 議事録（案）"
     for heading in ("開催概要", "出席者", "欠席者", "役割", "議題と時間", "内容", "1. はじめに"):
         assert heading in names
-    assert names[-3:] == ["決定事項（取り組む困りごと）", "今後の取り組み", "発言時間"]
+    assert names[-4:] == ["決定事項（取り組む困りごと）", "今後の取り組み", "地域資源", "発言時間"]
     assert ("List Bullet 2", "運営: NPO法人 たすけあいの会と地元スーパー") in headings
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from chie_kokan.export import export_now, render_minutes
-from export_helpers import docx_text, fixture
+from chie_kokan.models import Resource, Session
+from export_helpers import contains_name, docx_text, fixture, personal_names
 
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 
@@ -44,3 +45,70 @@ def test_f10_export_keeps_the_speaking_time(tmp_path: Path) -> None:
     paths = export_now(fixture("shimizu"), tmp_path)
     assert "発言時間" in paths[0].read_text(encoding="utf-8")
     assert "発言時間" in docx_text(paths[2].read_bytes())
+
+
+# -- local resources recorded in the meeting (issue 9) ----------------------------
+
+
+def _with_resources() -> Session:
+    """Shimizu plus two resources: one that may be published naming a member, one that may not."""
+    session = fixture("shimizu")
+    member = session.members[0]
+    example = next(card for card in session.cards if card.resource is not None)
+    shown = Resource(
+        name="買い物同行ボランティア",
+        category="買い物支援",
+        contact=f"{member.name} 090-0000-0000",
+        offers=f"{member.name}さんが付き添います",
+        publishable=True,
+    )
+    hidden = Resource(name="裏山の畑（非公開）", contact="042-999-9999", publishable=False)
+    cards = [
+        *session.cards,
+        example.model_copy(update={"id": "r1", "resource": shown}),
+        example.model_copy(update={"id": "r2", "resource": hidden}),
+    ]
+    return session.model_copy(update={"cards": cards})
+
+
+def _texts(session: Session, *, redact: bool) -> dict[str, str]:
+    out = {}
+    for fmt in ("md", "html", "docx"):
+        data = render_minutes([session], fmt, redact=redact)  # type: ignore[arg-type]
+        out[fmt] = docx_text(data) if fmt == "docx" else data.decode("utf-8")
+    return out
+
+
+def test_internal_minutes_list_every_resource_in_full() -> None:
+    session = _with_resources()
+    member = session.members[0].name
+    for fmt, text in _texts(session, redact=False).items():
+        assert "地域資源" in text, fmt
+        for expected in (
+            "移動販売（第三団地）",
+            "毎週木曜 10:00〜11:30",
+            "たすけあいの会 042-000-0000",
+            "買い物同行ボランティア",
+            f"{member} 090-0000-0000",
+            "裏山の畑（非公開）",
+            "042-999-9999",
+            "公開不可",
+        ):
+            assert expected in text, (fmt, expected)
+
+
+def test_public_minutes_list_only_publishable_resources_without_names() -> None:
+    session = _with_resources()
+    names = personal_names(session)
+    for fmt, text in _texts(session, redact=True).items():
+        assert "移動販売（第三団地）" in text and "買い物同行ボランティア" in text, fmt
+        assert "090-0000-0000" in text, fmt  # the contact stays, the name goes
+        assert "裏山の畑" not in text and "042-999-9999" not in text, fmt
+        assert "公開不可" not in text and "公開可" not in text, fmt
+        leaked = [n for n in names if contains_name(text, n)]
+        assert not leaked, (fmt, leaked)
+
+
+def test_no_resources_no_section() -> None:
+    for text in _texts(fixture("riverside"), redact=False).values():
+        assert "Local resources" not in text

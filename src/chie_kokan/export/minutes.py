@@ -238,6 +238,9 @@ class TableMinutes:
     approved_on_iso: str = ""
     approved_by: str = ""
     """Who approved them (public version: their organisation, or "")."""
+    # -- issue 9 ---------------------------------------------------------------
+    resources: list[ResourceView] = field(default_factory=list)
+    """Local resources recorded in the meeting (Ctrl+R); public: the publishable ones."""
 
 
 @dataclass(frozen=True)
@@ -452,8 +455,12 @@ class _Table:
             answers=self._title_of(card.answers),
             runs_by=self._holder(card.runs_by),
             place=self.redact(card.place),
-            resource=self._resource(card.resource) if card.resource else None,
+            resource=self._resource(card.resource) if self._shown(card.resource) else None,
         )
+
+    def _shown(self, resource: Resource | None) -> bool:
+        """Issue 9: the public minutes show a resource only with permission to publish."""
+        return resource is not None and (self.internal or resource.publishable)
 
     def _resource(self, resource: Resource) -> ResourceView:
         r = self.redact
@@ -682,7 +689,17 @@ class _Table:
             speaking=self._speaking(),
             counts=counts,
             **self._approval(),
+            resources=self._listed_resources(),  # issue 9
         )
+
+    # -- issue 9: local resources ---------------------------------------------
+
+    def _listed_resources(self) -> list[ResourceView]:
+        """The resources recorded on cards, in card order; public: only those that may be published.
+
+        Each field already went through the redactor and :meth:`_shown`.
+        """
+        return [view.resource for view in self.card_views.values() if view.resource is not None]
 
     def _approval(self) -> dict[str, str]:
         approval = self.session.approval

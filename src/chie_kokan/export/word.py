@@ -353,7 +353,23 @@ class _Writer:
             self.para(self.L("none"))
         self.heading(self.L("actions"), h)
         self.actions(tb.actions)
+        self._resources(tb, h)
         self._speaking(tb, h)
+
+    def _resources(self, tb: TableMinutes, h: int) -> None:
+        """Issue 9: the local resources recorded in the meeting (public: publishable only)."""
+        if not tb.resources:
+            return
+        self.heading(self.L("local_resources"), h)
+        for r in tb.resources:
+            line = r.name + (self.L("category", value=r.category) if r.category else "")
+            if self.m.internal:
+                line += self.L("publishable_mark" if r.publishable else "unpublishable_mark")
+            self.item(line)
+            for name in ("serves", "when", "where", "fee", "contact", "offers", "checked"):
+                value = getattr(r, name)
+                if value:
+                    self.item(f"{self.L(f'col_{name}')}: {value}", level=2)
 
     def _speaking(self, tb: TableMinutes, h: int) -> None:
         """Issue 9: the speaking-time table, only when the minutes keep it."""
