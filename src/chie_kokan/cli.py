@@ -310,7 +310,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = command("export", cmd_export, "cli.export_help")
     export.add_argument("sessions", nargs="+", metavar="SESSION", help=t("export.sessions_help"))
     export.add_argument(
-        "--format", choices=("md", "html", "docx"), default="md", help=t("export.format_help")
+        "--format",
+        choices=("md", "html", "docx", "article", "article-docx"),
+        default="md",
+        help=t("export.format_help"),
     )
     export.add_argument("--out", metavar="PATH", help=t("export.out_help"))
     export.add_argument("--redact", action="store_true", help=t("export.redact_help"))

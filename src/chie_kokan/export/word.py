@@ -23,6 +23,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.table import Table
 
+from chie_kokan.export.article import Article, Line, article_text
 from chie_kokan.export.minutes import (
     ActionView,
     CardView,
@@ -468,3 +469,43 @@ def _field(name: str) -> Any:
 def render_docx(minutes: Minutes) -> bytes:
     """The minutes as a Word document (bytes of a .docx file)."""
     return _Writer(minutes).build()
+
+
+# -- issue 9: the newsletter article in Word -------------------------------------
+
+
+class _ArticleWriter(_Writer):
+    """The minutes' page set-up (A4, fonts, header) with the article's title and text."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        super().__init__(article.minutes)
+
+    def _title(self) -> str:
+        return self.text(self.article.title)
+
+    def text(self, line: Line) -> str:
+        return article_text(self.article, line)
+
+    def build(self) -> bytes:
+        a = self.article
+        self.heading(self._title(), 0)
+        self.para(self.text(a.lead))
+        for section in a.sections:
+            self.heading(self.text(section.heading), 1)
+            for paragraph in section.paragraphs:
+                self.para(self.text(paragraph))
+            for item in section.items:
+                self.item(self.text(item))
+                for detail in item.details:
+                    self.item(self.text(detail), level=2)
+            for paragraph in section.closing:
+                self.para(self.text(paragraph))
+        out = io.BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+
+def render_article_docx(article: Article) -> bytes:
+    """The newsletter article as a Word document (bytes of a .docx file)."""
+    return _ArticleWriter(article).build()
