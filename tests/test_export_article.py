@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 
 from chie_kokan.cli import main
 from chie_kokan.clock import ManualClock
-from chie_kokan.engine import SessionEngine, members_from_roster, new_session
+from chie_kokan.engine import SessionEngine
 from chie_kokan.export import render_article
 from chie_kokan.i18n import t
-from chie_kokan.models import Scenario, Session
+from chie_kokan.models import Session
 from export_helpers import FIXTURES, contains_name, docx_text, fixture, people_spoken_of, shows
-from test_export_privacy import docx_parts
+from test_export_privacy import _meeting, docx_parts
 
 SHIMIZU = FIXTURES / "shimizu-session.toml"
 RIVERSIDE = FIXTURES / "riverside-session.toml"
@@ -79,18 +79,11 @@ def test_a_template_does_not_apply_to_the_article(
 # -- the property: no name reaches the article, however it was written ----------
 
 
-def _meeting(clock: ManualClock, people: dict[str, object], language: str, text: str) -> Session:
-    scenario = Scenario.model_validate(
-        {"title": "知恵交換会", "theme": "見守り", "language": language, **people}
-    )
-    session = new_session(
-        scenario,
-        session_id="s",
-        members=members_from_roster(scenario.participants),
-        clock=clock,
-    )
-    engine = SessionEngine(session, clock)
-    engine.begin()
+def _meeting_spoken_of(
+    clock: ManualClock, people: dict[str, object], language: str, text: str
+) -> Session:
+    """A meeting whose details, picked trouble and success examples all speak of ``text``."""
+    engine = SessionEngine(_meeting(clock, {"language": language, **people}), clock)
     engine.update_details(place=text, secretariat=text, table=text)
     engine.next_step()  # share
     trouble = engine.record_card(text)
@@ -110,7 +103,7 @@ def test_no_member_case_or_private_name_reaches_the_article(
     data: st.DataObject, language: str, clock: ManualClock
 ) -> None:
     people, said, text = data.draw(people_spoken_of())
-    session = _meeting(clock, people, language, text)
+    session = _meeting_spoken_of(clock, people, language, text)
     scenario = session.scenario
     names = [m.name for m in session.members] + list(scenario.private_names)
     assert scenario.case is not None

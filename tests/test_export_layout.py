@@ -10,6 +10,7 @@ import pytest
 from chie_kokan.export import export_now, render_minutes
 from chie_kokan.models import Resource, Session
 from export_helpers import contains_name, docx_text, fixture, personal_names
+from test_export import all_formats
 
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 
@@ -71,18 +72,10 @@ def _with_resources() -> Session:
     return session.model_copy(update={"cards": cards})
 
 
-def _texts(session: Session, *, redact: bool) -> dict[str, str]:
-    out = {}
-    for fmt in ("md", "html", "docx"):
-        data = render_minutes([session], fmt, redact=redact)  # type: ignore[arg-type]
-        out[fmt] = docx_text(data) if fmt == "docx" else data.decode("utf-8")
-    return out
-
-
 def test_internal_minutes_list_every_resource_in_full() -> None:
     session = _with_resources()
     member = session.members[0].name
-    for fmt, text in _texts(session, redact=False).items():
+    for fmt, text in all_formats([session], redact=False).items():
         assert "地域資源" in text, fmt
         for expected in (
             "移動販売（第三団地）",
@@ -100,7 +93,7 @@ def test_internal_minutes_list_every_resource_in_full() -> None:
 def test_public_minutes_list_only_publishable_resources_without_names() -> None:
     session = _with_resources()
     names = personal_names(session)
-    for fmt, text in _texts(session, redact=True).items():
+    for fmt, text in all_formats([session], redact=True).items():
         assert "移動販売（第三団地）" in text and "買い物同行ボランティア" in text, fmt
         assert "090-0000-0000" in text, fmt  # the contact stays, the name goes
         assert "裏山の畑" not in text and "042-999-9999" not in text, fmt
@@ -110,5 +103,5 @@ def test_public_minutes_list_only_publishable_resources_without_names() -> None:
 
 
 def test_no_resources_no_section() -> None:
-    for text in _texts(fixture("riverside"), redact=False).values():
+    for text in all_formats([fixture("riverside")]).values():
         assert "Local resources" not in text
