@@ -129,7 +129,10 @@ def test_public_version_replaces_the_case_and_keeps_organisations() -> None:
     assert "- 司会: 社会福祉協議会" in md
     assert "- 記録: ○○" in md  # not a member: cannot be shown by organisation
     assert "| 社会福祉協議会、NPO法人 たすけあいの会 | 1月中 |" in md
-    assert "| 所属 | 発言時間 | 発言回数 | パス |" in md
+    # Speaking time: not in the public version (issue 9); asked for, by organisation.
+    assert "発言時間" not in md
+    kept = render_minutes([fixture("shimizu")], "md", redact=True, speaking_time=True).decode()
+    assert "| 所属 | 発言時間 | 発言回数 | パス |" in kept
     assert "○○さんの団地でも" in md  # a surname inside a card's text
 
 

@@ -296,3 +296,36 @@ def test_a_pipe_as_template_is_refused_by_name_never_waited_on(
     err = capsys.readouterr().err
     assert "pipe.md.j2" in err and t("validation.not_regular") in err, err
     assert not Path("exports").exists()
+
+
+# -- the speaking-time table (issue 9) -------------------------------------------
+
+_SPEAKING = {"ja": "発言時間", "en": "Speaking time"}
+
+
+def _exported(args: list[str]) -> str:
+    Path("out").mkdir(exist_ok=True)
+    target = Path("out") / f"minutes-{len(list(Path('out').iterdir()))}"
+    fmt = args[args.index("--format") + 1] if "--format" in args else "md"
+    assert main(["export", *args, "--out", f"{target}.{fmt}"]) == 0
+    data = Path(f"{target}.{fmt}").read_bytes()
+    return docx_text(data) if fmt == "docx" else data.decode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_speaking_time_is_in_the_internal_minutes_only(fmt: str) -> None:
+    assert _SPEAKING["ja"] in _exported([str(SHIMIZU), "--format", fmt])
+    assert _SPEAKING["ja"] not in _exported([str(SHIMIZU), "--format", fmt, "--redact"])
+    assert "Speaking time" not in _exported([str(RIVERSIDE), "--format", fmt, "--redact"])
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+@pytest.mark.parametrize("redact", [[], ["--redact"]])
+def test_no_speaking_time_leaves_the_table_out(fmt: str, redact: list[str]) -> None:
+    merged = [str(SHIMIZU), str(RIVERSIDE)]
+    text = _exported([*merged, "--format", fmt, "--no-speaking-time", *redact])
+    assert _SPEAKING["ja"] not in text
+    assert "4分15秒" not in text
+    english = _exported([str(RIVERSIDE), "--format", fmt, "--no-speaking-time", *redact])
+    assert "Speaking time" not in english
+    assert "Action items" in english  # the rest of the minutes is still there

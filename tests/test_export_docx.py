@@ -55,7 +55,7 @@ def test_headings_follow_the_minutes() -> None:
     assert names[0] == "知恵交換会 — 清水さんの困りごと（架空の事例） 議事録（案）"
     for heading in ("開催概要", "出席者", "欠席者", "役割", "議題と時間", "内容", "1. はじめに"):
         assert heading in names
-    assert names[-3:] == ["決定事項（取り組む困りごと）", "今後の取り組み", "発言時間"]
+    assert names[-4:] == ["決定事項（取り組む困りごと）", "今後の取り組み", "地域資源", "発言時間"]
     assert ("List Bullet 2", "運営: NPO法人 たすけあいの会と地元スーパー") in headings
 
 
@@ -113,3 +113,32 @@ def test_merged_tables_each_get_a_section() -> None:
     assert headings.count("欠席者") == 1  # the meeting's, not one per table
     assert headings.index("全体のまとめ") < headings.index("テーブル1") < headings.index("Table B")
     assert headings.count("発言時間") == 2
+
+
+# -- page layout (issue 9) -----------------------------------------------------
+
+
+@pytest.mark.parametrize("redact", [False, True])
+def test_every_page_carries_the_title_and_its_number(redact: bool) -> None:
+    document = _document("shimizu", redact=redact)
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert all(
+        15 <= round(getattr(section, side).mm) <= 30
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin")
+    )
+    header = section.header
+    assert not header.is_linked_to_previous
+    assert header.paragraphs[0].text.startswith(document.core_properties.title)
+    xml = header._element.xml
+    assert 'w:instr=" PAGE "' in xml and 'w:instr=" NUMPAGES "' in xml
+
+
+def test_headings_are_words_own_heading_styles() -> None:
+    # The navigation pane lists Heading 1–3 paragraphs, not bold text.
+    document = _document("shimizu")
+    styles = {p.style.name for p in document.paragraphs if p.text in ("開催概要", "内容")}
+    assert styles == {"Heading 1"}
+    assert any(
+        p.style.name == "Heading 2" and p.text.startswith("1. ") for p in document.paragraphs
+    )

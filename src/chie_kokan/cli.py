@@ -202,6 +202,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         template=Path(args.template) if args.template else None,
         language=args.lang,
         force=args.force,
+        speaking_time=False if args.no_speaking_time else None,
     )
     print(t("export.written", file=visible(written)))
     return EXIT_OK
@@ -309,12 +310,18 @@ def build_parser() -> argparse.ArgumentParser:
     export = command("export", cmd_export, "cli.export_help")
     export.add_argument("sessions", nargs="+", metavar="SESSION", help=t("export.sessions_help"))
     export.add_argument(
-        "--format", choices=("md", "html", "docx"), default="md", help=t("export.format_help")
+        "--format",
+        choices=("md", "html", "docx", "article", "article-docx"),
+        default="md",
+        help=t("export.format_help"),
     )
     export.add_argument("--out", metavar="PATH", help=t("export.out_help"))
     export.add_argument("--redact", action="store_true", help=t("export.redact_help"))
     export.add_argument("--template", metavar="FILE", help=t("export.template_help"))
     export.add_argument("--force", action="store_true", help=t("export.force_help"))
+    export.add_argument(
+        "--no-speaking-time", action="store_true", help=t("export.no_speaking_time_help")
+    )
     resources = command("resources", cmd_resources, "cli.resources_help")
     resources.add_argument(
         "sessions", nargs="+", metavar="SESSION", help=t("export.resources_sessions_help")

@@ -22,6 +22,7 @@ from typing import Literal
 from docx import Document
 
 from chie_kokan.export.actions import OpenAction, actions_csv, actions_markdown, open_actions
+from chie_kokan.export.article import article_markdown, build_article
 from chie_kokan.export.minutes import Minutes, build_minutes
 from chie_kokan.export.render import render_text
 from chie_kokan.export.resources import (
@@ -31,7 +32,7 @@ from chie_kokan.export.resources import (
     resources_html,
     resources_markdown,
 )
-from chie_kokan.export.word import render_docx
+from chie_kokan.export.word import render_article_docx, render_docx
 from chie_kokan.facts import meeting_day
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Session
@@ -44,6 +45,10 @@ ResourcesFormat = Literal["md", "csv", "html"]
 MINUTES_FORMATS: tuple[MinutesFormat, ...] = ("md", "html", "docx")
 RESOURCES_FORMATS: tuple[ResourcesFormat, ...] = ("md", "csv", "html")
 EXPORTS_DIR = Path("exports")
+# issue 9: the newsletter article, always from the public minutes.
+ArticleFormat = Literal["article", "article-docx"]
+ARTICLE_FORMATS: tuple[ArticleFormat, ...] = ("article", "article-docx")
+ExportFormat = MinutesFormat | ArticleFormat
 
 
 def render_minutes(
@@ -53,10 +58,27 @@ def render_minutes(
     redact: bool = False,
     language: Language | None = None,
     template: Path | None = None,
+    speaking_time: bool | None = None,
 ) -> bytes:
-    """The minutes of these sessions (the tables of one meeting) as file content."""
-    minutes = build_minutes(sessions, redact=redact, language=language)
+    """The minutes of these sessions (the tables of one meeting) as file content.
+
+    ``speaking_time``: see :func:`build_minutes` (None: internal minutes only).
+    """
+    minutes = build_minutes(sessions, redact=redact, language=language, speaking_time=speaking_time)
     return _minutes_bytes(minutes, fmt, template)
+
+
+def render_article(
+    sessions: Sequence[Session], fmt: ArticleFormat = "article", language: Language | None = None
+) -> bytes:
+    """The newsletter article of these sessions: Markdown, or Word (``article-docx``).
+
+    Built from the public minutes only (see :mod:`chie_kokan.export.article`).
+    """
+    article = build_article(sessions, language)
+    if fmt == "article-docx":
+        return render_article_docx(article)
+    return article_markdown(article).encode("utf-8")
 
 
 def _minutes_bytes(minutes: Minutes, fmt: MinutesFormat, template: Path | None = None) -> bytes:
@@ -222,18 +244,39 @@ def _loads_as_ours(path: Path) -> bool:
 def export_minutes(
     paths: Sequence[Path],
     *,
-    fmt: MinutesFormat = "md",
+    fmt: ExportFormat = "md",
     out: Path | None = None,
     redact: bool = False,
     template: Path | None = None,
     language: Language | None = None,
     force: bool = False,
+    speaking_time: bool | None = None,
 ) -> Path:
     """``chie-kokan export``: load, render, write. Returns the file written."""
     if template is not None and fmt == "docx":
         raise FileError([Problem(template, t("export.template_docx"))])
+    # issue 9: the article (always public: --redact changes nothing).
+    if fmt == "article" or fmt == "article-docx":
+        if template is not None:
+            raise FileError([Problem(template, t("export.template_article"))])
+        sessions = load_sessions(paths)
+        ext = "docx" if fmt == "article-docx" else "md"
+        name = default_minutes_path(sessions, ext, redact=True).name.replace(
+            "-public.", "-article."
+        )
+        target = _target(out, EXPORTS_DIR / name)
+        write_export(target, render_article(sessions, fmt, language), force=force)
+        return target
+    # end issue 9
     sessions = load_sessions(paths)
-    data = render_minutes(sessions, fmt, redact=redact, language=language, template=template)
+    data = render_minutes(
+        sessions,
+        fmt,
+        redact=redact,
+        language=language,
+        template=template,
+        speaking_time=speaking_time,
+    )
     target = _target(out, default_minutes_path(sessions, fmt, redact=redact))
     write_export(target, data, force=force)
     return target
@@ -352,6 +395,7 @@ def export_actions(
 
 __all__ = [
     "ACTIONS_FORMATS",
+    "ARTICLE_FORMATS",
     "MINUTES_FORMATS",
     "RESOURCES_FORMATS",
     "ActionsListing",
@@ -366,6 +410,7 @@ __all__ = [
     "export_resources",
     "load_folder",
     "load_sessions",
+    "render_article",
     "render_minutes",
     "render_resources",
     "resource_records",

@@ -238,6 +238,9 @@ class TableMinutes:
     approved_on_iso: str = ""
     approved_by: str = ""
     """Who approved them (public version: their organisation, or "")."""
+    # -- issue 9 ---------------------------------------------------------------
+    resources: list[ResourceView] = field(default_factory=list)
+    """Local resources recorded in the meeting (Ctrl+R); public: the publishable ones."""
 
 
 @dataclass(frozen=True)
@@ -273,12 +276,24 @@ class Minutes:
     approved_on_iso: str = ""
     approved_by: str = ""
     """Who approved them, every table's approver (public: by organisation, or "")."""
+    # -- issue 9 ---------------------------------------------------------------
+    speaking_time: bool = True
+    """Whether the speaking-time table is shown (internal by default; see build_minutes)."""
 
 
 def build_minutes(
-    sessions: Sequence[Session], *, redact: bool = False, language: Language | None = None
+    sessions: Sequence[Session],
+    *,
+    redact: bool = False,
+    language: Language | None = None,
+    speaking_time: bool | None = None,
 ) -> Minutes:
-    """The minutes of one meeting from its sessions (one per table), in order."""
+    """The minutes of one meeting from its sessions (one per table), in order.
+
+    ``speaking_time`` None: the speaking-time table in the internal minutes
+    only; False drops it from either version (True keeps it in the public
+    one, by organisation).
+    """
     if not sessions:
         raise ValueError("build_minutes needs at least one session")
     lang: Language = language or sessions[0].scenario.language
@@ -290,6 +305,11 @@ def build_minutes(
         for index, session in enumerate(sessions, start=1)
     ]
     tables = [builder.build() for builder in builders]
+    # issue 9: who spoke how long is for the committee, not the website.
+    speaking_time = not redact if speaking_time is None else speaking_time
+    if not speaking_time:
+        tables = [replace(table, speaking=[]) for table in tables]
+    # end issue 9
     first = tables[0]
     roster: dict[str, Participant] = {}
     for session in sessions:
@@ -332,6 +352,7 @@ def build_minutes(
         counts=counts,
         agenda=first.steps,
         **_approval(tables, status, lang),
+        speaking_time=speaking_time,  # issue 9
     )
 
 
@@ -434,8 +455,12 @@ class _Table:
             answers=self._title_of(card.answers),
             runs_by=self._holder(card.runs_by),
             place=self.redact(card.place),
-            resource=self._resource(card.resource) if card.resource else None,
+            resource=self._resource(card.resource) if self._shown(card.resource) else None,
         )
+
+    def _shown(self, resource: Resource | None) -> bool:
+        """Issue 9: the public minutes show a resource only with permission to publish."""
+        return resource is not None and (self.internal or resource.publishable)
 
     def _resource(self, resource: Resource) -> ResourceView:
         r = self.redact
@@ -664,7 +689,17 @@ class _Table:
             speaking=self._speaking(),
             counts=counts,
             **self._approval(),
+            resources=self._listed_resources(),  # issue 9
         )
+
+    # -- issue 9: local resources ---------------------------------------------
+
+    def _listed_resources(self) -> list[ResourceView]:
+        """The resources recorded on cards, in card order; public: only those that may be published.
+
+        Each field already went through the redactor and :meth:`_shown`.
+        """
+        return [view.resource for view in self.card_views.values() if view.resource is not None]
 
     def _approval(self) -> dict[str, str]:
         approval = self.session.approval

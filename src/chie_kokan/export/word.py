@@ -16,13 +16,14 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.table import Table
 
+from chie_kokan.export.article import Article, Line, article_text
 from chie_kokan.export.minutes import (
     ActionView,
     CardView,
@@ -101,6 +102,28 @@ class _Writer:
         if self.m.internal:
             props.author = _x(self.m.secretariat)
         props.language = "ja-JP" if self.lang == "ja" else "en-GB"
+        self._page_header(section)
+
+    # -- page header (issue 9) ------------------------------------------------
+
+    def _page_header(self, section: Any) -> None:
+        """The meeting's title on the left, "page / pages" on the right, on every page.
+
+        Word fields, not text: Word and LibreOffice fill in the numbers when
+        they lay the pages out (python-docx cannot count pages).
+        """
+        paragraph = section.header.paragraphs[0]
+        paragraph.text = ""
+        width = section.page_width - section.left_margin - section.right_margin
+        paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+        paragraph.add_run(_x(self._title()) + "\t").font.size = Pt(9)
+        # "{page} / {pages}" (or "{page}/{pages} ページ"): the catalog orders the parts.
+        line = self.L("page_number", page="\0PAGE\0", pages="\0NUMPAGES\0")
+        for index, part in enumerate(line.split("\0")):
+            if index % 2:
+                paragraph._p.append(_field(part))
+            elif part:
+                paragraph.add_run(part).font.size = Pt(9)
 
     # -- building blocks ----------------------------------------------------
 
@@ -331,6 +354,29 @@ class _Writer:
             self.para(self.L("none"))
         self.heading(self.L("actions"), h)
         self.actions(tb.actions)
+        self._resources(tb, h)
+        self._speaking(tb, h)
+
+    def _resources(self, tb: TableMinutes, h: int) -> None:
+        """Issue 9: the local resources recorded in the meeting (public: publishable only)."""
+        if not tb.resources:
+            return
+        self.heading(self.L("local_resources"), h)
+        for r in tb.resources:
+            line = r.name + (self.L("category", value=r.category) if r.category else "")
+            if self.m.internal:
+                line += self.L("publishable_mark" if r.publishable else "unpublishable_mark")
+            self.item(line)
+            for name in ("serves", "when", "where", "fee", "contact", "offers", "checked"):
+                value = getattr(r, name)
+                if value:
+                    self.item(f"{self.L(f'col_{name}')}: {value}", level=2)
+
+    def _speaking(self, tb: TableMinutes, h: int) -> None:
+        """Issue 9: the speaking-time table, only when the minutes keep it."""
+        if not self.m.speaking_time:
+            return
+        m = self.m
         self.heading(self.L("speaking"), h)
         header = [
             self.L("organization"),
@@ -408,6 +454,58 @@ class _Writer:
             self._cards(s.cards)
 
 
+def _field(name: str) -> Any:
+    """A simple Word field (PAGE, NUMPAGES) showing 1 until Word updates it."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), f" {name} ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    return field
+
+
 def render_docx(minutes: Minutes) -> bytes:
     """The minutes as a Word document (bytes of a .docx file)."""
     return _Writer(minutes).build()
+
+
+# -- issue 9: the newsletter article in Word -------------------------------------
+
+
+class _ArticleWriter(_Writer):
+    """The minutes' page set-up (A4, fonts, header) with the article's title and text."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        super().__init__(article.minutes)
+
+    def _title(self) -> str:
+        return self.text(self.article.title)
+
+    def text(self, line: Line) -> str:
+        return article_text(self.article, line)
+
+    def build(self) -> bytes:
+        a = self.article
+        self.heading(self._title(), 0)
+        self.para(self.text(a.lead))
+        for section in a.sections:
+            self.heading(self.text(section.heading), 1)
+            for paragraph in section.paragraphs:
+                self.para(self.text(paragraph))
+            for item in section.items:
+                self.item(self.text(item))
+                for detail in item.details:
+                    self.item(self.text(detail), level=2)
+            for paragraph in section.closing:
+                self.para(self.text(paragraph))
+        out = io.BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+
+def render_article_docx(article: Article) -> bytes:
+    """The newsletter article as a Word document (bytes of a .docx file)."""
+    return _ArticleWriter(article).build()
