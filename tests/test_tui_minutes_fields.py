@@ -25,6 +25,13 @@ def session_file(shimizu: Scenario, clock: ManualClock, tmp_path: Path) -> Path:
     return create_session_file(new_session(shimizu, session_id="shimizu", clock=clock), tmp_path)
 
 
+async def open_form(pilot: Pilot[Any]) -> None:
+    """F6 on the setup screen: the minutes fields' form."""
+    await pilot.press("f6")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, FormDialog)
+
+
 async def fill(pilot: Pilot[Any], field: str, text: str) -> None:
     dialog = pilot.app.screen
     assert isinstance(dialog, FormDialog)
@@ -37,9 +44,7 @@ async def test_setup_sets_secretariat_author_closed_and_next_meeting(
 ) -> None:
     app = setup_app(clock, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("f6")
-        await pilot.pause()
-        assert isinstance(app.screen, FormDialog)
+        await open_form(pilot)
         await fill(pilot, "secretariat", "高齢支援課")
         await fill(pilot, "author", "木下 恵子")
         app.screen.query_one("#field-public", Checkbox).value = False
@@ -71,8 +76,7 @@ async def test_setup_refuses_an_unreadable_next_meeting_date(
 ) -> None:
     app = setup_app(clock, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("f6")
-        await pilot.pause()
+        await open_form(pilot)
         await fill(pilot, "next_date", "来月")
         app.screen.query_one("#ok", Button).press()
         await pilot.pause()
