@@ -318,11 +318,19 @@ async def test_keys_footer_palette_and_no_way_back(clock: ManualClock, tmp_path:
     async with app.run_test(size=(120, 36)) as pilot:
         setup = screen(app)
         shown = {b.binding.key for b in setup.active_bindings.values() if b.binding.show}
-        assert {"f2", "f3", "f4", "f5", "f7", "ctrl+q"} <= shown
+        assert {"f2", "f3", "f4", "f5", "f6", "f7", "ctrl+q"} <= shown
         # Started by `run`: there is no launcher to go back to.
         assert "escape" not in setup.active_bindings
         titles = [command.title for command in setup.palette_commands()]
-        assert titles == ["出席/欠席", "席を前へ", "席を後ろへ", "飛び入り追加", "開始", "終了"]
+        assert titles == [
+            "出席/欠席",
+            "席を前へ",
+            "席を後ろへ",
+            "飛び入り追加",
+            "議事録の項目",
+            "開始",
+            "終了",
+        ]
         # A role field shows its own keys.
         setup.query_one("#setup-role-facilitator").focus()
         await pilot.pause()

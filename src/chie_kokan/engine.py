@@ -22,6 +22,7 @@ from chie_kokan.facts import Trouble
 from chie_kokan.i18n import t
 from chie_kokan.models import (
     ActionItem,
+    Approval,
     Card,
     Group,
     Live,
@@ -1035,6 +1036,7 @@ class SessionEngine:
     def update_details(self, **fields: Any) -> None:
         """Set session-level details: place, table, roles, observers, status, public."""
         allowed = {"place", "table", "roles", "secretariat", "observers", "public", "status"}
+        allowed |= {"author", "next_meeting"}  # the minutes fields (issue 9)
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"not session details: {sorted(unknown)}")
@@ -1047,3 +1049,20 @@ class SessionEngine:
             raise DomainError("bad_detail", field=field) from None
         with self._change("details"):
             self.session = updated
+
+    def approve(self, by: str) -> bool:
+        """Approve the minutes (案 → 確定) by ``by``, now; undoable like any change.
+
+        Returns False when they were approved already (nothing changes, as
+        ``chie-kokan approve`` does). Approving is not a change that returns
+        approved minutes to 案: they were a 案 until now.
+        """
+        name = by.strip()
+        if not name:
+            raise DomainError("empty_approver")
+        if self.session.status is Status.APPROVED and self.session.approval is not None:
+            return False
+        with self._change("approve", name=_short(name)) as now:
+            self.session.status = Status.APPROVED
+            self.session.approval = Approval(by=name, at=now)
+        return True

@@ -27,6 +27,7 @@ from chie_kokan.export.formatting import (
 from chie_kokan.export.redact import PublicHolders, Redactor, case_placeholder
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Card, Member, Participant, Resource, Session, StepKind
+from chie_kokan.models.session import NextMeeting  # minutes fields (issue 9)
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,41 @@ class Counts:
         )
 
 
+# -- minutes fields (issue 9) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextMeetingView:
+    """次回開催予定. Every part may be ""."""
+
+    date: str
+    """令和9年1月15日（金） / Friday 15 January 2027."""
+    date_iso: str
+    time: str
+    """14:00〜 / 14:00."""
+    place: str
+    text: str
+    """All of it on one line, for a table cell."""
+
+
+def _next_meeting(
+    meeting: NextMeeting | None, redact: Redactor, lang: Language
+) -> NextMeetingView | None:
+    if meeting is None or meeting.empty:
+        return None
+    day = format_date(meeting.date, lang) if meeting.date else ""
+    clock = ""
+    if meeting.time is not None:
+        clock = f"{meeting.time:%H:%M}" + ("〜" if lang == "ja" else "")
+    place = redact(meeting.place.strip())
+    text = " ".join(part for part in (day, clock, place) if part)
+    iso = meeting.date.isoformat() if meeting.date else ""
+    return NextMeetingView(day, iso, clock, place, text)
+
+
+# -- end of minutes fields -----------------------------------------------------
+
+
 @dataclass(frozen=True)
 class TableMinutes:
     """One session: one table of the meeting."""
@@ -241,6 +277,13 @@ class TableMinutes:
     # -- issue 9 ---------------------------------------------------------------
     resources: list[ResourceView] = field(default_factory=list)
     """Local resources recorded in the meeting (Ctrl+R); public: the publishable ones."""
+    # minutes fields (issue 9)
+    table: str = ""
+    """The table's name as set up ("" when none was given; ``name`` then says テーブル1)."""
+    author: str = ""
+    """作成者 (public version: as the roles are shown)."""
+    next_meeting: NextMeetingView | None = None
+    """次回開催予定, or None."""
 
 
 @dataclass(frozen=True)
@@ -279,6 +322,13 @@ class Minutes:
     # -- issue 9 ---------------------------------------------------------------
     speaking_time: bool = True
     """Whether the speaking-time table is shown (internal by default; see build_minutes)."""
+    # minutes fields (issue 9)
+    table: str = ""
+    """Every table's name as set up, joined ("" when none was given)."""
+    author: str = ""
+    """作成者, every table's, joined."""
+    next_meeting: NextMeetingView | None = None
+    """次回開催予定: the first table's that has one."""
 
 
 def build_minutes(
@@ -353,7 +403,17 @@ def build_minutes(
         agenda=first.steps,
         **_approval(tables, status, lang),
         speaking_time=speaking_time,  # issue 9
+        **_minutes_fields(tables, lang),
     )
+
+
+def _minutes_fields(tables: list[TableMinutes], lang: Language) -> dict[str, object]:
+    """The meeting's table names, authors and next meeting (issue 9)."""
+    return {
+        "table": _joined([table.table for table in tables], lang),
+        "author": _joined([table.author for table in tables], lang),
+        "next_meeting": next((tb.next_meeting for tb in tables if tb.next_meeting), None),
+    }
 
 
 def _approval(tables: list[TableMinutes], status: str, lang: Language) -> dict[str, str]:
@@ -690,6 +750,10 @@ class _Table:
             counts=counts,
             **self._approval(),
             resources=self._listed_resources(),  # issue 9
+            # minutes fields (issue 9)
+            table=self.redact(session.table),
+            author=self._role_holder(session.author),
+            next_meeting=_next_meeting(session.next_meeting, self.redact, lang),
         )
 
     # -- issue 9: local resources ---------------------------------------------
@@ -721,6 +785,7 @@ __all__ = [
     "Closing",
     "Counts",
     "Minutes",
+    "NextMeetingView",
     "OrgCount",
     "OrgIdeas",
     "Person",

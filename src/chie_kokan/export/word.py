@@ -100,7 +100,8 @@ class _Writer:
             setattr(props, name, "")
         props.title = _x(self._title())
         if self.m.internal:
-            props.author = _x(self.m.secretariat)
+            # The minutes' author (issue 9); the secretariat when none is named.
+            props.author = _x(self.m.author or self.m.secretariat)
         props.language = "ja-JP" if self.lang == "ja" else "en-GB"
         self._page_header(section)
 
@@ -221,6 +222,7 @@ class _Writer:
             rows.append(
                 (self.L("tables"), self.L("list_separator").join(tb.name for tb in m.tables))
             )
+        rows.extend(self._minutes_fields())
         self.details(rows)
         if m.case:
             self.heading(self.L("case", name=m.case.name), 1)
@@ -241,6 +243,18 @@ class _Writer:
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
+
+    def _minutes_fields(self) -> list[tuple[str, object]]:
+        """The overview rows of issue 9: table, author, next meeting, publication."""
+        m = self.m
+        rows: list[tuple[str, object]] = []
+        if not m.merged and m.table:
+            rows.append((self.L("table"), m.table))
+        rows.append((self.L("author"), m.author or "—"))
+        rows.append((self.L("next_meeting"), m.next_meeting.text if m.next_meeting else "—"))
+        if m.internal and not m.public:
+            rows.append((self.L("publication"), self.L("publication_closed")))
+        return rows
 
     def _approval(self) -> None:
         """The approval line (令和8年12月1日（火） 山田 花子 確定) under the title."""

@@ -6,6 +6,7 @@ this file alone, years later, even if the scenario file changed or is gone.
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -171,6 +172,19 @@ class Approval(Strict):
     """When they were approved; the minutes show its date."""
 
 
+class NextMeeting(Strict):
+    """次回開催予定: when and where the council meets next; every part optional."""
+
+    date: dt.date | None = None
+    time: dt.time | None = None
+    """Start time (wall clock)."""
+    place: Text = ""
+
+    @property
+    def empty(self) -> bool:
+        return self.date is None and self.time is None and not self.place.strip()
+
+
 class Live(Strict):
     """The state a second screen needs to follow the room."""
 
@@ -220,6 +234,11 @@ class Session(Strict):
     turns: list[Turn] = []
     actions: list[ActionItem] = []
     live: Live = Live()
+    # -- minutes fields (issue 9) --
+    author: Text = ""
+    """作成者: who wrote the minutes (Word's author in the internal version only)."""
+    next_meeting: NextMeeting | None = None
+    """次回開催予定 (older files have none)."""
 
     @model_validator(mode="after")
     def _references_hold(self) -> Session:

@@ -34,6 +34,7 @@ from chie_kokan.models import ActionItem, Card, Member, Outcome, Resource, StepK
 from chie_kokan.problems import FileError, visible
 from chie_kokan.storage import create_new_file, free_path, load_session, save_session
 from chie_kokan.tui.keys import Key, KeyPalette, localized
+from chie_kokan.tui.minutes_fields import form_fields, next_meeting_values, read_next_meeting
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, FormDialog
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.widgets.card_list import CardList, Row
@@ -51,6 +52,8 @@ PICK_ONLY = frozenset({StepKind.PICK})
 # A space between two non-Latin characters (the gap in 山田 花子).
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 _NOT_IN_PALETTE = {"focus_board", "focus_entry"}
+_SUMMARY_ONLY = {"next_meeting", "approve"}
+"""What the summary offers, once the meeting has ended (issue 9)."""
 Typed = tuple[str, ...]
 """What was typed for a card: the entry line, and on a spread step who and where."""
 
@@ -123,6 +126,9 @@ class RunningScreen(KeyPalette, Screen[None]):
         Key("ctrl+t", "switch_target", "target", show=False),
         Key("ctrl+l", "add_action", "action_item", show=False),
         Key("ctrl+r", "resource", "resource", show=False),
+        # The summary's minutes fields (issue 9): shown in the footer once the meeting ended.
+        Key("ctrl+y", "next_meeting", "next_meeting"),
+        Key("ctrl+f", "approve", "approve"),
         # Priority: decided as each key is read, so the keys typed after ↑ or
         # Esc go to where the recorder moved, however fast they come.
         Key("up", "focus_board", "focus_board", show=False, priority=True),
@@ -137,6 +143,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         "switch_target", "add_action", "resource", "edit_card", "correct_speaker",
         "delete_card", "undo", "export", "presentation", "help", "save_quit",
     )  # fmt: skip
+    BUTTONS += ("next_meeting", "approve")  # the summary's minutes fields (issue 9)
 
     def __init__(
         self,
@@ -625,6 +632,8 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _applies(self, action: str) -> bool:
         engine = self.engine
         kind = engine.step.kind
+        if action in _SUMMARY_ONLY:  # issue 9
+            return engine.ended
         if engine.ended:
             return action in {
                 "previous_step", "export", "undo", "help", "save_quit", "presentation",
@@ -1076,6 +1085,43 @@ class RunningScreen(KeyPalette, Screen[None]):
                 self._do(lambda: self.engine.add_action(**values))
 
         self.app.push_screen(FormDialog(t("tui.add_action"), fields), added)
+
+    # -- the summary's minutes fields (issue 9) ------------------------------
+
+    def action_next_meeting(self) -> None:
+        """次回開催予定: date, time and place, in a form."""
+
+        def entered(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            try:
+                meeting = read_next_meeting(values)
+            except ValueError as error:
+                self.notify(str(error), severity="warning")
+                return
+            if self._accepted(lambda: self.engine.update_details(next_meeting=meeting)):
+                self.notify(t("minutes_fields.next_set"), timeout=4)
+
+        values = next_meeting_values(self.engine.session.next_meeting)
+        form = FormDialog(t("minutes_fields.next_title"), form_fields(values))
+        self.app.push_screen(form, entered)
+
+    def action_approve(self) -> None:
+        """議事録を確定する: asks for the approver's name (as ``chie-kokan approve --by``)."""
+
+        def entered(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            approved = self._do(lambda: self.engine.approve(str(values["by"])))
+            approval = self.engine.session.approval
+            if approved is None or approval is None:
+                return  # refused: the engine's notice is shown
+            key = "approved" if approved else "already_approved"
+            self.notify(t(f"minutes_fields.{key}", by=approval.by), timeout=6)
+
+        fields = [Field("by", t("minutes_fields.approver"))]
+        ok = t("minutes_fields.approve_ok")
+        self.app.push_screen(FormDialog(t("minutes_fields.approve_title"), fields, ok), entered)
 
     def action_export(self) -> None:
         self.notify(t("tui.exporting"), timeout=3)

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.cells import cell_len
 from textual import on
@@ -31,6 +31,8 @@ from chie_kokan.i18n import t
 from chie_kokan.models import Member, Roles, Scenario, Session
 from chie_kokan.models.bounds import FIRST_YEAR, LAST_YEAR, MAX_OBSERVERS
 from chie_kokan.tui.keys import Key, KeyPalette, localized
+from chie_kokan.tui.minutes_fields import form_fields, next_meeting_values, read_next_meeting
+from chie_kokan.tui.screens.dialogs import FormDialog
 from chie_kokan.tui.widgets.japanese_text import WrappedText
 
 if TYPE_CHECKING:
@@ -152,6 +154,7 @@ class SetupScreen(KeyPalette, Screen[None]):
         Key("f3", "move_up", "setup.up"),
         Key("f4", "move_down", "setup.down"),
         Key("f5", "walk_in", "setup.walk_in"),
+        Key("f6", "minutes_fields", "setup.minutes_fields"),  # issue 9
         Key("f7", "start", "setup.start"),
         Key("escape", "back", "setup.back"),
         Key("ctrl+q", "app.quit", "setup.quit", priority=True),
@@ -170,6 +173,13 @@ class SetupScreen(KeyPalette, Screen[None]):
         opened = clock()
         self._default_date = opened.date().isoformat()
         self._default_time = opened.strftime("%H:%M")
+        # The minutes fields (issue 9), as last typed in their form (F6).
+        self.minutes_values: dict[str, Any] = {
+            "secretariat": "",
+            "author": "",
+            "public": True,
+            **next_meeting_values(None),
+        }
 
     @property
     def chie(self) -> ChieKokanApp:
@@ -246,6 +256,13 @@ class SetupScreen(KeyPalette, Screen[None]):
                         id="setup-observers",
                         compact=True,
                     )
+                    # issue 9: the rest of the minutes' fields, in a form (F6)
+                    yield Label(t("minutes_fields.setup_label"), classes="setup-label")
+                    minutes = Button(
+                        self._button_label("minutes_fields"), id="setup-minutes", compact=True
+                    )
+                    minutes.can_focus = False  # Tab goes on from the form to the roles; F6 opens it
+                    yield minutes
                 yield Static(t("setup.roles"), classes="setup-section")
                 with Grid(classes="setup-form"):
                     role_input = localized(RoleInput)
@@ -497,7 +514,40 @@ class SetupScreen(KeyPalette, Screen[None]):
         if (day, start_time) != default:
             session.created_at = at_local_time(day, start_time, session.created_at)
         session.observers = int(observers_text) if observers_text else 0
+        if not self._apply_minutes_fields(session):
+            return None
         return session
+
+    # -- the minutes fields (issue 9) ---------------------------------------
+
+    def _apply_minutes_fields(self, session: Session) -> bool:
+        values = self.minutes_values
+        try:
+            session.next_meeting = read_next_meeting(values)
+        except ValueError as error:
+            self._problem(str(error))
+            return False
+        session.secretariat = str(values["secretariat"]).strip()
+        session.author = str(values["author"]).strip()
+        session.public = bool(values["public"])
+        return True
+
+    def action_minutes_fields(self) -> None:
+        """The secretariat, the author, open or closed, the next meeting: a form."""
+
+        def entered(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            self.minutes_values = values
+            try:
+                read_next_meeting(values)
+            except ValueError as error:
+                self._problem(str(error))
+                return
+            self._say(t("minutes_fields.set"))
+
+        form = FormDialog(t("minutes_fields.title"), form_fields(self.minutes_values))
+        self.app.push_screen(form, entered)
 
     def _creating(self) -> bool:
         # The app's worker is still writing the file: a second F7 must not make a second one.
@@ -530,6 +580,7 @@ class SetupScreen(KeyPalette, Screen[None]):
             "setup-up": "move_up",
             "setup-down": "move_down",
             "setup-add": "walk_in",
+            "setup-minutes": "minutes_fields",
             "setup-start": "start",
         }
         action = actions.get(event.button.id or "")
