@@ -1,0 +1,171 @@
+"""前回からの報告: the pure helper, the engine's mark, and three sessions in a row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chie_kokan.clock import ManualClock
+from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.models import ReportStatus, Scenario, Session
+from chie_kokan.report_back import items_due, report_back
+from chie_kokan.storage import create_session_file, load_session, save_session
+
+WEEK = 7 * 24 * 3600
+
+
+def meeting(scenario: Scenario, clock: ManualClock, session_id: str) -> SessionEngine:
+    engine = SessionEngine(new_session(scenario, session_id=session_id, clock=clock), clock)
+    engine.begin()
+    return engine
+
+
+def whats(items: list) -> list[str]:
+    return [item.what for item in items]
+
+
+@pytest.fixture
+def first(shimizu: Scenario, clock: ManualClock) -> SessionEngine:
+    engine = meeting(shimizu, clock, "first")
+    engine.add_action("買い物バスの時刻表を配る", who="山田", due="12月")
+    engine.add_action("サロンに声をかける", who="佐藤")
+    engine.add_action("済んだこと")
+    engine.session.actions[2].done = True
+    return engine
+
+
+def test_a_first_session_has_nothing_to_report(shimizu: Scenario, clock: ManualClock) -> None:
+    assert items_due(meeting(shimizu, clock, "only").session, []) == []
+
+
+def test_the_previous_sessions_open_actions(
+    first: SessionEngine, shimizu: Scenario, clock: ManualClock
+) -> None:
+    clock.advance(WEEK)
+    second = meeting(shimizu, clock, "second").session
+    items = items_due(second, [first.session])
+    assert whats(items) == ["買い物バスの時刻表を配る", "サロンに声をかける"]
+    assert items[0].who == "山田" and items[0].due == "12月"
+    assert items[0].from_session == "first"
+    assert items[0].from_date == first.session.created_at
+    assert items[0].status is None
+
+
+def test_later_sessions_other_scenarios_and_itself_are_not_previous(
+    first: SessionEngine, shimizu: Scenario, clock: ManualClock
+) -> None:
+    other = shimizu.model_copy(update={"title": "別の会"})
+    stranger = meeting(other, clock, "stranger")
+    stranger.add_action("別の会の約束")
+    clock.advance(WEEK)
+    second = meeting(shimizu, clock, "second")
+    second.add_action("今日の約束")
+    clock.advance(WEEK)
+    later = meeting(shimizu, clock, "later")
+    later.add_action("未来の約束")
+    others = [stranger.session, later.session, second.session, first.session]
+    assert whats(items_due(second.session, others)) == [
+        "買い物バスの時刻表を配る",
+        "サロンに声をかける",
+    ]
+
+
+def test_by_meeting_date_not_by_file_order(
+    first: SessionEngine, shimizu: Scenario, clock: ManualClock
+) -> None:
+    clock.advance(-WEEK)
+    earlier = meeting(shimizu, clock, "zz-earlier")  # sorts last by name, met first
+    earlier.add_action("古い約束")
+    clock.advance(2 * WEEK)
+    now = meeting(shimizu, clock, "now").session
+    # The earlier one's promise was not discussed at "first": it carries on too.
+    assert whats(items_due(now, [first.session, earlier.session])) == [
+        "古い約束",
+        "買い物バスの時刻表を配る",
+        "サロンに声をかける",
+    ]
+
+
+def test_the_engine_keeps_the_mark_and_undoes_it(
+    first: SessionEngine, shimizu: Scenario, clock: ManualClock
+) -> None:
+    clock.advance(WEEK)
+    second = meeting(shimizu, clock, "second")
+    item = items_due(second.session, [first.session])[0]
+    marked = second.report_on(item, ReportStatus.DONE, "  配りました ")
+    assert (marked.status, marked.note) == (ReportStatus.DONE, "配りました")
+    assert second.session.report_back == [marked]
+    again = second.report_on(item, ReportStatus.CONTINUES, "")
+    assert second.session.report_back == [again]  # one mark per item
+    shown = items_due(second.session, [first.session])
+    assert [i.status for i in shown] == [ReportStatus.CONTINUES, None]
+    assert second.undo_label is not None and "買い物バス" in second.undo_label
+    second.undo()
+    assert second.session.report_back == [marked]
+    second.report_on(item, None)
+    assert second.session.report_back == []
+
+
+def test_three_sessions_nothing_promised_disappears(
+    shimizu: Scenario, clock: ManualClock, tmp_path: Path
+) -> None:
+    folder = tmp_path / "sessions"
+    (folder).mkdir()
+    (folder / "broken.toml").write_text("this is = = not toml", encoding="utf-8")
+    one = meeting(shimizu, clock, "one")
+    one.add_action("A: 時刻表を配る", who="山田")
+    one.add_action("B: サロンに声をかける", who="佐藤")
+    one.add_action("C: 話さなかったこと")
+    one_path = create_session_file(one.session, folder)
+    one_bytes = one_path.read_bytes()
+
+    clock.advance(WEEK)
+    two = meeting(shimizu, clock, "two")
+    two_path = create_session_file(two.session, folder)
+    a, b, _c = report_back(two.session, two_path)
+    two.report_on(a, ReportStatus.CONTINUES, "来月まで")
+    two.report_on(b, ReportStatus.DONE)
+    two.add_action("D: 新しい約束")
+    save_session(two.session, two_path)
+    assert one_path.read_bytes() == one_bytes  # the earlier file is never changed
+
+    clock.advance(WEEK)
+    three = meeting(shimizu, clock, "three")
+    three_path = create_session_file(three.session, folder)
+    due = report_back(three.session, three_path)
+    assert whats(due) == ["A: 時刻表を配る", "C: 話さなかったこと", "D: 新しい約束"]
+    assert [i.from_session for i in due] == [one.session.id, one.session.id, two.session.id]
+    assert all(i.status is None and i.note == "" for i in due)
+    three.report_on(due[0], ReportStatus.DROPPED, "担当が変わった")
+    save_session(three.session, three_path)
+    reloaded = load_session(three_path)
+    assert reloaded.report_back[0].status is ReportStatus.DROPPED
+    assert one_path.read_bytes() == one_bytes
+
+    # A fourth hears C and D still (not discussed), and not A (中止).
+    clock.advance(WEEK)
+    four = meeting(shimizu, clock, "four")
+    four_path = create_session_file(four.session, folder)
+    assert whats(report_back(four.session, four_path)) == [
+        "C: 話さなかったこと",
+        "D: 新しい約束",
+    ]
+
+
+def test_a_continued_item_whose_file_is_gone_still_carries(
+    first: SessionEngine, shimizu: Scenario, clock: ManualClock
+) -> None:
+    clock.advance(WEEK)
+    second = meeting(shimizu, clock, "second")
+    item = items_due(second.session, [first.session])[0]
+    second.report_on(item, ReportStatus.CONTINUES)
+    clock.advance(WEEK)
+    third = meeting(shimizu, clock, "third").session
+    assert whats(items_due(third, [second.session])) == ["買い物バスの時刻表を配る"]
+
+
+def test_old_files_without_report_back_still_load(first: SessionEngine) -> None:
+    document = first.session.model_dump(mode="json", exclude_none=True, by_alias=True)
+    document.pop("report_back", None)
+    assert Session.model_validate(document).report_back == []
