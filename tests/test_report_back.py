@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
-from chie_kokan.models import ReportStatus, Scenario, Session
+from chie_kokan.export import render_minutes
+from chie_kokan.models import ReportItem, ReportStatus, Scenario, Session
 from chie_kokan.report_back import items_due, report_back
 from chie_kokan.storage import create_session_file, load_session, save_session
+from export_helpers import contains_name, docx_text, fixture
 
 WEEK = 7 * 24 * 3600
 
@@ -169,3 +172,59 @@ def test_old_files_without_report_back_still_load(first: SessionEngine) -> None:
     document = first.session.model_dump(mode="json", exclude_none=True, by_alias=True)
     document.pop("report_back", None)
     assert Session.model_validate(document).report_back == []
+
+
+# -- the minutes: 前回からの報告 in md, html and docx -------------------------------
+
+
+def reported(session: Session) -> Session:
+    """The fixture session with two items reported back, one held by a member."""
+    member = session.members[0]
+    items = [
+        ReportItem(
+            id="a1",
+            what="時刻表を配る",
+            who=member.name,
+            due="12月",
+            from_session="earlier",
+            from_date=session.created_at - timedelta(days=28),
+            status=ReportStatus.CONTINUES,
+            note="来月まで",
+        ),
+        ReportItem(
+            id="a2",
+            what="サロンに声をかける",
+            from_session="earlier",
+            from_date=session.created_at - timedelta(days=28),
+            status=ReportStatus.DONE,
+        ),
+    ]
+    return session.model_copy(update={"report_back": items})
+
+
+def minutes_text(session: Session, fmt: str, *, redact: bool = False, lang: str = "ja") -> str:
+    data = render_minutes([session], fmt, redact=redact, language=lang)  # type: ignore[arg-type]
+    return docx_text(data) if fmt == "docx" else data.decode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_the_minutes_report_from_the_last_meeting(fmt: str) -> None:
+    session = reported(fixture("shimizu"))
+    name, org = session.members[0].name, session.members[0].organization
+    text = minutes_text(session, fmt)
+    assert "前回からの報告" in text and "前回の会" in text
+    for words in ("時刻表を配る", "継続", "来月まで", "サロンに声をかける", "済", name):
+        assert words in text, words
+    assert text.index("前回からの報告") < text.index("時刻表を配る")
+    english = minutes_text(session, fmt, lang="en")
+    assert "Report from the last meeting" in english and "continues" in english
+    public = minutes_text(session, fmt, redact=True)
+    assert "時刻表を配る" in public and "継続" in public
+    assert not contains_name(public, name)
+    assert org in public
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_no_section_without_anything_reported(fmt: str) -> None:
+    # The column only the section has (the fixture's cards speak of 前回からの報告).
+    assert "前回の会" not in minutes_text(fixture("shimizu"), fmt)

@@ -238,6 +238,8 @@ class TableMinutes:
     approved_on_iso: str = ""
     approved_by: str = ""
     """Who approved them (public version: their organisation, or "")."""
+    report_back: list[ReportView] = field(default_factory=list)
+    """前回からの報告: earlier sessions' actions and how they stand (report back)."""
 
 
 @dataclass(frozen=True)
@@ -663,6 +665,7 @@ class _Table:
             actions=actions,
             speaking=self._speaking(),
             counts=counts,
+            report_back=self._report_back(),
             **self._approval(),
         )
 
@@ -678,6 +681,41 @@ class _Table:
             "approved_by": approval.by if self.internal else self.holders.role(approval.by, ""),
         }
 
+    # -- report back (前回からの報告, issue 9) -----------------------------------
+
+    def _report_back(self) -> list[ReportView]:
+        """The earlier sessions' actions reported on here; in public, holders by organisation."""
+        return [
+            ReportView(
+                what=self.redact(item.what),
+                who=self._holder(item.who),
+                due=self.redact(item.due),
+                from_date=format_date(item.from_date.date(), self.lang),
+                status=item.status.value if item.status else "",
+                status_label=t(f"report_back.{item.status or 'open'}", self.lang),
+                note=self.redact(item.note),
+                table=self.name,
+            )
+            for item in self.session.report_back
+        ]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """An earlier session's action as reported on at this one (前回からの報告)."""
+
+    what: str
+    who: str
+    due: str
+    from_date: str
+    """The day of the session that promised it."""
+    status: str
+    """done | continues | dropped, or "" when not discussed."""
+    status_label: str
+    """済 / 継続 / 中止 / 未報告."""
+    note: str
+    table: str
+
 
 __all__ = [
     "ActionView",
@@ -690,6 +728,7 @@ __all__ = [
     "OrgIdeas",
     "Person",
     "QuestionIdeas",
+    "ReportView",
     "ResourceView",
     "RoleEntry",
     "Speaking",
