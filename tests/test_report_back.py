@@ -11,7 +11,7 @@ from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.export import render_minutes
 from chie_kokan.models import ReportItem, ReportStatus, Scenario, Session
-from chie_kokan.report_back import items_due, report_back
+from chie_kokan.report_back import items_due, report_back, with_status
 from chie_kokan.storage import create_session_file, load_session, save_session
 from export_helpers import contains_name, docx_text, fixture
 
@@ -101,7 +101,7 @@ def test_the_engine_keeps_the_mark_and_undoes_it(
     assert second.session.report_back == [marked]
     again = second.report_on(item, ReportStatus.CONTINUES, "")
     assert second.session.report_back == [again]  # one mark per item
-    shown = items_due(second.session, [first.session])
+    shown = with_status(items_due(second.session, [first.session]), second.session)
     assert [i.status for i in shown] == [ReportStatus.CONTINUES, None]
     assert second.undo_label is not None and "買い物バス" in second.undo_label
     second.undo()

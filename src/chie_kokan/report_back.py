@@ -44,17 +44,19 @@ def open_actions(session: Session) -> list[ReportItem]:
 
 
 def with_status(items: Iterable[ReportItem], session: Session) -> list[ReportItem]:
-    """The items as ``session`` reported on them (status and note; unmarked ones as they are)."""
+    """The items as ``session`` reported on them (status and note; unmarked ones as they are).
+
+    Items it marked that are not among ``items`` (their earlier file is gone)
+    come last: its copy is enough.
+    """
     marked = {key(item): item for item in session.report_back}
-    return [marked.get(key(item), item) for item in items]
+    shown = [marked.pop(key(item), item) for item in items]
+    return shown + list(marked.values())
 
 
 def _carried(due: list[ReportItem], session: Session) -> list[ReportItem]:
     """What ``session`` hands on: its items not settled, and its own open actions."""
-    # Also the items it marked 継続 whose earlier file is gone: its copy is enough.
     reported = with_status(due, session)
-    seen = {key(item) for item in reported}
-    reported += [item for item in session.report_back if key(item) not in seen]
     kept = [item.model_copy(update={"status": None, "note": ""}) for item in reported]
     carried = [plain for plain, item in zip(kept, reported, strict=True) if item.status in CARRIED]
     return carried + open_actions(session)
@@ -74,11 +76,11 @@ def previous_sessions(current: Session, others: Iterable[Session]) -> list[Sessi
 
 
 def items_due(current: Session, others: Iterable[Session]) -> list[ReportItem]:
-    """The items to report on at ``current``'s opening, with what it has marked so far."""
+    """The items to report on at ``current``'s opening, not yet marked (see ``with_status``)."""
     due: list[ReportItem] = []
     for session in previous_sessions(current, others):
         due = _carried(due, session)
-    return with_status(due, current)
+    return due
 
 
 def load_others(folder: Path, current: Path) -> list[Session]:
