@@ -38,6 +38,15 @@ def first(shimizu: Scenario, clock: ManualClock) -> SessionEngine:
     return engine
 
 
+def a_week_later(
+    first: SessionEngine, scenario: Scenario, clock: ManualClock
+) -> tuple[SessionEngine, ReportItem]:
+    """The next session, and the first item it hears about from ``first``."""
+    clock.advance(WEEK)
+    second = meeting(scenario, clock, "second")
+    return second, items_due(second.session, [first.session])[0]
+
+
 def test_a_first_session_has_nothing_to_report(shimizu: Scenario, clock: ManualClock) -> None:
     assert items_due(meeting(shimizu, clock, "only").session, []) == []
 
@@ -93,9 +102,7 @@ def test_by_meeting_date_not_by_file_order(
 def test_the_engine_keeps_the_mark_and_undoes_it(
     first: SessionEngine, shimizu: Scenario, clock: ManualClock
 ) -> None:
-    clock.advance(WEEK)
-    second = meeting(shimizu, clock, "second")
-    item = items_due(second.session, [first.session])[0]
+    second, item = a_week_later(first, shimizu, clock)
     marked = second.report_on(item, ReportStatus.DONE, "  配りました ")
     assert (marked.status, marked.note) == (ReportStatus.DONE, "配りました")
     assert second.session.report_back == [marked]
@@ -114,7 +121,7 @@ def test_three_sessions_nothing_promised_disappears(
     shimizu: Scenario, clock: ManualClock, tmp_path: Path
 ) -> None:
     folder = tmp_path / "sessions"
-    (folder).mkdir()
+    folder.mkdir()
     (folder / "broken.toml").write_text("this is = = not toml", encoding="utf-8")
     one = meeting(shimizu, clock, "one")
     one.add_action("A: 時刻表を配る", who="山田")
@@ -123,45 +130,37 @@ def test_three_sessions_nothing_promised_disappears(
     one_path = create_session_file(one.session, folder)
     one_bytes = one_path.read_bytes()
 
-    clock.advance(WEEK)
-    two = meeting(shimizu, clock, "two")
-    two_path = create_session_file(two.session, folder)
-    a, b, _c = report_back(two.session, two_path)
+    def next_week(name: str) -> tuple[SessionEngine, Path, list[ReportItem]]:
+        """The next session, on file, and what it hears reported back."""
+        clock.advance(WEEK)
+        engine = meeting(shimizu, clock, name)
+        path = create_session_file(engine.session, folder)
+        return engine, path, report_back(engine.session, path)
+
+    two, two_path, (a, b, _c) = next_week("two")
     two.report_on(a, ReportStatus.CONTINUES, "来月まで")
     two.report_on(b, ReportStatus.DONE)
     two.add_action("D: 新しい約束")
     save_session(two.session, two_path)
     assert one_path.read_bytes() == one_bytes  # the earlier file is never changed
 
-    clock.advance(WEEK)
-    three = meeting(shimizu, clock, "three")
-    three_path = create_session_file(three.session, folder)
-    due = report_back(three.session, three_path)
+    three, three_path, due = next_week("three")
     assert whats(due) == ["A: 時刻表を配る", "C: 話さなかったこと", "D: 新しい約束"]
     assert [i.from_session for i in due] == [one.session.id, one.session.id, two.session.id]
     assert all(i.status is None and i.note == "" for i in due)
     three.report_on(due[0], ReportStatus.DROPPED, "担当が変わった")
     save_session(three.session, three_path)
-    reloaded = load_session(three_path)
-    assert reloaded.report_back[0].status is ReportStatus.DROPPED
+    assert load_session(three_path).report_back[0].status is ReportStatus.DROPPED
     assert one_path.read_bytes() == one_bytes
 
     # A fourth hears C and D still (not discussed), and not A (中止).
-    clock.advance(WEEK)
-    four = meeting(shimizu, clock, "four")
-    four_path = create_session_file(four.session, folder)
-    assert whats(report_back(four.session, four_path)) == [
-        "C: 話さなかったこと",
-        "D: 新しい約束",
-    ]
+    assert whats(next_week("four")[2]) == ["C: 話さなかったこと", "D: 新しい約束"]
 
 
 def test_a_continued_item_whose_file_is_gone_still_carries(
     first: SessionEngine, shimizu: Scenario, clock: ManualClock
 ) -> None:
-    clock.advance(WEEK)
-    second = meeting(shimizu, clock, "second")
-    item = items_due(second.session, [first.session])[0]
+    second, item = a_week_later(first, shimizu, clock)
     second.report_on(item, ReportStatus.CONTINUES)
     clock.advance(WEEK)
     third = meeting(shimizu, clock, "third").session
