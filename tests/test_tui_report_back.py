@@ -63,7 +63,7 @@ async def test_every_open_item_is_listed_at_80_by_24(today: Path, clock: ManualC
     app = build(today, clock)
     async with app.run_test(size=SMALL) as pilot:
         screen = await listed(pilot)
-        assert [row.split("】")[1].split("　")[0] for row in rows(screen)] == PROMISES[1:]
+        assert [row.split("】")[1].split("  ")[0] for row in rows(screen)] == PROMISES[1:]
         for row in rows(screen):
             assert "未報告" in row and "担当: 山田 花子" in row and "期限: 次回まで" in row
         report_list = screen.query_one("#report-back", OptionList)
