@@ -10,6 +10,7 @@ import pytest
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.export import render_minutes
+from chie_kokan.export.actions import open_actions
 from chie_kokan.models import ReportItem, ReportStatus, Scenario, Session
 from chie_kokan.report_back import items_due, report_back, with_status
 from chie_kokan.storage import create_session_file, load_session, save_session
@@ -227,3 +228,18 @@ def test_the_minutes_report_from_the_last_meeting(fmt: str) -> None:
 def test_no_section_without_anything_reported(fmt: str) -> None:
     # The column only the section has (the fixture's cards speak of 前回からの報告).
     assert "前回の会" not in minutes_text(fixture("shimizu"), fmt)
+
+
+def test_the_actions_list_leaves_out_what_was_reported_done_or_dropped(
+    first: SessionEngine, shimizu: Scenario, clock: ManualClock
+) -> None:
+    second, item = a_week_later(first, shimizu, clock)
+    due = items_due(second.session, [first.session])
+    second.report_on(item, ReportStatus.DONE)
+    sessions = [first.session, second.session]
+    today = clock().date()
+    assert [a.what for a in open_actions(sessions, today)] == [due[1].what]
+    second.report_on(due[1], ReportStatus.DROPPED)
+    assert open_actions(sessions, today) == []
+    second.report_on(item, ReportStatus.CONTINUES)
+    assert [a.what for a in open_actions(sessions, today)] == [item.what]

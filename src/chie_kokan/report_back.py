@@ -62,6 +62,16 @@ def _carried(due: list[ReportItem], session: Session) -> list[ReportItem]:
     return carried + open_actions(session)
 
 
+def settled(sessions: Iterable[Session]) -> set[tuple[str, str]]:
+    """Actions reported 済 or 中止 at some session: no longer open anywhere (``key``)."""
+    return {
+        key(item)
+        for session in sessions
+        for item in session.report_back
+        if item.status not in CARRIED
+    }
+
+
 def previous_sessions(current: Session, others: Iterable[Session]) -> list[Session]:
     """Earlier sessions of the same scenario (by title), oldest first, by meeting date."""
     start = meeting_start(current)
