@@ -172,23 +172,33 @@ def meeting(scenario: Scenario, words: Words, clock: ManualClock, upto: int) -> 
     return engine
 
 
-def earlier_meeting(scenario: Scenario, words: Words, clock: ManualClock, folder: Path) -> None:
-    """Last month's session of the same scenario, with an open action item."""
+def earlier_meeting(
+    scenario: Scenario, words: Words, clock: ManualClock, folder: Path, *, all_actions: bool = False
+) -> None:
+    """Last month's session of the same scenario, with an open action item (or three)."""
     then = ManualClock(clock() - timedelta(days=28))
     engine = SessionEngine(new_session(scenario, session_id="snap", clock=then), then)
     engine.begin()
     engine.add_action(words.earlier_action, words.actions[0][1], words.actions[0][2])
+    for action in words.actions if all_actions else ():
+        engine.add_action(*action)
     create_session_file(engine.session, folder)
 
 
 def opened(
-    words: Words, clock: ManualClock, tmp_path: Path, upto: int, *, report_back: bool = False
+    words: Words,
+    clock: ManualClock,
+    tmp_path: Path,
+    upto: int,
+    *,
+    report_back: bool = False,
+    all_actions: bool = False,
 ) -> ChieKokanApp:
     """The app on a fixed session file, as ``chie-kokan resume`` opens it."""
     scenario = load_scenario(SCENARIOS / words.scenario)
     sessions = tmp_path / "sessions"
     if report_back:
-        earlier_meeting(scenario, words, clock, sessions)
+        earlier_meeting(scenario, words, clock, sessions, all_actions=all_actions)
     engine = meeting(scenario, words, clock, upto)
     path = create_session_file(engine.session, sessions)
     return make_app(session_path=path, sessions_dir=sessions, clock=clock)
@@ -233,6 +243,21 @@ def test_opening_with_case_and_report_back(
 ) -> None:
     app = opened(words, clock, tmp_path, OPENING, report_back=True)
     assert snap_compare(app, terminal_size=SIZE, run_before=settled)
+
+
+@LANGUAGES
+def test_opening_report_back_at_80_by_24(
+    snap_compare: Snap, clock: ManualClock, tmp_path: Path, words: Words
+) -> None:
+    """Every item readable on a small screen; the first marked 済 with a note (^Y)."""
+    app = opened(words, clock, tmp_path, OPENING, report_back=True, all_actions=True)
+
+    async def mark_the_first(pilot: Pilot[Any]) -> None:
+        await settled(pilot)
+        await pilot.press("ctrl+y", *"OK", "enter")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=mark_the_first)
 
 
 @LANGUAGES

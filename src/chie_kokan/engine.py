@@ -29,6 +29,8 @@ from chie_kokan.models import (
     Member,
     Outcome,
     Participant,
+    ReportItem,
+    ReportStatus,
     Resource,
     Roles,
     Scenario,
@@ -1018,6 +1020,23 @@ class SessionEngine:
             raise DomainError("unknown_target", target=action_id)
         with self._change("delete_action"):
             self.session.actions = [a for a in self.session.actions if a.id != action_id]
+
+    def report_on(
+        self, item: ReportItem, status: ReportStatus | None, note: str = ""
+    ) -> ReportItem:
+        """前回からの報告: mark an earlier session's action 済 / 継続 / 中止, with a note.
+
+        Kept in this session (the earlier file is never touched). Status None
+        with no note takes the mark away: the item is again not discussed.
+        """
+        same = (item.from_session, item.id)
+        with self._change("report", text=_short(item.what)):
+            reported = item.model_copy(update={"status": status, "note": note.strip()})
+            kept = [i for i in self.session.report_back if (i.from_session, i.id) != same]
+            if status is not None or reported.note:
+                kept.append(reported)
+            self.session.report_back = kept
+            return reported
 
     def add_walk_in(self, name: str, organization: str = "") -> Member:
         """Someone not on the roster joins; they take the last seat."""

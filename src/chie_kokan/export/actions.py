@@ -31,6 +31,7 @@ from chie_kokan.export.resources import spreadsheet_safe
 from chie_kokan.facts import meeting_day
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Session
+from chie_kokan.report_back import settled
 
 
 @dataclass(frozen=True)
@@ -155,14 +156,17 @@ def _read_en_date(match: re.Match[str], meeting: date) -> date | None:
 def open_actions(sessions: Sequence[Session], today: date) -> list[OpenAction]:
     """Every action item not done, overdue first, then by due date, then undated.
 
+    An action reported done or dropped at a later session is not open.
     Overdue and dated ones by due date (the earliest first); those without a
     readable date after them, the oldest meeting first.
     """
     items = []
+    # Reported 済 or 中止 at a later session (前回からの報告): no longer open.
+    reported = settled(sessions)
     for session in sessions:
         day = meeting_day(session)
         for action in session.actions:
-            if action.done:
+            if action.done or (session.id, action.id) in reported:
                 continue
             due = parse_due(action.due, day)
             items.append(

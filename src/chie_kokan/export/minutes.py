@@ -284,6 +284,8 @@ class TableMinutes:
     """作成者 (public version: as the roles are shown)."""
     next_meeting: NextMeetingView | None = None
     """次回開催予定, or None."""
+    report_back: list[ReportView] = field(default_factory=list)
+    """前回からの報告: earlier sessions' actions and how they stand (report back)."""
 
 
 @dataclass(frozen=True)
@@ -748,6 +750,7 @@ class _Table:
             actions=actions,
             speaking=self._speaking(),
             counts=counts,
+            report_back=self._report_back(),
             **self._approval(),
             resources=self._listed_resources(),  # issue 9
             # minutes fields (issue 9)
@@ -777,6 +780,41 @@ class _Table:
             "approved_by": approval.by if self.internal else self.holders.role(approval.by, ""),
         }
 
+    # -- report back (前回からの報告, issue 9) -----------------------------------
+
+    def _report_back(self) -> list[ReportView]:
+        """The earlier sessions' actions reported on here; in public, holders by organisation."""
+        return [
+            ReportView(
+                what=self.redact(item.what),
+                who=self._holder(item.who),
+                due=self.redact(item.due),
+                from_date=format_date(item.from_date.date(), self.lang),
+                status=item.status.value if item.status else "",
+                status_label=t(f"report_back.{item.status or 'open'}", self.lang),
+                note=self.redact(item.note),
+                table=self.name,
+            )
+            for item in self.session.report_back
+        ]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """An earlier session's action as reported on at this one (前回からの報告)."""
+
+    what: str
+    who: str
+    due: str
+    from_date: str
+    """The day of the session that promised it."""
+    status: str
+    """done | continues | dropped, or "" when not discussed."""
+    status_label: str
+    """済 / 継続 / 中止 / 未報告."""
+    note: str
+    table: str
+
 
 __all__ = [
     "ActionView",
@@ -790,6 +828,7 @@ __all__ = [
     "OrgIdeas",
     "Person",
     "QuestionIdeas",
+    "ReportView",
     "ResourceView",
     "RoleEntry",
     "Speaking",

@@ -361,6 +361,7 @@ class _Writer:
             self.heading(f"{step.number}. {step.title}", h + 1)
             self._step(step)
         self.doc.add_page_break()
+        self._report_back(tb, h)
         self.heading(self.L("decisions"), h)
         for trouble in tb.picked:
             self.item(trouble.title, self.votes(trouble.votes), star=True)
@@ -466,6 +467,26 @@ class _Writer:
                 self.nothing()
         else:
             self._cards(s.cards)
+
+    # -- report back (前回からの報告, issue 9) -----------------------------------
+
+    def _report_back(self, tb: TableMinutes, h: int) -> None:
+        """Earlier sessions' actions and how they stand; nothing when there were none."""
+        if not tb.report_back:
+            return
+
+        def label(key: str) -> str:
+            return t(f"report_back.{key}", self.lang)
+
+        self.heading(label("title"), h)
+        header = [self.L("what"), self.L("who"), self.L("due"), label("from")]
+        self.table(
+            [*header, self.L("status"), label("note")],
+            [
+                [r.what, r.who or "—", r.due or "—", r.from_date, r.status_label, r.note or "—"]
+                for r in tb.report_back
+            ],
+        )
 
 
 def _field(name: str) -> Any:

@@ -146,6 +146,38 @@ class ActionItem(Strict):
     created_at: Stamp
 
 
+class ReportStatus(StrEnum):
+    """How a promised action stands when it is reported back (前回からの報告)."""
+
+    DONE = "done"
+    """済"""
+    CONTINUES = "continues"
+    """継続: carried forward to the next session."""
+    DROPPED = "dropped"
+    """中止"""
+
+
+class ReportItem(Strict):
+    """An action promised in an earlier session, as reported on in this one.
+
+    A copy, not a reference: the earlier file is never changed, and this one
+    reads alone years later.
+    """
+
+    id: Text
+    """The action's id in the session that promised it."""
+    what: Text
+    who: Text = ""
+    due: Text = ""
+    from_session: Text
+    """Id of the session where it was promised."""
+    from_date: Stamp
+    """When that session met (its meeting start)."""
+    status: ReportStatus | None = None
+    """None: not discussed yet (it carries forward, like 継続)."""
+    note: Text = ""
+
+
 class StepVisit(Strict):
     """The step log: each time a step was entered and left."""
 
@@ -239,6 +271,8 @@ class Session(Strict):
     """作成者: who wrote the minutes (Word's author in the internal version only)."""
     next_meeting: NextMeeting | None = None
     """次回開催予定 (older files have none)."""
+    report_back: list[ReportItem] = []
+    """Earlier sessions' actions reported on at this one's opening (older files: none)."""
 
     @model_validator(mode="after")
     def _references_hold(self) -> Session:

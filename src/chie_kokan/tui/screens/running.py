@@ -30,9 +30,20 @@ from chie_kokan.examples import example_fields, split_example
 from chie_kokan.facts import question_number
 from chie_kokan.i18n import t
 from chie_kokan.lock import LockLost, SessionLock, lock_session
-from chie_kokan.models import ActionItem, Card, Member, Outcome, Resource, StepKind, TurnMode
+from chie_kokan.models import (
+    ActionItem,
+    Card,
+    Member,
+    Outcome,
+    ReportItem,
+    ReportStatus,
+    Resource,
+    StepKind,
+    TurnMode,
+)
 from chie_kokan.problems import FileError, visible
-from chie_kokan.storage import create_new_file, free_path, load_session, save_session
+from chie_kokan.report_back import report_back, with_status
+from chie_kokan.storage import create_new_file, free_path, save_session
 from chie_kokan.tui.keys import Key, KeyPalette, localized
 from chie_kokan.tui.minutes_fields import form_fields, next_meeting_values, read_next_meeting
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, FormDialog
@@ -42,6 +53,7 @@ from chie_kokan.tui.widgets.entry_line import EntryLine
 from chie_kokan.tui.widgets.entry_row import EntryRow
 from chie_kokan.tui.widgets.japanese_text import WrappedText
 from chie_kokan.tui.widgets.pick_board import PickBoard, with_note
+from chie_kokan.tui.widgets.report_back import ReportBackList
 from chie_kokan.tui.widgets.rules import GroundRules
 from chie_kokan.tui.widgets.speaker_panel import SpeakerPanel
 from chie_kokan.tui.widgets.step_track import StepTrack, circled
@@ -59,6 +71,8 @@ Typed = tuple[str, ...]
 
 # Speaker and step keys take what was typed so far: the words of whoever had the floor.
 _TAKE_THE_LINE = ("next_speaker", "pass_turn", "choose_speaker", "previous_step", "next_step")
+# The keys that mark an item reported back (前回からの報告).
+_REPORT_STATUS = {"report_done", "report_continues", "report_dropped"}
 # The choice of 全体 (no name) among the speakers of a card.
 _EVERYONE = "__everyone__"
 
@@ -107,6 +121,10 @@ class RunningScreen(KeyPalette, Screen[None]):
     CSS_PATH = "running.tcss"
 
     KEYS: tuple[Key, ...] = (
+        # 前回からの報告: first in the footer, on the opening step with items to report.
+        Key("ctrl+y", "report_done", "report_done"),
+        Key("ctrl+f", "report_continues", "report_continues"),
+        Key("ctrl+b", "report_dropped", "report_dropped"),
         Key("f1", "help", "help"),
         Key("f2", "next_speaker", "next_speaker"),
         Key("f3", "pass_turn", "pass_turn"),
@@ -137,6 +155,7 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     # Buttons on the side panel, in this order.
     BUTTONS = (
+        "report_done", "report_continues", "report_dropped",
         "next_speaker", "pass_turn", "choose_speaker", "toggle_timer",
         "previous_step", "next_step", "vote", "unvote", "type_votes", "sort_troubles",
         "toggle_pick", "group",
@@ -161,7 +180,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         """Our hold on the session file (None where none could be written)."""
         self.marked: set[str] = set()
         """Cards marked (space) to be grouped together on a pick step."""
-        self.report_back: list[ActionItem] = []
+        self.report_back: list[ReportItem] = []
+        """Earlier sessions' items due at the opening, as found (marks are the engine's)."""
         self.saver: AutoSaver | None = None
         self._save_error: str | None = None
         self._lost = False
@@ -186,6 +206,7 @@ class RunningScreen(KeyPalette, Screen[None]):
                 yield WrappedText(id="prompt")
                 yield WrappedText(id="question")
                 yield WrappedText(id="context")
+                yield ReportBackList(id="report-back")
                 yield localized(BoardList)(id="cards")
                 with VerticalScroll(id="summary"):
                     yield Static(id="summary-text")
@@ -258,6 +279,12 @@ class RunningScreen(KeyPalette, Screen[None]):
     def on_resize(self, event: Resize) -> None:
         # Below 110 columns the side panel gives the board some room back.
         self.set_class(event.size.width < 110, "-narrow")
+        # Below 30 lines the opening's report back takes the case's place.
+        short = event.size.height < 30
+        if short != self.has_class("-short"):
+            self.set_class(short, "-short")
+            if self._reporting():
+                self.refresh_view()
 
     def on_unmount(self) -> None:
         self.rescue()
@@ -407,6 +434,7 @@ class RunningScreen(KeyPalette, Screen[None]):
             self._show_holder("")
             self.query_one(BoardList).voting = False
             self._show_example_fields(False)
+            self._show_report_list()
             self._show_saved()
             return
         step = engine.step
@@ -428,6 +456,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         # The newest card on a share board; the most-voted trouble on a pick board.
         board.show(self._rows(), follow=step.kind is not StepKind.PICK)
         self._show_example_fields(step.kind is StepKind.SPREAD)
+        self._show_report_list()
         self.query_one(SpeakerPanel).show(
             engine.current_speaker,
             engine.upcoming(),
@@ -597,10 +626,6 @@ class RunningScreen(KeyPalette, Screen[None]):
                 text.append(f"{case.name}　{case.summary}\n")
                 for detail in case.details:
                     text.append(f"  ・{detail}\n")
-            if self.report_back:
-                text.append(f"{t('tui.report_back')}\n", style="bold")
-                for item in self.report_back:
-                    text.append(f"  ・{self._action_line(item)}\n")
         elif kind is StepKind.PICK:
             if engine.step.votes_per_person:
                 votes = t("tui.votes_per_person", count=engine.step.votes_per_person)
@@ -650,14 +675,18 @@ class RunningScreen(KeyPalette, Screen[None]):
             return kind in {StepKind.EXCHANGE, StepKind.SPREAD}
         if action == "pass_turn":
             return engine.current_speaker is not None
+        if action in _REPORT_STATUS:
+            return self._reporting()
         return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_board":  # ↑ from the entry line; elsewhere ↑ moves the cursor
             return isinstance(self.focused, EntryLine)
         if action == "focus_entry":  # Esc from the board, unless it drops a typed count
-            board = self.focused
-            return isinstance(board, BoardList) and board.typed_digits is None
+            focused = self.focused
+            if isinstance(focused, ReportBackList):
+                return True
+            return isinstance(focused, BoardList) and focused.typed_digits is None
         if any(plain(key.action) == action for key in self.all_keys()):
             return self._applies(action)
         return True
@@ -865,6 +894,9 @@ class RunningScreen(KeyPalette, Screen[None]):
     # Focus moves now, not after a refresh (what Widget.focus does): the next
     # key read goes to the new place even when the recorder types fast.
     def action_focus_board(self) -> None:
+        if self._reporting():  # on the opening step, ↑ goes to what is reported back
+            self.set_focus(self.query_one(ReportBackList))
+            return
         self.set_focus(self.query_one(CardList))
 
     def action_focus_entry(self) -> None:
@@ -1204,27 +1236,63 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     @work(thread=True, exclusive=True, group="report-back")
     def _load_report_back(self) -> None:
-        """Open action items of the previous session of the same scenario."""
-        session = self.engine.session
-        directory = self.path.parent
-        best = None
-        for path in sorted(directory.glob("*.toml")):
-            if path.resolve() == self.path.resolve():
-                continue
-            try:
-                other = load_session(path)
-            except FileError:
-                continue
-            if other.scenario.title != session.scenario.title:
-                continue
-            if other.created_at >= session.created_at:
-                continue
-            if best is None or other.created_at > best.created_at:
-                best = other
-        if best is not None:
-            items = [item for item in best.actions if not item.done]
-            self.app.call_from_thread(self._show_report_back, items)
+        """What earlier sessions of the scenario promised and carried forward."""
+        items = report_back(self.engine.session.model_copy(deep=True), self.path)
+        self.app.call_from_thread(self._show_report_back, items)
 
-    def _show_report_back(self, items: list[ActionItem]) -> None:
+    def _show_report_back(self, items: list[ReportItem]) -> None:
         self.report_back = items
         self.refresh_view()
+
+    def _report_items(self) -> list[ReportItem]:
+        """The items due, each as this session has marked it."""
+        return with_status(self.report_back, self.engine.session)
+
+    def _reporting(self) -> bool:
+        """On the opening step, with something to report on."""
+        engine = self.engine
+        opening = not engine.ended and engine.step.kind is StepKind.OPENING
+        return opening and bool(self.report_back or engine.session.report_back)
+
+    def _show_report_list(self) -> None:
+        report_list = self.query_one(ReportBackList)
+        shown = self._reporting()
+        report_list.display = shown
+        self.set_class(shown, "-reporting")
+        self.set_class(not self.engine.cards_of_step(), "-no-cards")
+        if shown and self.has_class("-short"):
+            self.query_one("#context").display = False
+            self._shown.pop("#context", None)  # shown again when next set
+        if shown:
+            report_list.show(self._report_items())
+        elif self.focused is report_list:
+            self.action_focus_entry()
+
+    def _mark_report(self, status: ReportStatus) -> None:
+        """Mark the highlighted item, with a short note typed in a small form."""
+        report_list = self.query_one(ReportBackList)
+        item = report_list.highlighted_item
+        if item is None:
+            return
+        label = t(f"report_back.{status.value}")
+        field = Field(
+            "note", t("report_back.note"), item.note, placeholder=t("report_back.note_placeholder")
+        )
+
+        def noted(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            if self._do(lambda: self.engine.report_on(item, status, values["note"])):
+                report_list.next_open()
+
+        title = t("report_back.note_title", what=item.what, status=label)
+        self.app.push_screen(FormDialog(title, [field]), noted)
+
+    def action_report_done(self) -> None:
+        self._mark_report(ReportStatus.DONE)
+
+    def action_report_continues(self) -> None:
+        self._mark_report(ReportStatus.CONTINUES)
+
+    def action_report_dropped(self) -> None:
+        self._mark_report(ReportStatus.DROPPED)
