@@ -13,7 +13,7 @@ import html.parser
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import docx
 import pytest
@@ -22,6 +22,8 @@ from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, members_from_roster, new_session
 from chie_kokan.export import render_minutes
 from chie_kokan.models import Scenario, Session
+from chie_kokan.storage import load_scenario
+from conftest import JST, SCENARIOS
 
 OPENING, SHARE, PICK, EXCHANGE, SPREAD, REFLECT = range(6)
 
@@ -239,9 +241,6 @@ def run_meeting(scenario: Scenario, clock: ManualClock) -> tuple[Session, Notes,
 
 @pytest.fixture(scope="module")
 def meeting() -> tuple[Session, Notes, datetime]:
-    from chie_kokan.storage import load_scenario
-    from conftest import JST, SCENARIOS
-
     clock = ManualClock(datetime(2026, 11, 27, 14, 0, tzinfo=JST))
     return run_meeting(load_scenario(SCENARIOS / "shimizu.toml"), clock)
 
@@ -303,7 +302,7 @@ def test_the_date_and_time_are_those_set_up_and_the_last_step_ended(
     session, _, end = meeting
     lines = minutes_lines(session, fmt)
     (held,) = [line for line in lines if line.startswith("開催日時")]
-    expected_end = (end + timedelta(seconds=0)).strftime("%H:%M")
+    expected_end = end.strftime("%H:%M")
     assert held.endswith(f"令和8年11月27日（金） 14:00〜{expected_end}"), held
 
 

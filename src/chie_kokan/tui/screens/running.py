@@ -26,7 +26,7 @@ from textual.widgets import Button, Footer, Static
 
 from chie_kokan.autosave import AutoSaver, SaveReport
 from chie_kokan.engine import CURRENT, DomainError, Draft, SessionEngine, Trouble
-from chie_kokan.examples import example_fields, split_example
+from chie_kokan.examples import example_fields
 from chie_kokan.facts import question_number
 from chie_kokan.i18n import t
 from chie_kokan.lock import LockLost, SessionLock, lock_session
@@ -735,27 +735,21 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _record(self, event: EntryLine.Recorded) -> None:
         # The line as it was when Enter was pressed: the entry may already
         # hold the start of the next card.
-        if self._record_text(event.text.strip(), unsigned=event.unsigned) is None:
+        if self._record_typed((event.text,), unsigned=event.unsigned) is None:
             event.entry.give_back(event.text)
 
     @on(EntryRow.ExampleRecorded, "#entry-row")
     def _record_example(self, event: EntryRow.ExampleRecorded) -> None:
-        what, runs_by, place = example_fields(*event.texts)
-        fields: dict[str, Any] = {"runs_by": runs_by, "place": place}
-        if event.unsigned:
-            fields["speaker"] = None
-        if self._do(lambda: self.engine.record_card(what, **fields)) is None:
+        if self._record_typed(event.texts, unsigned=event.unsigned) is None:
             event.row.give_back(event.texts)
 
-    def _record_text(self, text: str, *, unsigned: bool) -> Card | None:
-        engine = self.engine
-        fields: dict[str, Any] = {}
-        if engine.step.kind is StepKind.SPREAD:
-            # "what / who runs it / where" on one line, as fast as a sticky note.
-            text, fields["runs_by"], fields["place"] = split_example(text)
+    def _record_typed(self, typed: Typed, *, unsigned: bool) -> Card | None:
+        """Record what was typed (on a spread step, an example) as a card."""
+        draft = self._draft(typed)
+        fields: dict[str, Any] = {"runs_by": draft.runs_by, "place": draft.place}
         if unsigned:
             fields["speaker"] = None
-        card: Card | None = self._do(lambda: engine.record_card(text, **fields))
+        card: Card | None = self._do(lambda: self.engine.record_card(draft.text, **fields))
         return card
 
     def action_record_unsigned(self) -> None:
@@ -783,6 +777,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         self.query_one(EntryRow).give_back(typed)
 
     def _draft(self, typed: Typed) -> Draft:
+        # On a spread step an example: three fields, or one split at "/" and "／".
         if self.engine.step.kind is StepKind.SPREAD:
             return Draft(*example_fields(*typed))
         return Draft(typed[0])
