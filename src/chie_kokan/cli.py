@@ -272,6 +272,52 @@ def cmd_actions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- serve command ---
+def _port(text: str) -> int:
+    """A TCP port for ``--port``: 1-65535 (argparse reports anything else)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(t("serve.bad_port", port=visible(text)))
+    return port
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The audience display in a browser; the file is checked before any server starts."""
+    from chie_kokan.serve import ServeError, serve
+    from chie_kokan.storage import load_session
+
+    path = Path(args.session)
+    session = load_session(path)  # a FileError is one clear message, exit 2
+    language = args.lang or session.scenario.language
+    set_language(language)
+    try:
+        serve(
+            path,
+            title=session.scenario.title,
+            host=args.host,
+            port=args.port,
+            language=language,
+        )
+    except ServeError as error:
+        return _error(str(error))
+    return EXIT_OK
+
+
+def _add_serve(command: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
+    from chie_kokan.serve import LOOPBACK
+
+    serve = command("serve", cmd_serve, "serve.help")
+    serve.add_argument("session", metavar="SESSION")
+    serve.add_argument("--host", default=LOOPBACK, help=t("serve.host_help"))
+    serve.add_argument("--port", type=_port, default=8000, help=t("serve.port_help"))
+
+
+# --- end serve command ---
+
+
 def _add_lang(parser: argparse.ArgumentParser, *, default: object) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.lang_help"))
 
@@ -347,6 +393,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     actions.add_argument("--out", metavar="PATH", help=t("actions.out_help"))
     actions.add_argument("--force", action="store_true", help=t("export.force_help"))
+    # --- serve command ---
+    _add_serve(command)
+    # --- end serve command ---
     return parser
 
 
