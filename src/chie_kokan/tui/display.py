@@ -163,21 +163,33 @@ class GrownDigits(Digits):
             scale -= 1
         return scale
 
+    def _fits_digits(self, width: int) -> bool:
+        return len(self.value) * 3 <= width  # Digits draws every character 3 cells wide
+
     def get_content_width(self, container: Size, viewport: Size) -> int:
         scale = self.scale_for(container.width)
-        if scale == 1:
-            return super().get_content_width(container, viewport)
-        return grown_width(self.value, scale)
+        if scale > 1:
+            return grown_width(self.value, scale)
+        if not self._fits_digits(container.width):
+            return len(self.value)
+        return super().get_content_width(container, viewport)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         scale = self.scale_for(width)
-        return 3 if scale == 1 else grown_height(scale)
+        if scale > 1:
+            return grown_height(scale)
+        return 3 if self._fits_digits(width) else 1
 
     def render(self) -> RenderableType:
-        scale = self.scale_for(self.content_region.width)
-        if scale == 1:
+        width = self.content_region.width
+        scale = self.scale_for(width)
+        if scale > 1:
+            text = grown_text(self.value, scale)
+        elif self._fits_digits(width):
             return super().render()
-        text = grown_text(self.value, scale)
+        else:
+            # Too wide even for Digits (hours over time in a small window): words, not cut.
+            text = Text(self.value, style="bold")
         text.justify = "center" if self.styles.text_align == "center" else "left"
         return text
 
