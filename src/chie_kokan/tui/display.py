@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -235,6 +236,27 @@ class DisplayTimeBox(TimeBox):
 # -- the board: the newest cards, or the troubles by votes ---------------------
 
 
+Entry = tuple[Content, Content]
+"""A card as the wall shows it: what was said, and who said it."""
+
+
+def entry_lines(entry: Entry, width: int) -> list[Content]:
+    """A card in lines of ``width`` cells; who said it is never broken over two lines:
+    after the words when it fits there, else on a line of its own, to the right."""
+    body, label = entry
+    lines = wrap(body, width)
+    if not label.plain:
+        return lines
+    size = cell_len(label.plain)
+    if cell_len(lines[-1].plain) + 2 + size <= width:
+        lines[-1] = lines[-1] + Content("  ") + label
+    elif size <= width:
+        lines.append(Content(" " * (width - size)) + label)
+    else:
+        lines += wrap(label, width)
+    return lines
+
+
 class CardWall(Widget):
     """Entries that fit, each wrapped the Japanese way: the newest at the bottom
     (a share board), or the first at the top (troubles, most votes first).
@@ -248,10 +270,10 @@ class CardWall(Widget):
 
     def __init__(self, **kwargs: str) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.entries: list[Content] = []
+        self.entries: list[Entry] = []
         self.newest_last = True
 
-    def show(self, entries: list[Content], *, newest_last: bool) -> None:
+    def show(self, entries: list[Entry], *, newest_last: bool) -> None:
         if entries == self.entries and newest_last == self.newest_last:
             return
         self.entries = entries
@@ -266,12 +288,13 @@ class CardWall(Widget):
         kept: list[list[Content]] = []
         used = 0
         for index, entry in enumerate(order):
-            lines = wrap(entry, width)
+            lines = entry_lines(entry, width)
             left = len(order) - index - 1
             room = height - used - (1 if left else 0)  # keep a line to count the rest
             if len(lines) > room:
                 if not kept and room > 0:  # one long card: as much of it as fits
-                    kept.append(wrap(entry, width, max_lines=room))
+                    whole = entry[0] + Content("  ") + entry[1]
+                    kept.append(wrap(whole, width, max_lines=room))
                 break
             kept.append(lines)
             used += len(lines)
@@ -493,7 +516,9 @@ class DisplayApp(App[int]):
         if self._shown.get("timer") != shown:
             self._shown["timer"] = shown
             self.query_one(DisplayTimeBox).show(remaining, total, running)
-        turn = (engine.turn_elapsed(), engine.step.seconds_per_turn)
+        # A small window keeps the room's clock and drops the speaker's.
+        small = self.fit == "small"
+        turn = (None if small else engine.turn_elapsed(), engine.step.seconds_per_turn)
         face = None if turn[0] is None else clock_face(turn[0])
         if self._shown.get("turn") != (face, turn[1]):
             self._shown["turn"] = (face, turn[1])
@@ -507,7 +532,9 @@ class DisplayApp(App[int]):
         self.query_one(DisplayStepTrack).show(titles, engine.step_index, engine.ended)
         screen.set_class(engine.ended, "-ended")
         if engine.ended:
-            self._set("#heading", Text(t("tui.summary_title"), style="bold"))
+            # In a small window the track says it: まとめ.
+            summary = "" if self.fit == "small" else t("tui.summary_title")
+            self._set("#heading", Text(summary, style="bold"))
             self._set("#question", "")
             self._set("#context", "")
             self._set("#report-back", "")
@@ -515,9 +542,12 @@ class DisplayApp(App[int]):
             return
         step = engine.step
         heading = Text()
-        heading.append(f"{circled(engine.step_index + 1)} {step.title}", style="bold underline")
+        # A small window names the step in the track only: the prompt has the line.
+        if self.fit != "small" or not step.prompt:
+            title = f"{circled(engine.step_index + 1)} {step.title}"
+            heading.append(title, style="bold underline")
         if step.prompt:
-            heading.append("\n")
+            heading.append("\n" if heading else "")
             heading.append(step.prompt, style="bold")
         self._set("#heading", heading)
         if engine.question is not None:
@@ -542,7 +572,7 @@ class DisplayApp(App[int]):
             # Who has spoken this round, where there is room for it.
             engine.members if step.turns is TurnMode.ROUND and self.fit != "small" else [],
             engine.round_status(),
-            engine.turn_elapsed(),
+            None if self.fit == "small" else engine.turn_elapsed(),
             step.seconds_per_turn,
             engine.live.round,
         )
@@ -574,7 +604,7 @@ class DisplayApp(App[int]):
                 text.append(f"{case.name}　{case.summary}".rstrip())
                 for detail in case.details:
                     text.append(f"\n  ・{detail}")
-        elif kind is StepKind.PICK and engine.step.votes_per_person:
+        elif kind is StepKind.PICK and engine.step.votes_per_person and self.fit != "small":
             text.append(t("tui.votes_per_person", count=engine.step.votes_per_person), style="bold")
         elif kind is StepKind.EXCHANGE:
             target = next((tr for tr in engine.troubles() if tr.id == engine.live.target), None)
@@ -605,25 +635,33 @@ class DisplayApp(App[int]):
     def _board_title(self) -> str:
         engine = self.engine
         if engine.step.kind is StepKind.PICK:
-            return t("display.troubles_title", count=len(engine.troubles()))
+            count = len(engine.troubles())
+            if self.fit != "small":
+                return t("display.troubles_title", count=count)
+            # A small window: how many votes each has, on the board's frame.
+            votes = engine.step.votes_per_person
+            title = t("display.troubles_title_short", count=count)
+            return f"{title} {t('tui.votes_per_person', count=votes)}" if votes else title
         return t("display.cards_title", count=len(engine.cards_of_step()))
 
     def _speaker_label(self, card: Card) -> str:
         member = self.engine.session.member(card.speaker)
         if member is None:
             return t("defaults.unsigned")
+        if self.fit == "small":  # the name alone; the speaker panel has the organisation
+            return member.name
         return _member_label(member)
 
-    def _card_text(self, card: Card, prefix: str = "") -> Content:
-        text = Text(prefix)
+    def _card_text(self, card: Card, prefix: Text | None = None) -> Entry:
+        text = prefix.copy() if prefix is not None else Text()
         text.append(card.text, style="bold")
         if card.runs_by or card.place:
             details = " / ".join(part for part in (card.runs_by, card.place) if part)
             text.append(f"  〔{details}〕")
-        text.append(f"  — {self._speaker_label(card)}", style="italic")
-        return Content.from_rich_text(text)
+        label = Content.styled(f"— {self._speaker_label(card)}", "italic")
+        return Content.from_rich_text(text), label
 
-    def _card_entries(self) -> list[Content]:
+    def _card_entries(self) -> list[Entry]:
         engine = self.engine
         first = question_number(engine.steps, engine.step_index, 0)
         entries = []
@@ -631,10 +669,10 @@ class DisplayApp(App[int]):
             prefix = "・"
             if card.question is not None:
                 prefix = f"{circled(first + card.question)} "
-            entries.append(self._card_text(card, prefix))
+            entries.append(self._card_text(card, Text(prefix)))
         return entries
 
-    def _trouble_entries(self) -> list[Content]:
+    def _trouble_entries(self) -> list[Entry]:
         entries = []
         for trouble in self.engine.troubles():  # most votes first
             text = Text()
@@ -642,11 +680,10 @@ class DisplayApp(App[int]):
             text.append(f"{t('tui.votes', count=trouble.votes):>4} ", style="bold")
             if trouble.is_group:
                 text.append(f"【{trouble.title}】", style="bold")
-                text.append(t("tui.group_size", count=len(trouble.cards)), style="italic")
-                content = Content.from_rich_text(text)
+                size = Content.styled(t("tui.group_size", count=len(trouble.cards)), "italic")
+                entries.append((Content.from_rich_text(text), size))
             else:
-                content = Content.from_rich_text(text) + self._card_text(trouble.cards[0])
-            entries.append(content)
+                entries.append(self._card_text(trouble.cards[0], text))
         return entries
 
     def _show_summary(self) -> None:
@@ -664,6 +701,9 @@ class DisplayApp(App[int]):
             parts.append(Text(f"  ・{_action_line(item.what, item.who, item.due)}"))
         if not session.actions:
             parts.append(Text("  " + t("tui.summary_none")))
+        if self.fit == "small":  # what the meeting decided has the room
+            self.query_one("#summary-main", Static).update(Group(*parts))
+            return
         parts.append(Text("\n" + t("tui.summary_counts"), style="bold"))
         counts = Table(show_header=False, box=None, padding=(0, 2))
         counts.add_column()
