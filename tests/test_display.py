@@ -29,7 +29,7 @@ from chie_kokan.lock import lock_path, lock_session
 from chie_kokan.models import Scenario
 from chie_kokan.storage import create_session_file, save_session
 from chie_kokan.tui import display as display_module
-from chie_kokan.tui.display import DisplayApp, GrownDigits, TooSmall, make_display
+from chie_kokan.tui.display import CardWall, DisplayApp, GrownDigits, TooSmall, make_display
 from test_snapshots_running import EN, JA, OPENING, PICK, SHARE, earlier_meeting, meeting
 
 SIZE = (120, 36)
@@ -102,6 +102,27 @@ async def test_a_new_card_shows(share: Meeting, clock: ManualClock) -> None:
         engine.record_card(card)
         save_session(engine.session, path)
         await showing(pilot, card, t("display.cards_title", count=6))
+
+
+async def test_a_board_of_thousands_shows_the_newest_and_counts_the_rest(
+    share: Meeting, clock: ManualClock
+) -> None:
+    engine, path = share
+    for number in range(1, 2001):
+        engine.record_card(f"カード{number}番")
+    save_session(engine.session, path)
+    app = display(path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await showing(pilot, "カード2000番", t("display.cards_title", count=2005))
+        await pilot.resize_terminal(150, 80)  # taller: more of the newest cards
+        await pilot.pause()
+        text = shown(app)
+        visible = re.findall(r"カード(\d+)番", text)
+        # The wall is full: a card a line, and one line to count the rest.
+        assert len(visible) == app.query_one(CardWall).content_region.height - 1 > 40
+        assert [int(n) for n in visible] == list(range(2001 - len(visible), 2001))
+        hidden = 2005 - len(visible)
+        assert flat(t("display.more_cards", count=hidden)) in text
 
 
 async def test_a_speaker_change_shows(share: Meeting, clock: ManualClock) -> None:

@@ -37,7 +37,7 @@ from textual.worker import get_current_worker
 from chie_kokan import facts
 from chie_kokan.clock import Clock, system_clock
 from chie_kokan.engine import SessionEngine
-from chie_kokan.facts import question_number
+from chie_kokan.facts import Trouble, question_number
 from chie_kokan.i18n import Language, set_language, t
 from chie_kokan.models import Card, Member, ReportItem, Session, StepKind, TurnMode
 from chie_kokan.problems import FileError, visible
@@ -272,12 +272,16 @@ class CardWall(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.entries: list[Entry] = []
         self.newest_last = True
+        self.total = 0
 
-    def show(self, entries: list[Entry], *, newest_last: bool) -> None:
-        if entries == self.entries and newest_last == self.newest_last:
+    def show(self, entries: list[Entry], *, newest_last: bool, total: int | None = None) -> None:
+        """Show ``entries``: the newest (or first) of ``total`` (the rest are only counted)."""
+        total = len(entries) if total is None else total
+        if (entries, newest_last, total) == (self.entries, self.newest_last, self.total):
             return
         self.entries = entries
         self.newest_last = newest_last
+        self.total = total
         self.refresh()
 
     def render(self) -> Content:
@@ -298,7 +302,7 @@ class CardWall(Widget):
                 break
             kept.append(lines)
             used += len(lines)
-        hidden = len(order) - len(kept)
+        hidden = self.total - len(kept)
         if self.newest_last:
             kept.reverse()
         lines = [line for entry_lines in kept for line in entry_lines]
@@ -367,6 +371,8 @@ class DisplayApp(App[int]):
         self._stop = threading.Event()
         self._shown: dict[str, object] = {}
         self.fit = ""
+        self.rows = 0
+        """The window's height: no more cards are drawn than it has lines."""
         """The window's size class: tiny, small, medium or large."""
         for theme in THEMES:
             self.register_theme(theme)
@@ -406,10 +412,12 @@ class DisplayApp(App[int]):
 
     def on_resize(self, event: Resize) -> None:
         self._fit(event.size)
+        self.refresh_view()  # a taller window has room for more cards
 
     def _fit(self, size: Size) -> None:
         """Sizes: a request below 60×20, tight up to 100×30, room to grow from 160×45."""
         width, height = size
+        self.rows = height
         if width < MIN_SIZE.width or height < MIN_SIZE.height:
             fit = "tiny"
         elif width < 100 or height < 30:
@@ -425,7 +433,6 @@ class DisplayApp(App[int]):
             self.screen.set_class(fit == name, f"-{name}")
         self.query_one(DisplayStepTrack).compact = fit == "small"
         self.query_one(GrownDigits).set_max_scale({"large": 3, "medium": 2}.get(fit, 1))
-        self.refresh_view()
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()
@@ -565,7 +572,15 @@ class DisplayApp(App[int]):
         screen.set_class(quiet, "-no-cards")
         wall = self.query_one(CardWall)
         wall.border_title = self._board_title()
-        wall.show(self._trouble_entries() if pick else self._card_entries(), newest_last=not pick)
+        # No more entries than the window has lines: a board of thousands stays quick.
+        most = max(self.rows, 1)
+        if pick:
+            troubles = engine.troubles()
+            entries = self._trouble_entries(troubles[:most])
+            wall.show(entries, newest_last=False, total=len(troubles))
+        else:
+            cards = engine.cards_of_step()
+            wall.show(self._card_entries(cards[-most:]), newest_last=True, total=len(cards))
         self.query_one(SpeakerPanel).show(
             engine.current_speaker,
             engine.upcoming(),
@@ -661,20 +676,20 @@ class DisplayApp(App[int]):
         label = Content.styled(f"— {self._speaker_label(card)}", "italic")
         return Content.from_rich_text(text), label
 
-    def _card_entries(self) -> list[Entry]:
+    def _card_entries(self, cards: list[Card]) -> list[Entry]:
         engine = self.engine
         first = question_number(engine.steps, engine.step_index, 0)
         entries = []
-        for card in engine.cards_of_step():
+        for card in cards:
             prefix = "・"
             if card.question is not None:
                 prefix = f"{circled(first + card.question)} "
             entries.append(self._card_text(card, Text(prefix)))
         return entries
 
-    def _trouble_entries(self) -> list[Entry]:
+    def _trouble_entries(self, troubles: list[Trouble]) -> list[Entry]:
         entries = []
-        for trouble in self.engine.troubles():  # most votes first
+        for trouble in troubles:  # most votes first
             text = Text()
             text.append("★ " if trouble.picked else "   ", style="bold")
             text.append(f"{t('tui.votes', count=trouble.votes):>4} ", style="bold")
