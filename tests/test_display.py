@@ -222,7 +222,7 @@ async def test_replaced_by_another_file(
         other = meeting(riverside, EN, ManualClock(clock()), PICK)
         copy = create_session_file(other.session, tmp_path / "elsewhere")
         os.replace(copy, path)
-        await showing(pilot, EN.group, EN.troubles[2])
+        await showing(pilot, EN.group, EN.troubles[2], other.session.scenario.rules[0])
 
 
 async def test_a_symlinked_session_follows_the_real_file(

@@ -453,8 +453,12 @@ class DisplayApp(App[int]):
         due: list[ReportItem] | None = None
         trouble = False
 
+        due_for = session.id
+
         def publish(current: Session) -> None:
-            nonlocal due
+            nonlocal due, due_for
+            if current.id != due_for:  # another session in the file's place
+                due, due_for = None, current.id
             # 前回からの報告 reads the other sessions in the folder: once, when it is needed.
             if due is None and current.live.step == 0 and not current.live.ended:
                 due = report_back(current, self.path)
@@ -535,6 +539,11 @@ class DisplayApp(App[int]):
         """Redraw everything from the last good state."""
         engine = self.engine
         screen = self.screen
+        rules = engine.session.scenario.rules
+        if self._shown.get("rules") != rules:  # another session put in the file's place
+            self._shown["rules"] = list(rules)
+            numbered = "\n".join(f"{circled(i)}{rule}" for i, rule in enumerate(rules, 1))
+            self.query_one(GroundRules).update(numbered)
         titles = [t(f"step.{step.kind.value}.short") for step in engine.steps]
         self.query_one(DisplayStepTrack).show(titles, engine.step_index, engine.ended)
         screen.set_class(engine.ended, "-ended")
@@ -563,9 +572,7 @@ class DisplayApp(App[int]):
         else:
             self._set("#question", "")
         self._set("#context", self._context_text())
-        items = self._report_items()
-        self._set("#report-back", self._report_text(items))
-        screen.set_class(bool(items), "-reporting")
+        self._set("#report-back", self._report_text(self._report_items()))
         pick = step.kind is StepKind.PICK
         # The opening is read aloud: until someone speaks, the case has the room.
         quiet = step.kind is StepKind.OPENING and not engine.cards_of_step()
