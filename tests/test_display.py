@@ -312,6 +312,21 @@ async def test_opening_shows_the_case_and_the_report_back(
         assert flat(JA.earlier_action) not in shown(app)
 
 
+async def test_every_promise_is_readable_at_60_by_20(
+    shimizu: Scenario, clock: ManualClock, tmp_path: Path
+) -> None:
+    """On a small screen the earlier promises take the case's place, one line each."""
+    sessions = tmp_path / "sessions"
+    earlier_meeting(shimizu, JA, clock, sessions, all_actions=True)
+    engine = meeting(shimizu, JA, clock, OPENING)
+    path = create_session_file(engine.session, sessions)
+    app = display(path, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        promises = [JA.earlier_action, *(what for what, _, _ in JA.actions)]
+        await showing(pilot, t("report_back.title"), *promises)
+        assert "…" not in shown(app)
+
+
 async def test_below_60_by_20_asks_for_a_bigger_window(share: Meeting, clock: ManualClock) -> None:
     _, path = share
     app = display(path, clock)

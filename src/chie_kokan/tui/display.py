@@ -45,7 +45,7 @@ from chie_kokan.report_back import report_back, with_status
 from chie_kokan.storage import load_session, recording_path
 from chie_kokan.tui.themes import THEMES
 from chie_kokan.tui.widgets.japanese_text import WrappedText, wrap
-from chie_kokan.tui.widgets.report_back import item_text
+from chie_kokan.tui.widgets.report_back import item_text, status_label
 from chie_kokan.tui.widgets.rules import GroundRules
 from chie_kokan.tui.widgets.speaker_panel import SpeakerPanel
 from chie_kokan.tui.widgets.step_track import StepTrack, circled
@@ -571,8 +571,15 @@ class DisplayApp(App[int]):
             self._set("#question", f"{circled(number)}{engine.question}")
         else:
             self._set("#question", "")
-        self._set("#context", self._context_text())
-        self._set("#report-back", self._report_text(self._report_items()))
+        items = self._report_items()
+        small = self.fit == "small"
+        # Long text ends in "…" where the room runs out, never cut off silently.
+        # In a small window the promises take the case's place (the prompt names it).
+        context = self.query_one("#context", WrappedText)
+        context.max_lines = 4 if small else 10 if self.fit == "medium" else 14
+        self._set("#context", Text() if small and items else self._context_text())
+        self.query_one("#report-back", WrappedText).max_lines = 6 if small else 12
+        self._set("#report-back", self._report_text(items, compact=small))
         pick = step.kind is StepKind.PICK
         # The opening is read aloud: until someone speaks, the case has the room.
         quiet = step.kind is StepKind.OPENING and not engine.cards_of_step()
@@ -645,13 +652,18 @@ class DisplayApp(App[int]):
         return with_status(self.report_items, engine.session)
 
     @staticmethod
-    def _report_text(items: list[ReportItem]) -> Text:
+    def _report_text(items: list[ReportItem], *, compact: bool = False) -> Text:
+        """前回からの報告: each item with its status; ``compact``: what, on one line."""
         if not items:
             return Text()
         text = Text(t("report_back.title"), style="bold")
         for item in items:
             text.append("\n  ")
-            text.append(item_text(item))
+            if compact:
+                text.append(f"【{status_label(item)}】", style="bold" if item.status else "dim")
+                text.append(item.what, style="bold")
+            else:
+                text.append(item_text(item))
         return text
 
     def _board_title(self) -> str:
