@@ -23,7 +23,7 @@ from textual.pilot import Pilot
 
 from chie_kokan import cli
 from chie_kokan.clock import ManualClock
-from chie_kokan.engine import SessionEngine
+from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.i18n import t
 from chie_kokan.lock import lock_path, lock_session
 from chie_kokan.models import Scenario
@@ -354,6 +354,19 @@ async def test_english(share: Meeting, clock: ManualClock) -> None:
     app = display(path, clock, language="en")
     async with app.run_test(size=SIZE) as pilot:
         await showing(pilot, "Cards (5)", "Time left", "Ground rules")
+
+
+async def test_a_finished_session_with_nobody_present(
+    shimizu: Scenario, clock: ManualClock, tmp_path: Path
+) -> None:
+    """A hand-written file: ended, no members. The summary shows, nothing crashes."""
+    session = new_session(shimizu, session_id="empty", members=[], clock=clock)
+    session.live.started = session.live.ended = True
+    path = create_session_file(session, tmp_path / "sessions")
+    app = display(path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await showing(pilot, t("tui.summary_speaking"), t("tui.summary_picked"))
+    assert not app.return_code
 
 
 def test_a_missing_file_is_one_clear_message(capsys: pytest.CaptureFixture[str]) -> None:

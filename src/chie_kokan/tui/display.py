@@ -749,7 +749,9 @@ class DisplayApp(App[int]):
             )
         parts.append(counts)
         self.query_one("#summary-main", Static).update(Group(*parts))
-        speaking = Group(Text(t("tui.summary_speaking"), style="bold"), speaking_bars(engine))
+        # A file with nobody present (written by hand) has no one to draw a bar for.
+        bars = speaking_bars(engine) if engine.members else Text("  " + t("tui.summary_none"))
+        speaking = Group(Text(t("tui.summary_speaking"), style="bold"), bars)
         self.query_one("#summary-speaking", Static).update(speaking)
 
 
