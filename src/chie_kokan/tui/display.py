@@ -232,6 +232,12 @@ class DisplayTimeBox(TimeBox):
     def compose(self) -> ComposeResult:
         yield GrownDigits("0:00", id="time-digits")
 
+    def show(self, remaining: float, total: float, running: bool) -> None:
+        super().show(remaining, total, running)
+        if not running:  # the room has no F5 to press: paused, without the key
+            title = str(self.border_title or "")
+            self.border_title = title.replace(t("tui.time_paused"), t("display.time_paused"))
+
 
 # -- the board: the newest cards, or the troubles by votes ---------------------
 
