@@ -324,3 +324,22 @@ def test_a_host_that_cannot_be_bound_is_one_message_and_exit_2(session_file: Pat
     assert result.stderr.startswith("Error: Cannot listen on 192.0.2.1:8000 (")
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+# -- what the operator reads ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_another_host_says_anyone_can_watch(
+    language: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from chie_kokan.i18n import set_language
+    from chie_kokan.serve import _announce
+
+    set_language(language)  # type: ignore[arg-type]
+    _announce("会議", "0.0.0.0", "http://0.0.0.0:8000/")
+    out = capsys.readouterr().out
+    assert t("serve.reachable", host="0.0.0.0") in out
+    assert ("誰でも" if language == "ja" else "Anyone who can reach") in out
+    _announce("会議", "127.0.0.1", "http://127.0.0.1:8000/")
+    assert t("serve.reachable", host="127.0.0.1") not in capsys.readouterr().out

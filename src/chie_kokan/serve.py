@@ -33,6 +33,9 @@ TEMPLATES = Path(__file__).resolve().parent / "serve_templates"
 
 LOOPBACK = "127.0.0.1"
 
+STOPS_WITHIN = 1.0
+"""Seconds Ctrl+C waits for browsers to let go before their displays are stopped."""
+
 
 class ServeError(Exception):
     """Serving cannot start (address taken, host unknown): one message for people."""
@@ -109,6 +112,9 @@ def serve(session_path: Path, *, title: str, host: str, port: int, language: Lan
                     port=self.port,
                     handle_signals=False,
                     loop=loop,
+                    # A browser still watching holds its connection open: on
+                    # Ctrl+C let it go after a moment rather than aiohttp's 60 s.
+                    shutdown_timeout=STOPS_WITHIN,
                     print=lambda _banner: _announce(title, host, url),
                 )
             finally:
