@@ -343,3 +343,14 @@ def test_another_host_says_anyone_can_watch(
     assert ("誰でも" if language == "ja" else "Anyone who can reach") in out
     _announce("会議", "127.0.0.1", "http://127.0.0.1:8000/")
     assert t("serve.reachable", host="127.0.0.1") not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("host", ["", "  "])
+def test_a_blank_host_is_refused_not_every_network(
+    host: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # asyncio would take "" for every interface: the room's meeting on the whole network.
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--lang", "en", "serve", "x.toml", "--host", host])
+    assert exit_.value.code == 2
+    assert "--host is blank" in capsys.readouterr().err

@@ -309,6 +309,13 @@ def _port(text: str) -> int:
     return port
 
 
+def _host(text: str) -> str:
+    """An address for ``--host``; a blank one would listen on every network, unasked."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(t("serve.blank_host"))
+    return text.strip()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """The audience display in a browser; the file is checked before any server starts."""
     from chie_kokan.serve import ServeError, serve
@@ -335,8 +342,8 @@ def _add_serve(command: Callable[[str, Handler, str], argparse.ArgumentParser]) 
     from chie_kokan.serve import LOOPBACK
 
     serve = command("serve", cmd_serve, "serve.help")
-    serve.add_argument("session", metavar="SESSION")
-    serve.add_argument("--host", default=LOOPBACK, help=t("serve.host_help"))
+    serve.add_argument("session", metavar="SESSION", help=t("serve.session_help"))
+    serve.add_argument("--host", type=_host, default=LOOPBACK, help=t("serve.host_help"))
     serve.add_argument("--port", type=_port, default=8000, help=t("serve.port_help"))
 
 
