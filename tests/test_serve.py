@@ -8,6 +8,7 @@ bound; nothing sleeps a fixed time.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shlex
@@ -354,3 +355,23 @@ def test_a_blank_host_is_refused_not_every_network(
         cli.main(["--lang", "en", "serve", "x.toml", "--host", host])
     assert exit_.value.code == 2
     assert "--host is blank" in capsys.readouterr().err
+
+
+@needs_program
+async def test_a_display_that_cannot_start_closes_the_page(session_file: Path) -> None:
+    # The file is gone by the time the projector connects: the page must say the
+    # display ended (the socket closes), not show the title for ever.
+    import aiohttp
+
+    with serving(session_file) as served:
+        session_file.unlink()
+        socket_url = served.url.replace("http:", "ws:") + "ws?width=80&height=24"
+        async with (
+            asyncio.timeout(STARTS_WITHIN),
+            aiohttp.ClientSession() as client,
+            client.ws_connect(socket_url, heartbeat=None) as ws,
+        ):
+            message = await ws.receive()
+            assert message.type in {aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED}, message
+        # The operator's terminal says why.
+        assert "ファイルが見つかりません" in served.output()

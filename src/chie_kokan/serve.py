@@ -81,7 +81,21 @@ def serve(session_path: Path, *, title: str, host: str, port: int, language: Lan
     """Serve the display until Ctrl+C (or SIGTERM); :class:`ServeError` if it cannot start."""
     # Imported here: the other commands should not pay for aiohttp.
     from aiohttp import web
+    from textual_serve.app_service import AppService
     from textual_serve.server import Server
+
+    class DisplayService(AppService):
+        """One browser's display process; its page hears when it ends, however it ends."""
+
+        async def run(self) -> None:
+            try:
+                await super().run()
+            finally:
+                # textual-serve closes the page only when the app says goodbye:
+                # a display that could not start (the file gone) would leave
+                # the room looking at the title for ever. Closed, the page says so.
+                with contextlib.suppress(ConnectionError):
+                    await self.remote_close()
 
     command = display_command(session_path, language)
     url = page_url(host, port)
@@ -119,6 +133,31 @@ def serve(session_path: Path, *, title: str, host: str, port: int, language: Lan
                 )
             finally:
                 loop.close()
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            """textual-serve's own, with :class:`DisplayService` for each browser."""
+            websocket = web.WebSocketResponse(heartbeat=15)
+            width = _cells(request.query.get("width", ""), 80)
+            height = _cells(request.query.get("height", ""), 24)
+            service: DisplayService | None = None
+            try:
+                await websocket.prepare(request)
+                service = DisplayService(
+                    self.command,
+                    write_bytes=websocket.send_bytes,
+                    write_str=websocket.send_str,
+                    close=websocket.close,
+                    download_manager=self.download_manager,
+                    debug=self.debug,
+                )
+                await service.start(width, height)
+                await self._process_messages(websocket, service)
+            except asyncio.CancelledError:
+                await websocket.close()
+            finally:
+                if service is not None:
+                    await service.stop()
+            return websocket
 
         async def handle_index(self, request: web.Request) -> web.Response:
             import aiohttp_jinja2
@@ -158,6 +197,15 @@ def _announce(title: str, host: str, url: str) -> None:
     if not is_loopback(host):
         print(t("serve.reachable", host=visible(host)), flush=True)
     print(t("serve.stop_hint"), flush=True)
+
+
+def _cells(value: str, default: int) -> int:
+    """A terminal size from the page (``?width=…``), within reason."""
+    try:
+        cells = int(value)
+    except ValueError:
+        return default
+    return cells if 1 <= cells <= 1000 else default
 
 
 def _font_size(value: str) -> int:
