@@ -31,6 +31,7 @@ from chie_kokan import cli
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine
 from chie_kokan.i18n import t
+from chie_kokan.lock import lock_path, lock_session
 from chie_kokan.models import Scenario
 from chie_kokan.serve import display_command, is_loopback, page_url
 from chie_kokan.storage import create_session_file
@@ -237,6 +238,9 @@ def test_a_port_out_of_range_is_refused(port: str, capsys: pytest.CaptureFixture
 @needs_program
 def test_the_page_shows_the_title_and_loads_nothing_from_elsewhere(session_file: Path) -> None:
     title = "知恵交換会 — 清水さんの困りごと（架空の事例）"
+    # The operator is recording it (the lock is theirs): the room may still watch.
+    lock = lock_session(session_file)
+    assert lock is not None
     with serving(session_file) as served:
         page, headers = fetch(served.url)
         # Only the meeting's title: not the command line, not where the file is.
@@ -255,6 +259,8 @@ def test_the_page_shows_the_title_and_loads_nothing_from_elsewhere(session_file:
                 assert response.status == 200
         assert served.process.poll() is None
         output = served.output()
+    assert lock_path(session_file).exists()  # serving left the operator's lock alone
+    lock.release()
     assert title in output
     assert served.url in output
     assert t("serve.stop_hint", "ja") in output
