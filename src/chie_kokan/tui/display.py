@@ -377,9 +377,9 @@ class DisplayApp(App[int]):
         self._stop = threading.Event()
         self._shown: dict[str, object] = {}
         self.fit = ""
+        """The window's size class: tiny, small, medium or large."""
         self.rows = 0
         """The window's height: no more cards are drawn than it has lines."""
-        """The window's size class: tiny, small, medium or large."""
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = THEMES[0].name
@@ -457,9 +457,8 @@ class DisplayApp(App[int]):
         worker = get_current_worker()
         last = signature
         due: list[ReportItem] | None = None
-        trouble = False
-
         due_for = session.id
+        trouble = False
 
         def publish(current: Session) -> None:
             nonlocal due, due_for
