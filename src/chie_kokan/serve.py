@@ -112,6 +112,13 @@ def serve(session_path: Path, *, title: str, host: str, port: int, language: Lan
         async def on_startup(self, app: web.Application) -> None:
             """Nothing yet: textual-serve prints its banner here, before the port is bound."""
 
+        is_listening = False
+
+        def listening(self) -> None:
+            """Called by aiohttp once the port is bound."""
+            self.is_listening = True
+            _announce(title, host, url)
+
         def serve(self, debug: bool = False) -> None:
             """textual-serve's ``serve``, announcing the address only once it is listened on."""
             self.initialize_logging()
@@ -129,7 +136,7 @@ def serve(session_path: Path, *, title: str, host: str, port: int, language: Lan
                     # A browser still watching holds its connection open: on
                     # Ctrl+C let it go after a moment rather than aiohttp's 60 s.
                     shutdown_timeout=STOPS_WITHIN,
-                    print=lambda _banner: _announce(title, host, url),
+                    print=lambda _banner: self.listening(),
                 )
             finally:
                 loop.close()
@@ -188,6 +195,8 @@ def serve(session_path: Path, *, title: str, host: str, port: int, language: Lan
     try:
         server.serve()
     except OSError as error:
+        if server.is_listening:
+            raise  # not the address: a bug, reported as one
         raise ServeError(_listen_problem(error, host, port)) from None
 
 
