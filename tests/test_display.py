@@ -366,8 +366,29 @@ async def test_a_finished_session_with_nobody_present(
     path = create_session_file(session, tmp_path / "sessions")
     app = display(path, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await showing(pilot, t("tui.summary_speaking"), t("tui.summary_picked"))
+        await showing(pilot, t("tui.summary_counts"), t("tui.summary_picked"))
     assert not app.return_code
+
+
+async def test_the_room_sees_the_results_not_who_spoke_how_long(
+    shimizu: Scenario, clock: ManualClock, tmp_path: Path
+) -> None:
+    """Speaking time per person stays on the operator's screen, off the room's."""
+    engine = SessionEngine(new_session(shimizu, session_id="ended", clock=clock), clock=clock)
+    engine.begin()
+    engine.next_step()
+    first = engine.current_speaker
+    assert first is not None
+    clock.advance(75)
+    engine.advance_speaker()
+    engine.finish()
+    path = create_session_file(engine.session, tmp_path / "sessions")
+    app = display(path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await showing(pilot, t("tui.summary_picked"), t("tui.summary_counts"))
+        screen = shown(app)
+    assert flat(t("tui.summary_speaking")) not in screen
+    assert "1:15" not in screen
 
 
 def test_a_missing_file_is_one_clear_message(capsys: pytest.CaptureFixture[str]) -> None:

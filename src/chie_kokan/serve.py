@@ -7,8 +7,9 @@ process that follows the session file. The page is our own template
 meeting's title and starts the display at once, so a projector PC can open it
 full screen and zoom with the browser.
 
-This module imports no Textual (textual-serve only runs the display as a
-subprocess), so it is part of the core.
+It imports no Textual itself (textual-serve runs the display as a
+subprocess) and never the operator's screens: the layers contract in
+pyproject.toml keeps it beside ``chie_kokan.tui``, not above it.
 """
 
 from __future__ import annotations

@@ -49,7 +49,6 @@ from chie_kokan.tui.widgets.report_back import item_text, status_label
 from chie_kokan.tui.widgets.rules import GroundRules
 from chie_kokan.tui.widgets.speaker_panel import SpeakerPanel
 from chie_kokan.tui.widgets.step_track import StepTrack, circled
-from chie_kokan.tui.widgets.summary import speaking_bars
 from chie_kokan.tui.widgets.timebox import TimeBox, clock_face
 
 POLL_SECONDS = 0.25
@@ -400,7 +399,6 @@ class DisplayApp(App[int]):
                     yield CardWall(id="cards")
                     with Horizontal(id="summary"):
                         yield Static(id="summary-main")
-                        yield Static(id="summary-speaking")
                 with Vertical(id="side"):
                     yield SpeakerPanel(id="speaker")
                     yield DisplayTimeBox(id="timebox")
@@ -753,11 +751,10 @@ class DisplayApp(App[int]):
                 f"{circled(index + 1)} {step.title}", t("tui.summary_cards", count=cards)
             )
         parts.append(counts)
+        # Speaking time per person stays on the operator's screen: a league
+        # table of who talked how long, in front of the room and any observers,
+        # works against "vague is fine, relax" (and the minutes keep it internal).
         self.query_one("#summary-main", Static).update(Group(*parts))
-        # A file with nobody present (written by hand) has no one to draw a bar for.
-        bars = speaking_bars(engine) if engine.members else Text("  " + t("tui.summary_none"))
-        speaking = Group(Text(t("tui.summary_speaking"), style="bold"), bars)
-        self.query_one("#summary-speaking", Static).update(speaking)
 
 
 def _member_label(member: Member) -> str:
