@@ -240,7 +240,7 @@ def test_the_browser_shows_the_display(
         following = engine.current_speaker
         assert following is not None and following.name != speaker.name
         saved = time.monotonic()
-        wait_for_text(browser, f"{following.name}", f"▶{following.name.split()[0]}")
+        wait_for_text(browser, following.name, f"▶{following.name.split()[0]}")
         followed = time.monotonic()
 
         # Everything the page loaded came from this server.
