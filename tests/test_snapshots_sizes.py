@@ -56,3 +56,8 @@ def test_presentation(
 def test_too_small(snap_compare: Snap, clock: ManualClock, tmp_path: Path) -> None:
     app = opened(JA, clock, tmp_path, SHARE)
     assert snap_compare(app, terminal_size=(70, 20), run_before=settled)
+
+
+def test_help_at_80x24(snap_compare: Snap, clock: ManualClock, tmp_path: Path) -> None:
+    app = opened(JA, clock, tmp_path, PICK)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settled, press=["f1"])
