@@ -27,7 +27,7 @@ from chie_kokan.tui.app import ChieKokanApp
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.screens.running import RunningScreen
 from chie_kokan.tui.widgets.timebox import ClockDigits
-from test_snapshots_running import EN, JA, PICK, SHARE, Words, opened, settled
+from test_snapshots_running import EN, EXCHANGE, JA, PICK, SHARE, Words, opened, settled
 from test_tui_running import build, earlier_session, running, wait_until
 
 SMALL = (80, 24)
@@ -58,7 +58,7 @@ def shown_bindings(screen: RunningScreen) -> set[str]:
 
 
 @pytest.mark.parametrize("words", [JA, EN], ids=["ja", "en"])
-@pytest.mark.parametrize("upto", [SHARE, PICK], ids=["share", "pick"])
+@pytest.mark.parametrize("upto", [SHARE, PICK, EXCHANGE], ids=["share", "pick", "exchange"])
 async def test_at_80_by_24_the_board_keeps_eight_rows_and_nothing_overlaps(
     clock: ManualClock, tmp_path: Path, words: Words, upto: int
 ) -> None:
@@ -158,9 +158,15 @@ async def test_below_80_by_24_a_message_and_nothing_is_lost(
         for part in ("#track", "#main", "#rules", "#entry-row", "KeyFooter"):
             assert not screen.query_one(part).display, part
         # Keys change nothing nobody can see: no next step, no card, no typing.
-        await pilot.press("f7", "enter", "x", "f2")
+        await pilot.press("f7", "enter", "x", "f2", "up", "delete", "f8")
         await pilot.pause()
         assert (engine.step_index, len(engine.cards_of_step())) == (step, cards)
+        assert not screen.has_class("-presentation")
+        # Even with the focus put back on the entry line (as a closing dialog does).
+        screen.set_focus(entry)
+        await pilot.press("y", "enter")
+        await pilot.pause()
+        assert len(engine.cards_of_step()) == cards
 
         await pilot.resize_terminal(80, 24)
         await pilot.pause()

@@ -310,6 +310,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         short = height < 30
         if short != self.has_class("-short"):
             self.set_class(short, "-short")
+            self.query_one(GroundRules).show_inline(short)
             self.refresh_view()
         self._fit_clock(width, height)
 
@@ -326,9 +327,13 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _too_small(self, small: bool) -> None:
         """Hide the meeting (nothing of it is lost) or bring it back, focus and all."""
         self.set_class(small, "-too-small")
+        # Keys must not change what nobody can see: the board and the entry line
+        # take none (a typed count, Enter), the screen's bindings neither (check_action).
+        for part in ("#main", "#entry-row"):
+            self.query_one(part).disabled = small
         if small:
             self._focus_before = self.focused
-            self.set_focus(None)  # keys must not change what nobody can see
+            self.set_focus(None)
             return
         before = self._focus_before
         if before is not None and before.is_attached and before.screen is self:
@@ -706,6 +711,10 @@ class RunningScreen(KeyPalette, Screen[None]):
             if len(engine.picked_troubles()) > 1:
                 text.append(f"  {t('tui.target_switch')}", style="italic")
         elif kind in (StepKind.SPREAD, StepKind.REFLECT) and session.actions:
+            if self.has_class("-short"):  # 80×24: one paragraph, the board keeps its rows
+                text.append(f"{t('tui.actions')}: ", style="bold")
+                text.append("／".join(self._action_line(item) for item in session.actions))
+                return text
             text.append(f"{t('tui.actions')}\n", style="bold")
             for item in session.actions:
                 text.append(f"  ・{self._action_line(item)}\n")
