@@ -8,6 +8,8 @@ panel and the clock grow, and F8 makes the clock larger still.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -18,17 +20,18 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
 
-from chie_kokan.clock import ManualClock
+from chie_kokan.clock import ManualClock, system_clock
 from chie_kokan.engine import new_session
 from chie_kokan.i18n import t
 from chie_kokan.models import Scenario
-from chie_kokan.storage import create_session_file
+from chie_kokan.storage import create_session_file, load_scenario
 from chie_kokan.tui.app import ChieKokanApp
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.screens.running import RunningScreen
 from chie_kokan.tui.widgets.timebox import ClockDigits
-from test_snapshots_running import EN, EXCHANGE, JA, PICK, SHARE, Words, opened, settled
+from test_snapshots_running import EN, EXCHANGE, JA, PICK, SCENARIOS, SHARE, Words, opened, settled
 from test_tui_running import build, earlier_session, running, wait_until
+from test_tui_tmux import PROGRAM, TMUX, Tmux, wait_on_disk
 
 SMALL = (80, 24)
 WALL = (200, 55)
@@ -186,6 +189,14 @@ async def test_the_too_small_message_says_the_sizes(clock: ManualClock, tmp_path
         screen = await started(pilot)
         words = str(screen.query_one("#too-small-text").render())
         assert "80 columns and 24 lines" in words and "79 × 40" in words
+        # Started too small, then given room: the meeting, ready for typing.
+        await pilot.resize_terminal(80, 40)
+        await pilot.pause()
+        assert screen.query_one("#main").display and not screen.query_one("#too-small").display
+        assert screen.focused is screen.query_one("#entry")
+        await pilot.press(*"bus", "enter")
+        await pilot.pause()
+        assert screen.engine.cards_of_step()[-1].text == "bus"
 
 
 async def clock_rows(app: ChieKokanApp, size: tuple[int, int], *keys: str) -> tuple[int, int]:
@@ -228,3 +239,40 @@ async def test_presentation_at_the_wall_hides_the_controls_and_shows_more_cards(
         await pilot.press("f8")
         await pilot.pause()
         assert screen.query_one("#entry-row").display
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    server = Tmux(tmp_path)
+    yield server
+    server.kill_server()
+
+
+@pytest.mark.skipif(not TMUX.exists(), reason="tmux is not installed")
+@pytest.mark.skipif(not PROGRAM.exists(), reason=f"{PROGRAM} is not installed")
+def test_in_a_real_terminal_shrunk_below_80_by_24_and_back(tmux: Tmux, tmp_path: Path) -> None:
+    """tmux: words typed at 80×24, a font too large, the window back: the words are kept."""
+    shimizu = load_scenario(SCENARIOS / "shimizu.toml")
+    session = new_session(shimizu, session_id="shimizu", clock=system_clock)
+    path = create_session_file(session, tmp_path / "sessions")
+    tmux.start("resume", str(path.relative_to(tmux.workdir)))
+    tmux.wait_screen("はじめに", "お約束")
+    tmux.tmux("resize-window", "-t", tmux.window, "-x", "80", "-y", "24")
+    tmux.keys("F7")
+    tmux.wait_screen("山田 花子 さんの発言を記録")
+    tmux.type("坂道がつらい")
+    screen = tmux.wait_screen("坂道がつらい")
+    footer = "\n".join(screen.rstrip().splitlines()[-2:])  # the footer's two rows
+    for key in ("F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F10"):
+        assert re.search(rf"(?<![\w+]){key}(?!\d)", footer), f"{key} not in the footer:\n{screen}"
+
+    tmux.tmux("resize-window", "-t", tmux.window, "-x", "70", "-y", "20")
+    tmux.wait_screen(t("layout.too_small_title"))
+    tmux.keys("Enter")  # nothing is recorded while nobody can see it
+    tmux.tmux("resize-window", "-t", tmux.window, "-x", "80", "-y", "24")
+    tmux.wait_screen("坂道がつらい", "お約束")
+    tmux.keys("Enter")
+    recorded = wait_on_disk(path, lambda s: bool(s.cards), "the card on disk")
+    assert [card.text for card in recorded.cards] == ["坂道がつらい"]
+    tmux.keys("C-q")
+    assert tmux.exit_status() == 0

@@ -329,17 +329,18 @@ class RunningScreen(KeyPalette, Screen[None]):
         self.set_class(small, "-too-small")
         # Keys must not change what nobody can see: the board and the entry line
         # take none (a typed count, Enter), the screen's bindings neither (check_action).
-        for part in ("#main", "#entry-row"):
+        for part in ("#save-banner", "#main", "#entry-row"):
             self.query_one(part).disabled = small
         if small:
             self._focus_before = self.focused
             self.set_focus(None)
             return
         before = self._focus_before
-        if before is not None and before.is_attached and before.screen is self:
-            self.set_focus(before)
+        parts = (self.query_one("#main"), self.query_one("#entry-row"))
+        if before is not None and before.is_attached and any(p in before.ancestors for p in parts):
+            self.set_focus(before)  # the board or a field of the entry row, as it was
         else:
-            self.action_focus_entry()
+            self.action_focus_entry()  # started too small: where typing begins
         self._focus_before = None
         self.refresh_bindings()
 
