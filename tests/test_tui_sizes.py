@@ -276,3 +276,28 @@ def test_in_a_real_terminal_shrunk_below_80_by_24_and_back(tmux: Tmux, tmp_path:
     assert [card.text for card in recorded.cards] == ["坂道がつらい"]
     tmux.keys("C-q")
     assert tmux.exit_status() == 0
+
+
+async def test_a_larger_font_mid_meeting_relays_the_screen(
+    clock: ManualClock, tmp_path: Path
+) -> None:
+    """120×36 → 80×24 (the font enlarged during the meeting) → 120×36."""
+    app = opened(JA, clock, tmp_path, PICK)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await started(pilot)
+        title = screen.engine.step.title
+        assert title in str(screen.query_one("#prompt").render())
+        assert t("tui.pick_help")[:10] in str(screen.query_one("#context").render())
+
+        await pilot.resize_terminal(*SMALL)
+        await pilot.pause()
+        # The track names the step; F1 explains the board: the rows go to the board.
+        assert title not in str(screen.query_one("#prompt").render())
+        assert t("tui.pick_help")[:10] not in str(screen.query_one("#context").render())
+        assert screen.query_one("#cards").content_region.height >= 8
+        assert screen.query_one("#side").max_scroll_y == 0
+
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        assert title in str(screen.query_one("#prompt").render())
+        assert t("tui.pick_help")[:10] in str(screen.query_one("#context").render())

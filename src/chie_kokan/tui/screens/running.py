@@ -311,7 +311,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         if short != self.has_class("-short"):
             self.set_class(short, "-short")
             self.query_one(GroundRules).show_inline(short)
-            self.refresh_view()
+            if self.saver is not None:  # before on_mount, its own first draw will do
+                self.refresh_view()
         self._fit_clock(width, height)
 
     def _fit_clock(self, width: int, height: int) -> None:
