@@ -29,7 +29,18 @@ from chie_kokan.tui.app import ChieKokanApp
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.screens.running import RunningScreen
 from chie_kokan.tui.widgets.timebox import ClockDigits
-from test_snapshots_running import EN, EXCHANGE, JA, PICK, SCENARIOS, SHARE, Words, opened, settled
+from test_snapshots_running import (
+    EN,
+    EXCHANGE,
+    JA,
+    PICK,
+    SCENARIOS,
+    SHARE,
+    SUMMARY,
+    Words,
+    opened,
+    settled,
+)
 from test_tui_running import build, earlier_session, running, wait_until
 from test_tui_tmux import PROGRAM, TMUX, Tmux, wait_on_disk
 
@@ -301,3 +312,12 @@ async def test_a_larger_font_mid_meeting_relays_the_screen(
         await pilot.pause()
         assert title in str(screen.query_one("#prompt").render())
         assert t("tui.pick_help")[:10] in str(screen.query_one("#context").render())
+
+
+async def test_the_summary_takes_the_width_at_80_by_24(clock: ManualClock, tmp_path: Path) -> None:
+    app = opened(JA, clock, tmp_path, SUMMARY)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await started(pilot)
+        assert not screen.query_one("#side").display  # nothing in it once the meeting ended
+        summary = screen.query_one("#summary")
+        assert summary.display and summary.region.width >= SMALL[0] - 4
