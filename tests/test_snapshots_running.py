@@ -219,8 +219,16 @@ async def settled(pilot: Pilot[Any]) -> None:
             break
         await pilot.pause(0.05)
     screen.query_one("#entry", Input).cursor_blink = False
-    app.clear_notifications()
-    await pilot.pause()
+    # Toasts (a notice may arrive a moment late) are cleared; the footer settles
+    # its rows a few turns of the loop later: wait for equal frames, no toast.
+    frame, steady = None, 0
+    for _ in range(200):
+        app.clear_notifications()
+        await pilot.pause(0.02)
+        before, frame = frame, app.export_screenshot()
+        steady = steady + 1 if frame == before and not screen.query("Toast") else 0
+        if steady >= 3:
+            break
 
 
 def then_press(*keys: str) -> Callable[[Pilot[Any]], Any]:

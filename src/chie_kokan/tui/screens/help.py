@@ -38,7 +38,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(t("help.title"), style="bold"))
             keys = Table(show_header=False, box=None, padding=(0, 2))
             keys.add_column(style="bold", no_wrap=True)
-            keys.add_column()
+            keys.add_column(overflow="fold")  # long Japanese lines wrap, never "…"
             # One row per action: F9 and + both vote, so they share a row.
             by_label: dict[str, list[Key]] = {}
             for key in self.keys:
@@ -56,7 +56,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("\n" + t("help.steps_title"), style="bold"))
             steps = Table(show_header=False, box=None, padding=(0, 2))
             steps.add_column(style="bold", no_wrap=True)
-            steps.add_column()
+            steps.add_column(overflow="fold")
             for number, step in enumerate(self.steps, start=1):
                 purpose = t(f"step.{step.kind.value}.purpose")
                 steps.add_row(

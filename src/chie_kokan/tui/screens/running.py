@@ -22,7 +22,8 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widget import Widget
+from textual.widgets import Button, Static
 
 from chie_kokan.autosave import AutoSaver, SaveReport
 from chie_kokan.engine import CURRENT, DomainError, Draft, SessionEngine, Trouble
@@ -52,13 +53,14 @@ from chie_kokan.tui.widgets.card_list import CardList, Row
 from chie_kokan.tui.widgets.entry_line import EntryLine
 from chie_kokan.tui.widgets.entry_row import EntryRow
 from chie_kokan.tui.widgets.japanese_text import WrappedText
+from chie_kokan.tui.widgets.key_footer import KeyFooter
 from chie_kokan.tui.widgets.pick_board import PickBoard, with_note
 from chie_kokan.tui.widgets.report_back import ReportBackList
 from chie_kokan.tui.widgets.rules import GroundRules
 from chie_kokan.tui.widgets.speaker_panel import SpeakerPanel
 from chie_kokan.tui.widgets.step_track import StepTrack, circled
 from chie_kokan.tui.widgets.summary import summary_text
-from chie_kokan.tui.widgets.timebox import TimeBox
+from chie_kokan.tui.widgets.timebox import ClockDigits, TimeBox
 
 PICK_ONLY = frozenset({StepKind.PICK})
 # A space between two non-Latin characters (the gap in 山田 花子).
@@ -75,6 +77,9 @@ _TAKE_THE_LINE = ("next_speaker", "pass_turn", "choose_speaker", "previous_step"
 _REPORT_STATUS = {"report_done", "report_continues", "report_dropped"}
 # The choice of 全体 (no name) among the speakers of a card.
 _EVERYONE = "__everyone__"
+
+MIN_SIZE = (80, 24)
+"""Below this the screen asks for a larger window (a projector font can shrink it)."""
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         self._where: tuple[int, int, int] | None = None
         """Step, question and round last shown: a new round or question is announced."""
         self._announcing = True
+        self._focus_before: Widget | None = None
+        """Where the keys went before the window became too small."""
 
     # -- layout --------------------------------------------------------------
 
@@ -230,7 +237,11 @@ class RunningScreen(KeyPalette, Screen[None]):
                 id="place", placeholder=t("tui.place_placeholder"), classes="example-field"
             )
             yield Static(id="saved")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
+        # Below 80×24: a calm word instead of a broken layout (see on_resize).
+        with Vertical(id="too-small"):
+            yield WrappedText(id="too-small-title")
+            yield WrappedText(id="too-small-text")
 
     @classmethod
     def all_keys(cls) -> tuple[Key, ...]:
@@ -277,14 +288,75 @@ class RunningScreen(KeyPalette, Screen[None]):
         self._load_report_back()
 
     def on_resize(self, event: Resize) -> None:
-        # Below 110 columns the side panel gives the board some room back.
-        self.set_class(event.size.width < 110, "-narrow")
-        # Below 30 lines the opening's report back takes the case's place.
-        short = event.size.height < 30
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        """Lay the screen out for ``width`` × ``height`` (classes the .tcss reads)."""
+        small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        if small != self.has_class("-too-small"):
+            self._too_small(small)
+        if small:
+            self._show_too_small(width, height)
+        # Below 110 columns the side panel gives the board some room back, below 100 more.
+        self.set_class(width < 110, "-narrow")
+        self.set_class(width < 100, "-tight")
+        # A large terminal (a wall, a small font): a wider side panel, a larger clock.
+        self.set_class(width >= 160, "-wide")
+        self.set_class(height >= 45, "-tall")
+        # The buttons only where the side panel has room for all of them.
+        self.set_class(width < 110 or height < 34, "-no-buttons")
+        # Below 30 lines the opening's report back takes the case's place,
+        # the step's title is left to the track and the pick help to F1.
+        short = height < 30
         if short != self.has_class("-short"):
             self.set_class(short, "-short")
-            if self._reporting():
+            self.query_one(GroundRules).show_inline(short)
+            if self.saver is not None:  # before on_mount, its own first draw will do
                 self.refresh_view()
+        self._fit_clock(width, height)
+
+    def _fit_clock(self, width: int, height: int) -> None:
+        """The step clock as large as the side panel allows (F8: larger still)."""
+        clock = self.query_one("#time-digits", ClockDigits)
+        if self.has_class("-presentation"):
+            clock.set_limits(max_scale=6, max_rows=height // 3)
+        elif width >= 160:
+            clock.set_limits(max_scale=2, max_rows=height // 5)
+        else:
+            clock.set_limits(max_scale=0, max_rows=3)  # Textual's three-line Digits
+
+    def _too_small(self, small: bool) -> None:
+        """Hide the meeting (nothing of it is lost) or bring it back, focus and all."""
+        self.set_class(small, "-too-small")
+        # Keys must not change what nobody can see: the board and the entry line
+        # take none (a typed count, Enter), the screen's bindings neither (check_action).
+        for part in ("#save-banner", "#main", "#entry-row"):
+            self.query_one(part).disabled = small
+        if small:
+            self._focus_before = self.focused
+            self.set_focus(None)
+            return
+        before = self._focus_before
+        parts = (self.query_one("#main"), self.query_one("#entry-row"))
+        if before is not None and before.is_attached and any(p in before.ancestors for p in parts):
+            self.set_focus(before)  # the board or a field of the entry row, as it was
+        else:
+            self.action_focus_entry()  # started too small: where typing begins
+        self._focus_before = None
+        self.refresh_bindings()
+
+    def _show_too_small(self, width: int, height: int) -> None:
+        self.query_one("#too-small-title", WrappedText).update(
+            Text(t("layout.too_small_title"), style="bold")
+        )
+        need_width, need_height = MIN_SIZE
+        words = t(
+            "layout.too_small", need_width=need_width, need_height=need_height,
+            width=width, height=height,
+        )  # fmt: skip
+        self.query_one("#too-small-text", WrappedText).update(
+            f"{words}\n\n{t('layout.too_small_kept')}"
+        )
 
     def on_unmount(self) -> None:
         self.rescue()
@@ -439,8 +511,10 @@ class RunningScreen(KeyPalette, Screen[None]):
             return
         step = engine.step
         heading = Text()
-        heading.append(f"{circled(engine.step_index + 1)} {step.title}", style="bold underline")
-        heading.append("\n")
+        if not self.has_class("-short") or not step.prompt:
+            # On a short screen the track above already names the step.
+            heading.append(f"{circled(engine.step_index + 1)} {step.title}", style="bold underline")
+            heading.append("\n")
         heading.append(step.prompt or "", style="bold")
         self._set("#prompt", heading)
         if engine.question is not None:
@@ -630,7 +704,8 @@ class RunningScreen(KeyPalette, Screen[None]):
             if engine.step.votes_per_person:
                 votes = t("tui.votes_per_person", count=engine.step.votes_per_person)
                 text.append(f"{votes}\n", style="bold")
-            text.append(t("tui.pick_help"), style="italic")
+            if not self.has_class("-short"):  # 80×24: the board's rows first; F1 explains
+                text.append(t("tui.pick_help"), style="italic")
         elif kind is StepKind.EXCHANGE:
             target = next((tr for tr in engine.troubles() if tr.id == engine.live.target), None)
             text.append(f"{t('tui.target')}: ", style="bold")
@@ -638,6 +713,10 @@ class RunningScreen(KeyPalette, Screen[None]):
             if len(engine.picked_troubles()) > 1:
                 text.append(f"  {t('tui.target_switch')}", style="italic")
         elif kind in (StepKind.SPREAD, StepKind.REFLECT) and session.actions:
+            if self.has_class("-short"):  # 80×24: one paragraph, the board keeps its rows
+                text.append(f"{t('tui.actions')}: ", style="bold")
+                text.append("／".join(self._action_line(item) for item in session.actions))
+                return text
             text.append(f"{t('tui.actions')}\n", style="bold")
             for item in session.actions:
                 text.append(f"  ・{self._action_line(item)}\n")
@@ -680,6 +759,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.has_class("-too-small") and action != "save_quit":
+            return False  # nothing changes that nobody can see
         if action == "focus_board":  # ↑ from the entry line; elsewhere ↑ moves the cursor
             return isinstance(self.focused, EntryLine)
         if action == "focus_entry":  # Esc from the board, unless it drops a typed count
@@ -871,6 +952,7 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def action_presentation(self) -> None:
         self.toggle_class("-presentation")
+        self._fit_clock(*self.size)
         if self.has_class("-presentation"):
             self.notify(t("tui.presentation_on"), timeout=3)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.events import Resize
 from textual.widgets import Static
 
 from chie_kokan.i18n import t
@@ -15,8 +16,35 @@ def circled(number: int) -> str:
     return CIRCLED[number - 1] if 1 <= number <= len(CIRCLED) else f"({number})"
 
 
+def track_text(
+    titles: list[str], current: int, ended: bool, *, arrow: str = "  →  ", titled: bool = True
+) -> Text:
+    """The track in one of its forms: roomy arrows or tight ones; every title or the current's."""
+    text = Text(no_wrap=False, justify="center")
+    for index, title in enumerate(titles):
+        if index:
+            text.append(arrow, style="dim")
+        here = index == current and not ended
+        label = f"{circled(index + 1)} {title}" if titled or here else circled(index + 1)
+        if here:
+            # Reverse video and a mark: the current step never depends on colour.
+            text.append(f"▶ {label} ", style="bold reverse")
+        elif index < current or ended:
+            text.append(f"✓ {label}", style="")
+        else:
+            text.append(label, style="dim")
+    if ended:
+        text.append(arrow, style="dim")
+        text.append(f"▶ {t('tui.summary_title')} ", style="bold reverse")
+    return text
+
+
 class StepTrack(Static):
-    """はじめに → 共有 → 選ぶ → … with the current step reversed and marked ▶."""
+    """はじめに → 共有 → 選ぶ → … with the current step reversed and marked ▶.
+
+    One line at any width from 80 columns: where the titles do not fit, the
+    arrows tighten, then only the current step keeps its title.
+    """
 
     DEFAULT_CSS = """
     StepTrack {
@@ -28,24 +56,28 @@ class StepTrack(Static):
     """
 
     _last: tuple[tuple[str, ...], int, bool] | None = None
+    _drawn: tuple[tuple[tuple[str, ...], int, bool], int] | None = None
 
     def show(self, titles: list[str], current: int, ended: bool) -> None:
-        if self._last == (tuple(titles), current, ended):
-            return
         self._last = (tuple(titles), current, ended)
-        text = Text(no_wrap=False, justify="center")
-        for index, title in enumerate(titles):
-            if index:
-                text.append("  →  ", style="dim")
-            label = f"{circled(index + 1)} {title}"
-            if index == current and not ended:
-                # Reverse video and a mark: the current step never depends on colour.
-                text.append(f"▶ {label} ", style="bold reverse")
-            elif index < current or ended:
-                text.append(f"✓ {label}", style="")
-            else:
-                text.append(label, style="dim")
-        if ended:
-            text.append("  →  ", style="dim")
-            text.append(f"▶ {t('tui.summary_title')} ", style="bold reverse")
-        self.update(text)
+        self._draw()
+
+    def on_resize(self, event: Resize) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        if self._last is None:
+            return
+        width = self.content_region.width or self.app.size.width - 2
+        if self._drawn == (self._last, width):
+            return
+        self._drawn = (self._last, width)
+        titles, current, ended = self._last
+        forms = [
+            track_text(list(titles), current, ended),
+            track_text(list(titles), current, ended, arrow=" → "),
+            track_text(list(titles), current, ended, arrow=" → ", titled=False),
+            track_text(list(titles), current, ended, arrow=" ", titled=False),
+        ]
+        # The roomiest form that fits on one line (the last wraps if nothing does).
+        self.update(next((form for form in forms if form.cell_len <= width), forms[-1]))

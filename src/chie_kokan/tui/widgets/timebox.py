@@ -1,12 +1,33 @@
-"""The step's time box: remaining minutes in large digits."""
+"""The step's time box: remaining minutes in large digits, as large as there is room for."""
 
 from __future__ import annotations
 
+from rich.console import RenderableType
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.widgets import Digits
 
 from chie_kokan.i18n import t
+
+# A 3×5 pixel font for the clock face ("#" lit). A pixel is two columns by
+# one row of full blocks: square on a terminal, and drawn the same by every font.
+_FONT: dict[str, tuple[str, ...]] = {
+    "0": ("###", "#.#", "#.#", "#.#", "###"),
+    "1": (".#.", "##.", ".#.", ".#.", "###"),
+    "2": ("###", "..#", "###", "#..", "###"),
+    "3": ("###", "..#", ".##", "..#", "###"),
+    "4": ("#.#", "#.#", "###", "..#", "..#"),
+    "5": ("###", "#..", "###", "..#", "###"),
+    "6": ("###", "#..", "###", "#.#", "###"),
+    "7": ("###", "..#", ".#.", ".#.", ".#."),
+    "8": ("###", "#.#", "###", "#.#", "###"),
+    "9": ("###", "#.#", "###", "..#", "###"),
+    ":": (".", "#", ".", "#", "."),
+    "+": ("...", ".#.", "###", ".#.", "..."),
+    " ": ("...",) * 5,
+}
 
 
 def clock_face(seconds: float) -> str:
@@ -15,6 +36,75 @@ def clock_face(seconds: float) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def face_pixels(face: str) -> int:
+    """How many pixels wide ``face`` is in the block font (one blank pixel between glyphs)."""
+    glyphs = [_FONT.get(char, _FONT[" "]) for char in face]
+    return sum(len(glyph[0]) for glyph in glyphs) + max(len(glyphs) - 1, 0)
+
+
+def block_face(face: str, scale: int) -> list[str]:
+    """``face`` in the block font, each pixel ``2 × scale`` columns by ``scale`` rows."""
+    lit, dark = "█" * (2 * scale), " " * (2 * scale)
+    rows: list[str] = []
+    for row in range(5):
+        pixels = ".".join(_FONT.get(char, _FONT[" "])[row] for char in face)
+        rows += ["".join(lit if pixel == "#" else dark for pixel in pixels)] * scale
+    return rows
+
+
+class ClockDigits(Digits):
+    """``Digits`` that grow: where ``max_scale`` allows, a block font as large as fits.
+
+    At scale 0 (or where the width is short) it is Textual's own three-line
+    ``Digits``. The scale follows the width it is given and ``max_rows``.
+    """
+
+    DEFAULT_CSS = """
+    ClockDigits { width: 1fr; text-align: center; }
+    """
+
+    def __init__(self, value: str = "", **kwargs: object) -> None:
+        super().__init__(value, **kwargs)  # type: ignore[arg-type]
+        self.max_scale = 0
+        self.max_rows = 3
+
+    def set_limits(self, max_scale: int, max_rows: int) -> None:
+        """How large the clock may grow (set by the screen from its size)."""
+        if (max_scale, max_rows) != (self.max_scale, self.max_rows):
+            self.max_scale, self.max_rows = max_scale, max_rows
+            self.refresh(layout=True)
+
+    def scale(self, width: int) -> int:
+        """The block font's scale at ``width`` columns (0: the three-line Digits)."""
+        fits = width // (2 * max(face_pixels(self.value), 1))
+        return max(0, min(self.max_scale, fits, self.max_rows // 5))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        scale = self.scale(container.width)
+        if scale:
+            return 2 * scale * face_pixels(self.value)
+        return super().get_content_width(container, viewport)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        scale = self.scale(width)
+        return 5 * scale if scale else 3
+
+    def update(self, value: str) -> None:
+        changed = len(value) != len(self.value)
+        super().update(value)
+        if changed:
+            self.refresh(layout=True)  # another width: maybe another scale
+
+    def render(self) -> RenderableType:
+        scale = self.scale(self.content_region.width)
+        if not scale:
+            return super().render()
+        width = self.content_region.width
+        lines = block_face(self.value, scale)
+        indent = " " * max(0, (width - len(lines[0])) // 2)  # centred, as Digits is here
+        return Text("\n".join(indent + line for line in lines), style=self.rich_style)
 
 
 class TimeBox(Vertical):
@@ -27,7 +117,7 @@ class TimeBox(Vertical):
         border: round $primary;
     }
     TimeBox { border-title-style: bold; border-title-color: $foreground; }
-    TimeBox Digits { width: auto; }
+    TimeBox Digits { width: 1fr; }
     TimeBox.-warning { border: heavy $warning; }
     TimeBox.-warning { border-title-color: $warning; }
     TimeBox.-over { border: heavy $error; }
@@ -37,7 +127,7 @@ class TimeBox(Vertical):
     """
 
     def compose(self) -> ComposeResult:
-        yield Digits("0:00", id="time-digits")
+        yield ClockDigits("0:00", id="time-digits")
 
     def show(self, remaining: float, total: float, running: bool) -> None:
         over = remaining < 0
@@ -52,7 +142,8 @@ class TimeBox(Vertical):
         else:
             label = t("tui.time_left")
         if not running:
-            label = f"{label} — {t('tui.time_paused')}"
+            # Short: the title must fit a 30-column side panel (80×24); F5 is in the footer.
+            label = f"{label} — {t('layout.time_paused_short')}"
         self.border_title = label
         face = clock_face(remaining)
         self.query_one("#time-digits", Digits).update(f"+{face}" if over else face)

@@ -1,0 +1,42 @@
+"""The footer of the running screen: every key shown, in rows where one row is too short.
+
+Textual's ``Footer`` is one line that cuts off what does not fit: at 80
+columns (a projector with a large font) half the keys were gone. Here the
+keys wrap into an even grid of as many rows as they need.
+"""
+
+from __future__ import annotations
+
+from textual.events import Resize
+from textual.widgets import Footer
+
+
+class KeyFooter(Footer):
+    """A ``Footer`` whose keys wrap into rows on a narrow screen."""
+
+    def on_resize(self, event: Resize) -> None:
+        self.fit()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.call_after_refresh(self.fit)
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.fit()
+
+    def fit(self) -> None:
+        """One row where the keys fit in one, else an even grid of whole keys."""
+        keys = list(self.query_children("FooterKey"))  # the keys Footer composes
+        width = self.size.width or self.app.size.width
+        if not keys or not width:
+            return
+        sizes = [key.render().cell_len + key.styles.margin.right for key in keys]
+        if sum(sizes) <= width:
+            self.styles.layout = "horizontal"
+            self.styles.height = 1
+            return
+        columns = max(1, min(len(keys), width // max(sizes)))
+        self.styles.layout = "grid"
+        self.styles.grid_size_columns = columns
+        self.styles.height = -(-len(keys) // columns)
