@@ -37,9 +37,7 @@ def contract(kind: str) -> dict[str, list[str]]:
 
 def test_every_module_has_a_place_in_the_layers() -> None:
     placed = {
-        name.strip()
-        for layer in contract("layers")["layers"]
-        for name in re.split(r"[|:]", layer)
+        name.strip() for layer in contract("layers")["layers"] for name in re.split(r"[|:]", layer)
     }
     missing = top_level_modules() - placed - {"chie_kokan.__main__"}
     assert missing == set(), f"add these to [tool.importlinter] layers: {sorted(missing)}"

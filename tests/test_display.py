@@ -29,7 +29,8 @@ from chie_kokan.lock import lock_path, lock_session
 from chie_kokan.models import Scenario
 from chie_kokan.storage import create_session_file, save_session
 from chie_kokan.tui import display as display_module
-from chie_kokan.tui.display import CardWall, DisplayApp, GrownDigits, TooSmall, make_display
+from chie_kokan.tui.display import CardWall, DisplayApp, TooSmall, make_display
+from chie_kokan.tui.widgets.timebox import ClockDigits
 from test_snapshots_running import EN, JA, OPENING, PICK, SHARE, earlier_meeting, meeting
 
 SIZE = (120, 36)
@@ -159,13 +160,13 @@ async def test_the_timer_ticks_from_the_files_timer_state(
     engine, path = share
     app = display(path, clock)
     async with app.run_test(size=SIZE) as pilot:
-        digits = app.query_one(GrownDigits)
+        digits = app.query_one(ClockDigits)
         await until(pilot, lambda: digits.value == "16:45", "16:45 (20 minutes, 3:15 used)")
         clock.advance(65)  # nobody saved: the display counts from running_since
         await until(pilot, lambda: digits.value == "15:40", "the timer to tick to 15:40")
         engine.toggle_timer()  # paused by the operator
         save_session(engine.session, path)
-        await showing(pilot, t("display.time_paused"))
+        await showing(pilot, t("layout.time_paused_short"))
         assert "F5" not in shown(app)  # the room reads the state, not the operator's key
         clock.advance(120)
         await pilot.pause(0.3)

@@ -224,8 +224,8 @@ def test_the_browser_shows_the_display(
         browser.get(served.url)
         assert browser.title == TITLE
 
-        # What the display drew: the step, whose turn it is, the room's cards.
-        shown = wait_for_text(browser, speaker.name, "困りごとを共有する")
+        # What the display drew: the meeting, the step, whose turn it is, the cards.
+        shown = wait_for_text(browser, TITLE, speaker.name, "困りごとを共有する")
         drawn = time.monotonic()
         assert speaker.organization in shown
         assert "バス停まで歩くのがつらい" in shown

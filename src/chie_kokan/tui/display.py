@@ -31,7 +31,7 @@ from textual.events import Resize
 from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Digits, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from chie_kokan import facts
@@ -49,7 +49,7 @@ from chie_kokan.tui.widgets.report_back import item_text, status_label
 from chie_kokan.tui.widgets.rules import GroundRules
 from chie_kokan.tui.widgets.speaker_panel import SpeakerPanel
 from chie_kokan.tui.widgets.step_track import StepTrack, circled
-from chie_kokan.tui.widgets.timebox import TimeBox, clock_face
+from chie_kokan.tui.widgets.timebox import ClockDigits, TimeBox, clock_face
 
 POLL_SECONDS = 0.25
 """How often the file is looked at: every save shows within half a second."""
@@ -68,130 +68,6 @@ def file_signature(path: Path) -> Signature | None:
     except (OSError, ValueError):
         return None
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
-
-
-# -- the timer's digits, grown -------------------------------------------------
-
-# A 3×5 pixel font for the grown clock. A pixel is a block of reverse-video
-# spaces, two cells wide and one row tall per step of scale (a square on a
-# terminal): the strokes thicken as the digits grow, and no font is needed for
-# them (thin box lines vanish at the back of a room; block glyphs vary by font).
-_FONT = {
-    "0": ("###", "#.#", "#.#", "#.#", "###"),
-    "1": (".#.", "##.", ".#.", ".#.", "###"),
-    "2": ("###", "..#", "###", "#..", "###"),
-    "3": ("###", "..#", "###", "..#", "###"),
-    "4": ("#.#", "#.#", "###", "..#", "..#"),
-    "5": ("###", "#..", "###", "..#", "###"),
-    "6": ("###", "#..", "###", "#.#", "###"),
-    "7": ("###", "..#", "..#", "..#", "..#"),
-    "8": ("###", "#.#", "###", "#.#", "###"),
-    "9": ("###", "#.#", "###", "..#", "###"),
-    ":": (".", "#", ".", "#", "."),
-    "+": ("...", ".#.", "###", ".#.", "..."),
-    "-": ("...", "...", "###", "...", "..."),
-}
-
-
-def _pixel_rows(text: str) -> list[list[bool]]:
-    """The five pixel rows of ``text``, a blank pixel between characters."""
-    rows: list[list[bool]] = [[] for _ in range(5)]
-    for index, char in enumerate(text):
-        for row, pattern in zip(rows, _FONT.get(char, _FONT["-"]), strict=True):
-            row.extend(([False] if index else []) + [mark == "#" for mark in pattern])
-    return rows
-
-
-def grown_width(text: str, scale: int) -> int:
-    """Cells across ``text`` drawn at ``scale`` (≥ 2; scale 1 is Digits' own)."""
-    return len(_pixel_rows(text)[0]) * 2 * (scale - 1)
-
-
-def grown_height(scale: int) -> int:
-    return 5 * (scale - 1)
-
-
-def grown_text(text: str, scale: int) -> Text:
-    """``text`` (digits, ``:``, ``+``, ``-``) in the pixel font at ``scale`` (≥ 2)."""
-    size = scale - 1
-    lines = Text(no_wrap=True, overflow="crop")
-    for index, pixels in enumerate(_pixel_rows(text)):
-        line = Text()
-        run, lit = 0, False
-        for pixel in [*pixels, not (pixels[-1] if pixels else False)]:
-            if pixel != lit and run:
-                line.append(" " * run * 2 * size, style="reverse" if lit else "")
-                run = 0
-            lit = pixel
-            run += 1
-        for repeat in range(size):
-            if index or repeat:
-                lines.append("\n")
-            lines.append_text(line)
-    return lines
-
-
-class GrownDigits(Digits):
-    """Textual's Digits, drawn larger where there is room (``max_scale`` > 1).
-
-    At scale 1 it is Digits itself; larger, the same value in a block font
-    whose strokes grow with it. The scale is the largest that fits the width.
-    """
-
-    DEFAULT_CSS = """
-    GrownDigits { width: 1fr; height: auto; }
-    """
-
-    def __init__(self, value: str = "", *, max_scale: int = 1, **kwargs: str) -> None:
-        super().__init__(value, **kwargs)  # type: ignore[arg-type]
-        self.max_scale = max_scale
-
-    def set_max_scale(self, max_scale: int) -> None:
-        if max_scale != self.max_scale:
-            self.max_scale = max_scale
-            self.refresh(layout=True)
-
-    def update(self, value: str) -> None:
-        # The scale depends on how wide the value is ("+1:02:03" over time).
-        super().update(value)
-        self.refresh(layout=True)
-
-    def scale_for(self, width: int) -> int:
-        """The largest scale up to ``max_scale`` at which the value fits ``width`` cells."""
-        scale = self.max_scale
-        while scale > 1 and grown_width(self.value, scale) > width:
-            scale -= 1
-        return scale
-
-    def _fits_digits(self, width: int) -> bool:
-        return len(self.value) * 3 <= width  # Digits draws every character 3 cells wide
-
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        scale = self.scale_for(container.width)
-        if scale > 1:
-            return grown_width(self.value, scale)
-        if not self._fits_digits(container.width):
-            return len(self.value)
-        return super().get_content_width(container, viewport)
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        scale = self.scale_for(width)
-        if scale > 1:
-            return grown_height(scale)
-        return 3 if self._fits_digits(width) else 1
-
-    def render(self) -> RenderableType:
-        width = self.content_region.width
-        scale = self.scale_for(width)
-        if scale > 1:
-            text = grown_text(self.value, scale)
-        elif self._fits_digits(width):
-            return super().render()
-        else:
-            # Too wide even for Digits (hours over time in a small window): words, not cut.
-            text = Text(self.value, style="bold")
-        text.justify = "center" if self.styles.text_align == "center" else "left"
-        return text
 
 
 class DisplayStepTrack(StepTrack):
@@ -223,19 +99,6 @@ class DisplayStepTrack(StepTrack):
             text.append(" → ", style="dim")
             text.append(f"▶ {t('tui.summary_title')} ", style="bold reverse")
         self.update(text)
-
-
-class DisplayTimeBox(TimeBox):
-    """The step's time box, as on the operator's screen, with digits that grow."""
-
-    def compose(self) -> ComposeResult:
-        yield GrownDigits("0:00", id="time-digits")
-
-    def show(self, remaining: float, total: float, running: bool) -> None:
-        super().show(remaining, total, running)
-        if not running:  # the room has no F5 to press: paused, without the key
-            title = str(self.border_title or "")
-            self.border_title = title.replace(t("tui.time_paused"), t("display.time_paused"))
 
 
 # -- the board: the newest cards, or the troubles by votes ---------------------
@@ -388,6 +251,8 @@ class DisplayApp(App[int]):
     def compose(self) -> ComposeResult:
         yield TooSmall(t("display.too_small", width=MIN_SIZE.width, height=MIN_SIZE.height))
         with Vertical(id="body"):
+            # The meeting's name, so the room (and a late arrival) knows what this is.
+            yield Static(id="title", markup=False)
             yield DisplayStepTrack(id="track")
             yield Static(id="note", markup=False)
             with Horizontal(id="main"):
@@ -401,7 +266,7 @@ class DisplayApp(App[int]):
                         yield Static(id="summary-main")
                 with Vertical(id="side"):
                     yield SpeakerPanel(id="speaker")
-                    yield DisplayTimeBox(id="timebox")
+                    yield TimeBox(id="timebox")
             yield GroundRules(self.engine.session.scenario.rules, id="rules")
 
     def on_mount(self) -> None:
@@ -436,7 +301,8 @@ class DisplayApp(App[int]):
         for name in ("tiny", "small", "large"):
             self.screen.set_class(fit == name, f"-{name}")
         self.query_one(DisplayStepTrack).compact = fit == "small"
-        self.query_one(GrownDigits).set_max_scale({"large": 3, "medium": 2}.get(fit, 1))
+        # Pixel size 2 on a wall, 1 in a medium window, Textual's Digits when small.
+        self.query_one(ClockDigits).set_limits({"large": 2, "medium": 1}.get(fit, 0), 10)
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()
@@ -529,7 +395,7 @@ class DisplayApp(App[int]):
         shown = (clock_face(remaining), remaining < 0, remaining <= total * 0.2, running)
         if self._shown.get("timer") != shown:
             self._shown["timer"] = shown
-            self.query_one(DisplayTimeBox).show(remaining, total, running)
+            self.query_one(TimeBox).show(remaining, total, running)
         # A small window keeps the room's clock and drops the speaker's.
         small = self.fit == "small"
         turn = (None if small else engine.turn_elapsed(), engine.step.seconds_per_turn)
@@ -547,6 +413,10 @@ class DisplayApp(App[int]):
             self._shown["rules"] = list(rules)
             numbered = "\n".join(f"{circled(i)}{rule}" for i, rule in enumerate(rules, 1))
             self.query_one(GroundRules).update(numbered)
+        title = engine.session.scenario.title
+        if self._shown.get("title") != title:
+            self._shown["title"] = title
+            self.query_one("#title", Static).update(title)
         titles = [t(f"step.{step.kind.value}.short") for step in engine.steps]
         self.query_one(DisplayStepTrack).show(titles, engine.step_index, engine.ended)
         screen.set_class(engine.ended, "-ended")

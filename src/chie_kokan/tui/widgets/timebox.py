@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,8 +13,11 @@ from textual.widgets import Digits
 
 from chie_kokan.i18n import t
 
-# A 3×5 pixel font for the clock face ("#" lit). A pixel is two columns by
-# one row of full blocks: square on a terminal, and drawn the same by every font.
+# A 3×5 pixel font for the clock face ("#" lit). A pixel is a run of
+# reverse-video spaces, two columns by one row per step of scale: square on a
+# terminal, solid in every font (block glyphs such as █ vary by font and leave
+# gaps), and the strokes thicken as the digits grow. The operator's screen and
+# the audience display both draw their clock with it.
 _FONT: dict[str, tuple[str, ...]] = {
     "0": ("###", "#.#", "#.#", "#.#", "###"),
     "1": (".#.", "##.", ".#.", ".#.", "###"),
@@ -26,6 +31,7 @@ _FONT: dict[str, tuple[str, ...]] = {
     "9": ("###", "#.#", "###", "..#", "###"),
     ":": (".", "#", ".", "#", "."),
     "+": ("...", ".#.", "###", ".#.", "..."),
+    "-": ("...", "...", "###", "...", "..."),
     " ": ("...",) * 5,
 }
 
@@ -44,14 +50,19 @@ def face_pixels(face: str) -> int:
     return sum(len(glyph[0]) for glyph in glyphs) + max(len(glyphs) - 1, 0)
 
 
-def block_face(face: str, scale: int) -> list[str]:
+def block_face(face: str, scale: int) -> Text:
     """``face`` in the block font, each pixel ``2 × scale`` columns by ``scale`` rows."""
-    lit, dark = "█" * (2 * scale), " " * (2 * scale)
-    rows: list[str] = []
+    text = Text(no_wrap=True, overflow="crop")
     for row in range(5):
         pixels = ".".join(_FONT.get(char, _FONT[" "])[row] for char in face)
-        rows += ["".join(lit if pixel == "#" else dark for pixel in pixels)] * scale
-    return rows
+        line = Text()
+        for lit, run in ((key == "#", len(list(group))) for key, group in groupby(pixels)):
+            line.append(" " * (2 * scale * run), style="reverse" if lit else "")
+        for _ in range(scale):
+            if text:
+                text.append("\n")
+            text.append_text(line)
+    return text
 
 
 class ClockDigits(Digits):
@@ -81,15 +92,22 @@ class ClockDigits(Digits):
         fits = width // (2 * max(face_pixels(self.value), 1))
         return max(0, min(self.max_scale, fits, self.max_rows // 5))
 
+    def _fits_digits(self, width: int) -> bool:
+        return len(self.value) * 3 <= width  # Digits draws every character 3 cells wide
+
     def get_content_width(self, container: Size, viewport: Size) -> int:
         scale = self.scale(container.width)
         if scale:
             return 2 * scale * face_pixels(self.value)
+        if not self._fits_digits(container.width):
+            return len(self.value)
         return super().get_content_width(container, viewport)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         scale = self.scale(width)
-        return 5 * scale if scale else 3
+        if scale:
+            return 5 * scale
+        return 3 if self._fits_digits(width) else 1
 
     def update(self, value: str) -> None:
         changed = len(value) != len(self.value)
@@ -98,13 +116,17 @@ class ClockDigits(Digits):
             self.refresh(layout=True)  # another width: maybe another scale
 
     def render(self) -> RenderableType:
-        scale = self.scale(self.content_region.width)
-        if not scale:
-            return super().render()
         width = self.content_region.width
-        lines = block_face(self.value, scale)
-        indent = " " * max(0, (width - len(lines[0])) // 2)  # centred, as Digits is here
-        return Text("\n".join(indent + line for line in lines), style=self.rich_style)
+        scale = self.scale(width)
+        if scale:
+            text = block_face(self.value, scale)
+        elif self._fits_digits(width):
+            return super().render()
+        else:
+            # Too wide even for Digits (hours over time in a small window): words, not cut.
+            text = Text(self.value, style="bold")
+        text.justify = "center" if self.styles.text_align == "center" else "left"
+        return text
 
 
 class TimeBox(Vertical):
