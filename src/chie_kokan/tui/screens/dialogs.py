@@ -7,12 +7,12 @@ cancels. Every dialog also has buttons, for the mouse.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from chie_kokan.i18n import t
+from chie_kokan.tui.keys import key_name
 
 R = TypeVar("R")
 
@@ -53,6 +54,19 @@ class _Dialog(ModalScreen[R], Generic[R]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """What the buttons do, for the command palette."""
+        yield SystemCommand(
+            t("tui.cancel"), t("polish.cancel_help", key=key_name("escape")), self.action_cancel
+        )
+        yield SystemCommand(self.ok_label, t("polish.ok_help"), self.action_ok)
+
+    ok_label: str = ""
+
+    def action_ok(self) -> None:
+        """From the palette: as if the OK button were pressed."""
+        self.query_one("#ok", Button).press()
 
     def _buttons(self, ok_label: str) -> Horizontal:
         return Horizontal(
@@ -195,12 +209,13 @@ class ChooseDialog(_Dialog[str]):
         self.title_text = title
         self.choices = options
         self.highlight = highlight
+        self.ok_label = t("tui.ok")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="title", markup=False)
             yield ChoiceList(self.choices, self.highlight)
-            yield self._buttons(t("tui.ok"))
+            yield self._buttons(self.ok_label)
 
     def on_mount(self) -> None:
         self.query_one(ChoiceList).focus()

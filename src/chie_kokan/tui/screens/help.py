@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
@@ -12,7 +14,7 @@ from textual.widgets import Static
 
 from chie_kokan.i18n import t
 from chie_kokan.models import Step
-from chie_kokan.tui.keys import Key
+from chie_kokan.tui.keys import Key, key_name
 from chie_kokan.tui.widgets.step_track import circled
 
 
@@ -48,8 +50,8 @@ class HelpScreen(ModalScreen[None]):
                 where = t("help.on_board") if on_board else ""
                 shown = " / ".join(key.display() for key in same)
                 keys.add_row(shown, f"{t(f'help.{label}')}{where}")
-            keys.add_row("Enter", t("help.enter"))
-            keys.add_row("Ctrl+P", t("help.palette"))
+            keys.add_row(key_name("enter"), t("help.enter"))
+            keys.add_row(key_name("ctrl+p"), t("help.palette"))
             yield Static(keys)
             yield Static(Text("\n" + t("help.floor_title"), style="bold"))
             yield Static(Text(t("help.floor")))
@@ -65,6 +67,12 @@ class HelpScreen(ModalScreen[None]):
                 )
             yield Static(steps)
             yield Static(Text("\n" + t("help.close"), style="italic"))
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """Closing, for the command palette (the help itself is the list of keys)."""
+        yield SystemCommand(
+            t("polish.close"), t("polish.close_help", key=key_name("escape")), self.dismiss
+        )
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

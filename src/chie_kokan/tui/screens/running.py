@@ -9,7 +9,7 @@ of the meeting.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -714,8 +714,9 @@ class RunningScreen(KeyPalette, Screen[None]):
     def palette_keys(self) -> Iterable[Key]:
         return (key for key in self.all_keys() if key.action not in _NOT_IN_PALETTE)
 
-    def palette_title(self, key: Key) -> str:
-        return f"{t(f'keys.{key.label}')} ({key.display()})"
+    def palette_title(self, key: Key, keys: Sequence[Key] = ()) -> str:
+        shown = " / ".join(same.display() for same in keys or (key,))
+        return f"{t(f'keys.{key.label}')} ({shown})"
 
     # -- doing things --------------------------------------------------------
 

@@ -566,7 +566,9 @@ class SetupScreen(KeyPalette, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             # Only when the launcher is underneath; `run` has nowhere to go back to.
-            return len(self.app.screen_stack) > 2
+            # (Counted below this screen: the palette may be open above it.)
+            stack = self.app.screen_stack
+            return self in stack and stack.index(self) > 1
         return True
 
     def action_back(self) -> None:
