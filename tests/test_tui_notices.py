@@ -9,12 +9,9 @@ operator uses.
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 import pytest
-from rich.cells import cell_len
 from textual.app import App
 from textual.geometry import Region
 
@@ -25,28 +22,9 @@ from chie_kokan.models import Scenario
 from chie_kokan.storage import create_session_file
 from chie_kokan.tui.app import make_app
 from chie_kokan.tui.screens.running import RunningScreen
+from screen_helpers import screen_lines
 
 SIZES = [(120, 36), (80, 24)]
-_TEXT = re.compile(
-    r'<text [^>]*x="([\d.]+)"[^>]*clip-path="url\(#terminal-\d+-line-(\d+)\)">([^<]*)</text>'
-)
-CELL = 12.2
-"""Rich's SVG export: one cell is 0.61 of its 20-pixel font."""
-
-
-def screen_lines(app: App[object]) -> list[str]:
-    """The rows of the screen as a terminal shows them (a double-width character is one str).
-
-    The SVG leaves out runs of blanks, so each run of text is put back at its column.
-    """
-    rows: dict[int, str] = {}
-    for x, line, text in _TEXT.findall(app.export_screenshot()):
-        row = rows.get(int(line), "")
-        column = round(float(x) / CELL)
-        rows[int(line)] = row + " " * (column - cell_len(row)) + html.unescape(text)
-    return [rows.get(y, "").replace("\xa0", " ").rstrip("\n") for y in range(app.size.height)]
-
-
 def shown_whole(app: App[object], message: str) -> bool:
     """Is ``message`` on screen, every character, on one row or wrapped over several?"""
     lines = [line.strip(" ▌▎▊│\n") for line in screen_lines(app)]

@@ -6,13 +6,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from chie_kokan.i18n import t
+from chie_kokan.tui.glyphs import ARROW, CURRENT, DONE, numbered
 
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
-def circled(number: int) -> str:
-    """1 → ①; beyond 20, plain digits in parentheses."""
-    return CIRCLED[number - 1] if 1 <= number <= len(CIRCLED) else f"({number})"
+circled = numbered  # the screens' step, question and rule numbers (glyphs.py)
 
 
 class StepTrack(Static):
@@ -36,16 +32,16 @@ class StepTrack(Static):
         text = Text(no_wrap=False, justify="center")
         for index, title in enumerate(titles):
             if index:
-                text.append("  →  ", style="dim")
+                text.append(f"  {ARROW}  ", style="dim")
             label = f"{circled(index + 1)} {title}"
             if index == current and not ended:
                 # Reverse video and a mark: the current step never depends on colour.
-                text.append(f"▶ {label} ", style="bold reverse")
+                text.append(f"{CURRENT} {label} ", style="bold reverse")
             elif index < current or ended:
-                text.append(f"✓ {label}", style="")
+                text.append(f"{DONE} {label}", style="")
             else:
                 text.append(label, style="dim")
         if ended:
-            text.append("  →  ", style="dim")
-            text.append(f"▶ {t('tui.summary_title')} ", style="bold reverse")
+            text.append(f"  {ARROW}  ", style="dim")
+            text.append(f"{CURRENT} {t('tui.summary_title')} ", style="bold reverse")
         self.update(text)

@@ -7,6 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import Digits
 
 from chie_kokan.i18n import t
+from chie_kokan.tui.glyphs import SEPARATOR
 
 
 def clock_face(seconds: float) -> str:
@@ -52,7 +53,7 @@ class TimeBox(Vertical):
         else:
             label = t("tui.time_left")
         if not running:
-            label = f"{label} — {t('tui.time_paused')}"
+            label = f"{label} {SEPARATOR} {t('tui.time_paused')}"
         self.border_title = label
         face = clock_face(remaining)
         self.query_one("#time-digits", Digits).update(f"+{face}" if over else face)
