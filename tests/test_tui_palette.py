@@ -64,6 +64,10 @@ def footer_keys(app: ChieKokanApp) -> list[str]:
     return [str(key.key_display) for key in app.screen.query("FooterKey")]
 
 
+def footer_pairs(app: ChieKokanApp) -> list[tuple[str, str]]:
+    return [(str(key.key_display), str(key.description)) for key in app.screen.query("FooterKey")]
+
+
 def names_in(language: Language) -> set[str]:
     """Every string of the catalog: a palette entry's name must be one of them."""
     return {value for value in catalog(language).values() if isinstance(value, str)}
@@ -185,7 +189,17 @@ async def test_running_screen_and_its_dialogs(
         titles = await palette_titles(pilot)
         check(titles, language)
         assert t("polish.close", language) in titles
+        assert footer_pairs(app) == [("Esc", t("keys.polish.close", language))]
         await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+        # The help's own button closes it too (for the mouse).
+        await pilot.press("f1")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        help_screen.query_one("Button").press()
         await pilot.pause()
         assert app.screen is screen
 
@@ -205,6 +219,7 @@ async def test_dialog_palette_runs_the_buttons(
         titles = await palette_titles(pilot)
         check(titles, "ja")
         assert titles.count(t("tui.cancel")) == 1 and titles.count(t("tui.ok")) == 1
+        assert footer_pairs(app) == [("Esc", t("keys.polish.cancel"))]
         # Cancel, chosen by name in the palette, closes the dialog.
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -228,6 +243,10 @@ async def test_confirm_dialog_ok_from_the_palette(
         await pilot.pause()
         app.push_screen(ConfirmDialog("?", t("tui.ok")), results.append)
         await pilot.pause()
+        assert footer_pairs(app) == [
+            ("Esc", t("keys.polish.cancel")),
+            ("Y", t("keys.polish.yes")),
+        ]
         commands = {command.title: command for command in app.get_system_commands(app.screen)}
         commands[t("tui.ok")].callback()
         await pilot.pause()

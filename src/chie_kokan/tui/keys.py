@@ -103,12 +103,30 @@ N = TypeVar("N", bound=DOMNode)
 def _localized(cls: type[N], language: Language) -> type[N]:
     keys: tuple[Key, ...] = getattr(cls, "KEYS", ())
     bindings = [key.binding(language) for key in keys]
-    return type(cls.__name__, (cls,), {"BINDINGS": bindings, "__module__": cls.__module__})
+    namespace = {"BINDINGS": bindings, "__module__": cls.__module__, "_language": language}
+    return type(cls.__name__, (cls,), namespace)
 
 
 def localized(cls: type[N], language: Language | None = None) -> type[N]:
     """``cls`` with the bindings of its ``KEYS`` described in ``language``."""
     return _localized(cls, language or get_language())
+
+
+class LocalizedKeys(DOMNode):
+    """For screens made directly (``ConfirmDialog(...)``): localized however they are built.
+
+    Making one gives an instance of its :func:`localized` subclass, so the
+    footer describes its keys in the UI's language without every caller
+    writing ``localized(ConfirmDialog)(...)``.
+    """
+
+    _language: Language | None = None
+    """Set on the localized subclass only."""
+
+    def __new__(cls, *args: object, **kwargs: object) -> LocalizedKeys:
+        if cls.__dict__.get("_language") is None:
+            cls = localized(cls)
+        return super().__new__(cls)
 
 
 class KeyPalette(DOMNode):

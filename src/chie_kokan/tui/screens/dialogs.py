@@ -13,14 +13,13 @@ from typing import Any, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, OptionList
+from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from chie_kokan.i18n import t
-from chie_kokan.tui.keys import key_name
+from chie_kokan.tui.keys import Key, LocalizedKeys, key_name
 
 R = TypeVar("R")
 
@@ -48,9 +47,9 @@ FormDialog, ConfirmDialog, ChooseDialog {
 """
 
 
-class _Dialog(ModalScreen[R], Generic[R]):
+class _Dialog(LocalizedKeys, ModalScreen[R], Generic[R]):
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [Binding("escape", "cancel", show=False)]
+    KEYS: tuple[Key, ...] = (Key("escape", "cancel", "polish.cancel"),)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -146,6 +145,7 @@ class FormDialog(_Dialog[dict[str, Any]]):
                             field.value, placeholder=field.placeholder, id=f"field-{field.key}"
                         )
             yield self._buttons(self.ok_label)
+        yield Footer()
 
     def values(self) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -174,7 +174,7 @@ class FormDialog(_Dialog[dict[str, Any]]):
 class ConfirmDialog(_Dialog[bool]):
     """Yes or no; Enter says yes to the focused button."""
 
-    BINDINGS = [Binding("escape", "cancel", show=False), Binding("y", "yes", show=False)]
+    KEYS: tuple[Key, ...] = (*_Dialog.KEYS, Key("y", "yes", "polish.yes"))
 
     def __init__(
         self, message: str, ok_label: str | None = None, *, default_no: bool = False
@@ -189,6 +189,7 @@ class ConfirmDialog(_Dialog[bool]):
         with Vertical(classes="dialog"):
             yield Label(self.message, classes="title", markup=False)
             yield self._buttons(self.ok_label)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#cancel" if self.default_no else "#ok", Button).focus()
@@ -216,6 +217,7 @@ class ChooseDialog(_Dialog[str]):
             yield Label(self.title_text, classes="title", markup=False)
             yield ChoiceList(self.choices, self.highlight)
             yield self._buttons(self.ok_label)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(ChoiceList).focus()

@@ -6,19 +6,19 @@ from collections.abc import Iterable
 
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Button, Footer, Static
 
 from chie_kokan.i18n import t
 from chie_kokan.models import Step
-from chie_kokan.tui.keys import Key, key_name
+from chie_kokan.tui.keys import Key, LocalizedKeys, key_name
 from chie_kokan.tui.widgets.step_track import circled
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(LocalizedKeys, ModalScreen[None]):
     """Keys and step purposes; any of F1, Escape or q closes it."""
 
     DEFAULT_CSS = """
@@ -28,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
         border: thick $primary; background: $surface; padding: 1 2;
     }
     """
-    BINDINGS = [Binding("escape,f1,q", "dismiss", show=False)]
+    KEYS: tuple[Key, ...] = (Key("escape,f1,q", "dismiss", "polish.close"),)
 
     def __init__(self, keys: tuple[Key, ...], steps: list[Step]) -> None:
         super().__init__()
@@ -67,6 +67,12 @@ class HelpScreen(ModalScreen[None]):
                 )
             yield Static(steps)
             yield Static(Text("\n" + t("help.close"), style="italic"))
+            yield Button(t("setup.button", label=t("polish.close"), key=key_name("escape")))
+        yield Footer()
+
+    @on(Button.Pressed)
+    def _close_pressed(self) -> None:
+        self.dismiss()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Closing, for the command palette (the help itself is the list of keys)."""
