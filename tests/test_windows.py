@@ -11,6 +11,7 @@ instead of asking about it.
 from __future__ import annotations
 
 import ctypes
+import io
 import os
 import socket
 from datetime import datetime, timedelta, timezone
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 
+import chie_kokan.cli as cli
 import chie_kokan.lock as lock
 import chie_kokan.storage as storage
 from chie_kokan.lock import LockInfo, SessionLock, SessionLocked, lock_path
@@ -228,3 +230,26 @@ def test_a_process_id_windows_cannot_have_is_no_holder(
     assert taken.taken_from is not None
     assert kernel32.asked == []  # never passed to OpenProcess, which takes a DWORD
     taken.release()
+
+
+# -- the command line's output ---------------------------------------------------
+
+
+def test_redirected_output_is_utf8_on_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    title = "知恵交換会 — 清水さんの困りごと①"
+    redirected = io.TextIOWrapper(io.BytesIO(), encoding="cp932")
+    with pytest.raises(UnicodeEncodeError):  # what Python does there by default
+        redirected.write(title)
+        redirected.flush()
+    redirected = io.TextIOWrapper(io.BytesIO(), encoding="cp932")
+    monkeypatch.setattr(cli, "_WINDOWS", True)
+    cli.utf8_when_redirected(redirected)
+    redirected.write(title)
+    redirected.flush()
+    assert redirected.buffer.getvalue().decode("utf-8") == title  # type: ignore[attr-defined]
+
+
+def test_output_elsewhere_is_left_as_it_is() -> None:
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")
+    cli.utf8_when_redirected(stream)
+    assert stream.encoding == "latin-1"
