@@ -369,3 +369,23 @@ def test_new_with_a_name_too_long_says_it_cannot_write_there(
     assert "Traceback" not in out + err
     assert t("cli.write_failed", file=path, detail="").split("（")[0] in err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["resume", "display"])
+def test_a_scenario_given_for_a_session_says_which_it_is_and_what_to_run(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run([command, str(ROOT / "scenarios" / "shimizu.toml")], capsys)
+    assert code == 2
+    assert t("validation.scenario_not_session") in err
+    assert "chie-kokan run" in err
+    assert "Traceback" not in err
+
+
+def test_a_session_given_for_a_scenario_says_to_resume_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _out, err = run(["run", str(FIXTURES / "session-minimal.toml")], capsys)
+    assert code == 2
+    assert t("validation.session_not_scenario") in err
+    assert "chie-kokan resume" in err

@@ -404,9 +404,13 @@ def test_scenarios_and_sessions_are_told_apart(tmp_path: Path, session: Session)
     assert isinstance(load_any(session_file), Session)
     (problem,) = problems(load_session, scenario_path)
     (other,) = problems(load_scenario, session_file)
-    assert problem.message == other.message  # neither is what was asked for
+    # Each says what the file is and which command takes it.
+    assert problem.message == t("validation.scenario_not_session")
+    assert other.message == t("validation.session_not_scenario")
     (neither,) = problems(load_any, write(tmp_path, "[something]\nelse = 1\n", "x.toml"))
-    assert neither.message == problem.message
+    assert neither.message == t("validation.kind_unknown")
+    (odd,) = problems(load_session, write(tmp_path, "[something]\nelse = 1\n", "y.toml"))
+    assert odd.message == t("validation.kind_unknown")
 
 
 # -- schema versions ----------------------------------------------------------------

@@ -10,6 +10,8 @@ that the file on disk holds exactly that state.
 from __future__ import annotations
 
 import errno
+import html
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -1023,3 +1025,19 @@ async def test_f4_adds_a_walk_in_who_then_speaks(session_file: Path, clock: Manu
         assert member is not None and member.walk_in and member.organization == "民生委員"
         assert engine.members[-1] == member  # the last seat
         await saved(pilot, screen)
+
+
+async def test_a_finished_session_with_nobody_present_resumes_to_its_summary(
+    shimizu: Scenario, clock: ManualClock, tmp_path: Path
+) -> None:
+    """A hand-written file (ended, no one present) opens on its summary, no crash."""
+    session = new_session(shimizu, session_id="empty", members=[], clock=clock)
+    session.live.started = session.live.ended = True
+    path = create_session_file(session, tmp_path / "sessions")
+    app = make_app(session_path=path, sessions_dir=path.parent, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RunningScreen)
+        svg = app.export_screenshot()
+    shown = "".join(re.findall(r"<text[^>]*>([^<]*)</text>", html.unescape(svg)))
+    assert "".join(t("tui.summary_speaking").split()) in "".join(shown.split())

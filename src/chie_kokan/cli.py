@@ -272,6 +272,31 @@ def cmd_actions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- display command ---
+def cmd_display(args: argparse.Namespace) -> int:
+    """The audience view: follows the session file live, takes no lock, writes nothing."""
+    from chie_kokan.tui.display import make_display
+
+    try:
+        app = make_display(Path(args.session), language=args.lang)
+    except FileError as error:
+        print(error, file=sys.stderr)
+        print(t("display.open_hint"), file=sys.stderr)
+        return EXIT_ERROR
+    # As for the operator's screen: a crash's traceback goes to a log, not the projector.
+    captured = io.StringIO()
+    with contextlib.redirect_stderr(captured):
+        result = app.run()
+    if app.return_code:
+        return _crashed(captured.getvalue(), None)
+    if captured.getvalue():
+        print(captured.getvalue(), file=sys.stderr, end="")
+    return EXIT_OK if result is None else result
+
+
+# --- end display command ---
+
+
 def _add_lang(parser: argparse.ArgumentParser, *, default: object) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.lang_help"))
 
@@ -347,6 +372,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     actions.add_argument("--out", metavar="PATH", help=t("actions.out_help"))
     actions.add_argument("--force", action="store_true", help=t("export.force_help"))
+    # --- display command ---
+    display = command("display", cmd_display, "display.help")
+    display.add_argument("session", metavar="SESSION", help=t("display.session_help"))
+    # --- end display command ---
     return parser
 
 

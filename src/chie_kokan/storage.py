@@ -213,16 +213,22 @@ def _read_document(path: Path) -> tuple[str, dict[str, Any]]:
     return text, parse_toml(path, text)
 
 
+def _looks_like_scenario(data: dict[str, Any]) -> bool:
+    return any(key in data for key in ("title", "theme", "steps"))
+
+
 def _as_scenario(path: Path, text: str, data: dict[str, Any]) -> Scenario:
     if is_session_document(data):
-        raise FileError([Problem(path, t("validation.kind_unknown"))])
+        # A session given where a scenario belongs: say which it is and what to do.
+        raise FileError([Problem(path, t("validation.session_not_scenario"))])
     data = _migrate(path, text, data, SCENARIO_SCHEMA, SCENARIO_MIGRATIONS)
     return _validate(path, text, data, Scenario)
 
 
 def _as_session(path: Path, text: str, data: dict[str, Any]) -> Session:
     if not is_session_document(data):
-        raise FileError([Problem(path, t("validation.kind_unknown"))])
+        key = "scenario_not_session" if _looks_like_scenario(data) else "kind_unknown"
+        raise FileError([Problem(path, t(f"validation.{key}"))])
     data = _migrate(path, text, data, SESSION_SCHEMA, SESSION_MIGRATIONS)
     return _validate(path, text, data, Session)
 
@@ -242,7 +248,7 @@ def load_any(path: Path) -> Scenario | Session:
     text, data = _read_document(path)
     if is_session_document(data):
         return _as_session(path, text, data)
-    if "title" not in data and "theme" not in data and "steps" not in data:
+    if not _looks_like_scenario(data):
         raise FileError([Problem(path, t("validation.kind_unknown"))])
     return _as_scenario(path, text, data)
 

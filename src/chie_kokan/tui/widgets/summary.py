@@ -23,7 +23,8 @@ def speaking_bars(engine: SessionEngine) -> Table:
     longest = max((times.seconds for times in spoken.values()), default=0.0) or 1.0
     table = Table(show_header=False, box=None, padding=(0, 1))
     # Names, bars and times never shrink; only the note may wrap.
-    table.add_column(no_wrap=True, min_width=max(len(m.name) * 2 for m in engine.members))
+    widest = max((len(m.name) * 2 for m in engine.members), default=0)
+    table.add_column(no_wrap=True, min_width=widest)
     table.add_column(no_wrap=True, min_width=BAR_WIDTH)
     table.add_column(no_wrap=True, min_width=5, justify="right")
     table.add_column(ratio=1)
