@@ -31,6 +31,7 @@ from chie_kokan.storage import create_session_file, save_session
 from chie_kokan.tui import display as display_module
 from chie_kokan.tui.display import CardWall, DisplayApp, TooSmall, make_display
 from chie_kokan.tui.widgets.timebox import ClockDigits
+from chie_kokan.tui.glyphs import ARROW
 from test_snapshots_running import EN, JA, OPENING, PICK, SHARE, earlier_meeting, meeting
 
 SIZE = (120, 36)
@@ -130,10 +131,10 @@ async def test_a_speaker_change_shows(share: Meeting, clock: ManualClock) -> Non
     engine, path = share
     app = display(path, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await showing(pilot, "高橋 健", "次: 田中 → 伊藤 → 渡辺")
+        await showing(pilot, "高橋 健", f"次: 田中 {ARROW} 伊藤 {ARROW} 渡辺")
         engine.advance_speaker()
         save_session(engine.session, path)
-        await showing(pilot, "田中 和子", "次: 伊藤 → 渡辺 → 中村")
+        await showing(pilot, "田中 和子", f"次: 伊藤 {ARROW} 渡辺 {ARROW} 中村")
         assert "高橋健地域包括" not in shown(app)
 
 

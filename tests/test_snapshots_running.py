@@ -20,6 +20,7 @@ from textual.widgets import Input
 
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.i18n import t
 from chie_kokan.models import Scenario
 from chie_kokan.storage import create_session_file, load_scenario
 from chie_kokan.tui.app import ChieKokanApp, make_app
@@ -212,10 +213,10 @@ async def settled(pilot: Pilot[Any]) -> None:
     await app.workers.wait_for_complete()
     saver = screen.saver
     assert saver is not None
+    saving = t("tui.save_state_saving")
     for _ in range(100):
-        if saver.written_revision >= screen.engine.revision and "…" not in str(
-            screen.query_one("#saved").render()
-        ):
+        shown = str(screen.query_one("#saved").render())
+        if saver.written_revision >= screen.engine.revision and saving not in shown:
             break
         await pilot.pause(0.05)
     screen.query_one("#entry", Input).cursor_blink = False

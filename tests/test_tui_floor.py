@@ -23,6 +23,7 @@ from chie_kokan.engine import new_session
 from chie_kokan.i18n import t
 from chie_kokan.models import Outcome, Scenario
 from chie_kokan.storage import create_session_file, load_session
+from chie_kokan.tui.glyphs import numbered
 from chie_kokan.tui.screens.dialogs import ChoiceList, ChooseDialog, FormDialog
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.screens.running import RunningScreen
@@ -421,8 +422,8 @@ async def test_the_next_question_is_announced_with_its_number(
             await pilot.press("f2")
         assert engine.live.question == 1
         question = engine.questions[1]
-        assert notices[-1] == f"②の問いに移りました：{question}"
-        assert text_of(screen, "#question").startswith("②")
+        assert notices[-1] == f"{numbered(2)}の問いに移りました：{question}"
+        assert text_of(screen, "#question").startswith(numbered(2))
 
 
 # -- people's words and names, as typed ------------------------------------------------

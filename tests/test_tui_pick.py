@@ -298,7 +298,7 @@ async def test_the_button_and_the_palette_open_a_count(pick_file: Path, clock: M
         await pilot.press("4", "enter")
         assert votes(screen.engine)["c1"] == 4
         titles = {command.title for command in app.get_system_commands(screen)}
-        assert f"{t('keys.type_votes')} (0–9)" in titles
+        assert f"{t('keys.type_votes')} (0-9)" in titles
         assert f"{t('keys.sort_troubles')} (S)" in titles
 
 
@@ -373,7 +373,7 @@ async def test_a_grouped_card_shows_the_votes_of_its_group(
         screen = running(pilot)
         assert row_ids(screen) == ["g1", "c2", "c3", "c1"]
         note = t("tui.counts_for_group", title="移動", votes=t("tui.votes", count=5))
-        assert note == "→ まとめ「移動」: 5票"
+        assert note == "➜ まとめ「移動」: 5票"
         assert note in row_text(screen, "c2") and note in row_text(screen, "c3")
         assert "まとめ" not in row_text(screen, "c1")
         # A count typed on a member row is the group's, and every member row says so.
@@ -382,11 +382,11 @@ async def test_a_grouped_card_shows_the_votes_of_its_group(
         assert votes(screen.engine)["g1"] == 7
         assert screen.engine.card("c2").votes == 0
         for member in ("c2", "c3"):
-            assert "→ まとめ「移動」: 7票" in row_text(screen, member)
+            assert "➜ まとめ「移動」: 7票" in row_text(screen, member)
         # On the group's own row, too.
         await pilot.press("up", "9", "enter")
         assert votes(screen.engine)["g1"] == 9
-        assert "→ まとめ「移動」: 9票" in row_text(screen, "c3")
+        assert "➜ まとめ「移動」: 9票" in row_text(screen, "c3")
         await saved(pilot, screen)
 
 

@@ -35,6 +35,7 @@ from chie_kokan.i18n import set_language, t
 from chie_kokan.models import Outcome, Scenario, StepKind
 from chie_kokan.storage import atomic_write, create_session_file, load_session, save_session
 from chie_kokan.tui.app import ChieKokanApp, make_app
+from chie_kokan.tui.glyphs import PICKED, numbered
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, FormDialog
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.screens.running import RunningScreen
@@ -325,7 +326,7 @@ async def test_a_full_session_by_keys(
         await pilot.press("up", "s")  # most votes first, on request
         cards_shown = screen.query_one("#cards")
         first_row = cards_shown.get_option_at_index(0).prompt  # type: ignore[attr-defined]
-        assert "★" in str(first_row) and "買い物の足がない" in str(first_row)
+        assert PICKED in str(first_row) and "買い物の足がない" in str(first_row)
         await saved(pilot, screen)
 
         # ④ exchange: ① then ②, answers kept with question and trouble.
@@ -333,9 +334,9 @@ async def test_a_full_session_by_keys(
         await pilot.press("f7")
         assert engine.step_index == EXCHANGE
         assert engine.live.target == "g1"  # the most voted picked trouble first
-        assert "★買い物の足がない" in squeeze(text_of(screen, "#context"))
+        assert f"{PICKED}買い物の足がない" in squeeze(text_of(screen, "#context"))
         assert engine.live.question == 0
-        assert text_of(screen, "#question").startswith("①")
+        assert text_of(screen, "#question").startswith(numbered(1))
         assert engine.live.speaker == "p1"
         await record(pilot, "Our bus")
         await pilot.press("ctrl+t")
@@ -349,7 +350,7 @@ async def test_a_full_session_by_keys(
             await pilot.press("f2")
         assert engine.live.question == 1
         assert engine.live.speaker == "p1"
-        assert text_of(screen, "#question").startswith("②")
+        assert text_of(screen, "#question").startswith(numbered(2))
         await record(pilot, "Share taxis")
         answers = [(c.text, c.speaker, c.question, c.answers) for c in engine.cards_of_step()]
         assert answers == [
@@ -387,7 +388,7 @@ async def test_a_full_session_by_keys(
         clock.advance(60)
         await pilot.press("f7")
         assert engine.step_index == REFLECT
-        assert text_of(screen, "#question").startswith("③")
+        assert text_of(screen, "#question").startswith(numbered(3))
         assert engine.live.speaker == "p1"
         await record(pilot, "地域の人のつながりを大切にしたい")
         await pilot.press("f2")
@@ -778,7 +779,7 @@ async def test_resume_reopens_where_it_stopped_with_the_timer_paused(
         assert resumed.live.round == 1
         assert resumed.live.speaker == "p3"
         assert resumed.live.target == "c1"
-        assert text_of(screen, "#question").startswith("②")
+        assert text_of(screen, "#question").startswith(numbered(2))
         assert text_of(screen, "#speaker-name") == "鈴木 美和"
         assert not resumed.timer_running
         assert resumed.step_elapsed() == elapsed  # the hour closed did not count

@@ -18,6 +18,7 @@ from chie_kokan.clock import ManualClock
 from chie_kokan.models import Roles, Session
 from chie_kokan.storage import load_session
 from chie_kokan.tui.app import ChieKokanApp, make_app
+from chie_kokan.tui.glyphs import ELLIPSIS
 from chie_kokan.tui.screens.running import RunningScreen
 from chie_kokan.tui.screens.setup import SetupScreen, at_local_time, parse_date, parse_time
 from chie_kokan.tui.widgets.japanese_text import WrappedText, line_breaks, wrap
@@ -407,7 +408,7 @@ def test_wrap_keeps_styles_and_clips_with_an_ellipsis() -> None:
     lines = wrap(content, 12, max_lines=2)
     assert len(lines) == 2
     assert lines[0].plain == "清水さん：84"
-    assert lines[1].plain.endswith("…")
+    assert lines[1].plain.endswith(ELLIPSIS)
     assert cell_len(lines[1].plain) <= 12
     assert lines[0].spans  # the name is still bold
 

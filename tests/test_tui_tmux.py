@@ -22,8 +22,10 @@ import pytest
 
 from chie_kokan.clock import system_clock
 from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.i18n import t
 from chie_kokan.models import Outcome, Scenario, Session
 from chie_kokan.storage import create_session_file, load_session
+from chie_kokan.tui.glyphs import SEPARATOR, numbered
 
 TMUX = Path("/usr/bin/tmux")
 PROGRAM = Path(sys.executable).parent / "chie-kokan"
@@ -289,12 +291,12 @@ def test_a_speaker_corrected_in_the_edit_dialog_is_saved(tmux: Tmux, session_fil
     # 鈴木 spoke up, but the words went down under 山田, whose turn it was.
     tmux.type(JAPANESE)
     tmux.keys("Enter")
-    tmux.wait_screen(f"{JAPANESE} — 山田花子（第三団地自治会）")
+    tmux.wait_screen(f"{JAPANESE} {SEPARATOR} 山田花子（第三団地自治会）")
     tmux.focus_board()
     tmux.keys("e")
     tmux.wait_screen("カードを直す", "発言者", "佐藤 一郎（老人クラブ連合会）")
     tmux.keys("Tab", "Down", "Down", "Enter")  # 山田 → 佐藤 → 鈴木, and saved
-    tmux.wait_screen(f"{JAPANESE} — 鈴木美和（社会福祉協議会）")
+    tmux.wait_screen(f"{JAPANESE} {SEPARATOR} 鈴木美和（社会福祉協議会）")
     wait_on_disk(
         session_file,
         lambda s: [(c.text, c.speaker) for c in s.cards] == [(JAPANESE, "p3")],
@@ -348,3 +350,22 @@ def test_an_example_typed_fast_in_three_fields(
         ("移動販売車の巡回", "商工会", "第三団地の広場"),
         ("見守り・配食", "", "公民館"),
     ]
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
+def test_a_japanese_notice_is_whole_and_the_rules_stay_in_view(
+    tmux: Tmux, shimizu: Scenario, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    # A session begun earlier: resuming it says so, in a notice (textual#6357
+    # dropped 「り」 of this very text where it crossed a widget's edge).
+    session = new_session(shimizu, session_id="shimizu", clock=system_clock)
+    engine = SessionEngine(session, system_clock)
+    engine.begin()
+    path = create_session_file(engine.session, tmp_path / "sessions")
+    tmux.start("resume", str(path.relative_to(tmux.workdir)))
+    width, height = size
+    tmux.tmux("resize-window", "-t", tmux.window, "-x", str(width), "-y", str(height))
+    notice = t("tui.resumed_paused")
+    rules = [f"{numbered(i)}{rule}" for i, rule in enumerate(shimizu.rules, 1)]
+    # Whitespace aside, every character: 止めてあ  ます would not match.
+    tmux.wait_screen(notice, *rules)

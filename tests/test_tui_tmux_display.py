@@ -20,6 +20,7 @@ from chie_kokan.engine import new_session
 from chie_kokan.lock import lock_path
 from chie_kokan.models import Scenario
 from chie_kokan.storage import create_session_file, load_session
+from chie_kokan.tui.glyphs import ARROW
 from test_tui_tmux import PROGRAM, TMUX, Tmux, wait_on_disk
 from test_tui_tmux_safety import printed
 
@@ -73,7 +74,7 @@ def test_the_display_follows_the_operator_through_a_restart(
 
     operator.keys("F7")  # share: 山田 speaks first
     operator.wait_screen("山田 花子 さんの発言を記録")
-    audience.wait_screen("困りごとを共有する", "山田 花子", "次: 佐藤 → 鈴木 → 高橋")
+    audience.wait_screen("困りごとを共有する", "山田 花子", f"次: 佐藤 {ARROW} 鈴木 {ARROW} 高橋")
     first = "坂道がつらくて、重い物（お米）が買えない。"
     operator.type(first)
     operator.keys("Enter")

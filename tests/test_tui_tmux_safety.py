@@ -19,6 +19,7 @@ from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.lock import LockInfo, lock_path
 from chie_kokan.models import Card, Scenario, StepKind
 from chie_kokan.storage import create_session_file, load_session, save_session
+from chie_kokan.tui.glyphs import numbered
 from test_tui_tmux import PROGRAM, Tmux, wait_for, wait_on_disk
 from test_tui_tmux import tmux as tmux  # the fixture
 
@@ -197,6 +198,6 @@ def test_escape_sequences_in_a_file_never_reach_the_terminal(
     screen = tmux.wait_screen("消える", "お約束", "山田 花子")
     assert "HACKED" not in tmux.pane("#{pane_title}")
     assert tmux.pane("#{pane_title}") == title
-    assert "①地域の困りごと" in screen  # the screen was not wiped
+    assert f"{numbered(1)}地域の困りごと" in screen  # the screen was not wiped
     tmux.keys("C-q")
     assert tmux.exit_status() == 0

@@ -447,8 +447,27 @@ def _early_language(argv: Sequence[str]) -> None:
             set_language(value)  # type: ignore[arg-type]
 
 
+_WINDOWS = sys.platform == "win32"
+
+
+def utf8_when_redirected(*streams: object) -> None:
+    """On Windows, output sent to a file or a pipe is written in UTF-8.
+
+    Python writes redirected output in the system's code page there (cp932
+    on a Japanese Windows), which has no "—" or "①": a scenario title with
+    one would end ``validate > report.txt`` with a traceback. The console
+    itself is written in Unicode by Python and is left alone.
+    """
+    if not _WINDOWS:
+        return
+    for stream in streams:
+        if isinstance(stream, io.TextIOWrapper) and not stream.isatty():
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``chie-kokan`` command."""
+    utf8_when_redirected(sys.stdout, sys.stderr)
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language("ja")
     _early_language(argv)

@@ -24,6 +24,7 @@ import os
 import secrets
 import socket
 import stat
+import sys
 import time
 import tomllib
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ import tomli_w
 from chie_kokan.clock import Clock, system_clock
 from chie_kokan.i18n import t
 from chie_kokan.problems import FileError, Problem, shown, visible
-from chie_kokan.storage import atomic_write, recording_path
+from chie_kokan.storage import atomic_write, recording_path, replace
 
 LOCK_SUFFIX = ".lock"
 _MAX_LOCK_BYTES = 4096
@@ -289,7 +290,7 @@ def _remove_exactly(path: Path, expected: bytes) -> bool:
     """
     aside = path.with_name(f".{path.name}.{secrets.token_hex(4)}.old")
     try:
-        os.replace(path, aside)
+        replace(path, aside)
     except FileNotFoundError:
         return False
     try:
@@ -303,10 +304,13 @@ def _remove_exactly(path: Path, expected: bytes) -> bool:
         aside.unlink(missing_ok=True)
 
 
+_WINDOWS = sys.platform == "win32"
+
+
 def _pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False  # 0 and negatives name process groups, never a holder
-    if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    if _WINDOWS:
         return _pid_alive_windows(pid)
     try:
         os.kill(pid, 0)
@@ -319,19 +323,35 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _pid_alive_windows(pid: int) -> bool:  # pragma: no cover - Windows only
-    # os.kill(pid, 0) would terminate the process on Windows: ask, don't signal.
-    import ctypes
+_QUERY_LIMITED_INFORMATION = 0x1000
+_STILL_ACTIVE = 259
+_ERROR_INVALID_PARAMETER = 87
+"""What OpenProcess says for a process id that names no process."""
 
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+
+def _pid_alive_windows(pid: int) -> bool:
+    """Ask Windows about ``pid``; never signal it (``os.kill`` there terminates it).
+
+    Only "no such process" counts as gone: a process we may not open (another
+    user's, or one running as administrator) is alive, so its lock is refused
+    and the user asked, never silently taken over.
+    """
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.OpenProcess.restype = wintypes.HANDLE  # 64-bit handles: not the default int
+    kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+    if pid > 0xFFFFFFFF:
+        return False  # not a Windows process id (a DWORD)
+    handle = kernel32.OpenProcess(_QUERY_LIMITED_INFORMATION, False, pid)
     if not handle:
-        return False
+        return ctypes.get_last_error() != _ERROR_INVALID_PARAMETER  # type: ignore[attr-defined]
     try:
-        code = ctypes.c_ulong()
+        code = wintypes.DWORD()
         if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
-            return False
-        return code.value == 259  # STILL_ACTIVE
+            return True  # there, but it would not say more: not ours to take
+        return code.value == _STILL_ACTIVE
     finally:
         kernel32.CloseHandle(handle)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 import tempfile
+import time
 import tomllib
 from collections.abc import Callable
 from datetime import date
@@ -268,13 +270,15 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
     try:
         # mkstemp makes 0600 files; a session or minutes file should be as
         # readable as any file the user saves (or keep the mode it had).
-        os.fchmod(fd, _mode_for(path))
+        # Windows has no such modes (and no os.fchmod before Python 3.13).
+        if not _WINDOWS:
+            os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if overwrite:
-            os.replace(tmp, path)
+            replace(tmp, path)
         else:
             _create_from(tmp, path)
     except BaseException:
@@ -294,12 +298,18 @@ def _create_from(tmp: Path, path: Path) -> None:
         # shares): claim the name exclusively, then move the content over it.
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
         try:
-            os.replace(tmp, path)
+            replace(tmp, path)
         except BaseException:
             path.unlink(missing_ok=True)  # ours: we just created it empty
             raise
     else:
         tmp.unlink()
+
+
+_WINDOWS = sys.platform == "win32"
+_REPLACE_TRIES = 10
+_REPLACE_PAUSE = 0.05
+"""Up to half a second in all: saves run in a worker, never on the screen's thread."""
 
 
 def _read_umask() -> int:
@@ -319,8 +329,29 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~_UMASK
 
 
+def replace(source: Path, target: Path) -> None:
+    """``os.replace``, patient on Windows while another program has ``target`` open.
+
+    Windows refuses to rename over a file that someone is reading (the
+    projector's ``display`` reading the session, an antivirus scan, an
+    editor): a moment later it works. Elsewhere, and after the last try,
+    the error is the caller's to report.
+    """
+    for attempt in range(_REPLACE_TRIES):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if not _WINDOWS or attempt == _REPLACE_TRIES - 1:
+                raise
+            time.sleep(_REPLACE_PAUSE)
+
+
 def _fsync_directory(directory: Path) -> None:
     # The rename itself must reach the disk, or power loss can undo it.
+    # Windows cannot open a folder as a file; NTFS journals the rename itself.
+    if _WINDOWS:
+        return
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.driver import Driver
 from textual.screen import Screen
 
@@ -29,7 +31,7 @@ from chie_kokan.storage import (
     load_session,
     recording_path,
 )
-from chie_kokan.tui.keys import Key, localized
+from chie_kokan.tui.keys import Key, key_name, localized
 from chie_kokan.tui.themes import THEMES
 
 if TYPE_CHECKING:
@@ -208,13 +210,28 @@ class ChieKokanApp(App[int]):
         self.theme = light if self.theme == dark else dark
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            t("tui.theme_toggle"), t("tui.theme_toggle_help"), self.action_toggle_projector_theme
-        )
+        # Only our own commands, in the UI's language: Textual's (Keys,
+        # Maximize, Screenshot, Theme, Quit) are English and some are not ours
+        # to offer (its Quit would skip saving).
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             yield from commands()
+        yield SystemCommand(
+            t("tui.theme_toggle"), t("tui.theme_toggle_help"), self.action_toggle_projector_theme
+        )
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette, its search line in the UI's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=t("polish.palette_search"), id="--command-palette")
+            )
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys the footer shows, written as the UI writes them (↓, Esc, ^Q), never ``down``."""
+        if binding.key_display:
+            return binding.key_display
+        return key_name(binding.key.split(",")[0]).replace("Ctrl+", "^")
 
 
 def make_app(

@@ -8,7 +8,7 @@ the help screen, the command palette and the buttons alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from typing import TypeVar
@@ -42,23 +42,18 @@ class Key:
             show=self.show,
             priority=self.priority,
             id=self.label,
-            key_display=self.short_display(),
+            key_display=self.short_display(language),
         )
 
-    def display(self) -> str:
-        """How the key is written on a button or in help: F2, Ctrl+Z, +."""
+    def display(self, language: Language | None = None) -> str:
+        """How the key is written on a button or in help: F2, Ctrl+Z, +, ↓."""
         if self.shown_as:
             return self.shown_as
-        first = self.key.split(",")[0]
-        if first in _SYMBOLS:
-            return _SYMBOLS[first]
-        return "+".join(
-            part.capitalize() if len(part) > 1 else part.upper() for part in first.split("+")
-        )
+        return key_name(self.key.split(",")[0], language)
 
-    def short_display(self) -> str:
+    def short_display(self, language: Language | None = None) -> str:
         """The footer's narrower form: F2 as on the buttons, but ^Z for Ctrl+Z."""
-        shown = self.display()
+        shown = self.display(language)
         return "^" + shown.removeprefix("Ctrl+") if shown.startswith("Ctrl+") else shown
 
 
@@ -66,12 +61,39 @@ _SYMBOLS = {
     "plus": "+",
     "minus": "-",
     "asterisk": "*",
-    "space": "Space",
-    "delete": "Del",
-    "enter": "Enter",
-    "escape": "Esc",
+    "equals_sign": "=",
     "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
 }
+"""Keys written as the symbol on the keycap, the same in every language."""
+
+_WORDS = frozenset(
+    {"space", "delete", "enter", "escape", "tab", "backspace", "home", "end", "pageup",
+     "pagedown", "insert"}
+)
+"""Keys written as a word: the catalog says how the UI's language names them."""
+
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super"})
+
+
+def key_name(key: str, language: Language | None = None) -> str:
+    """One Textual key (``ctrl+q``, ``down``, ``f7``) as the UI writes it: Ctrl+Q, ↓, F7."""
+    *modifiers, name = key.split("+")  # Textual names "+" itself "plus"
+    parts = [
+        t(f"polish.key.{part}", language) if part in _MODIFIERS else part.capitalize()
+        for part in modifiers
+    ]
+    if name in _SYMBOLS:
+        parts.append(_SYMBOLS[name])
+    elif name in _WORDS:
+        parts.append(t(f"polish.key.{name}", language))
+    elif len(name) == 1:
+        parts.append(name.upper())
+    else:
+        parts.append(name.capitalize())  # f7 → F7
+    return "+".join(parts)
 
 
 N = TypeVar("N", bound=DOMNode)
@@ -81,12 +103,30 @@ N = TypeVar("N", bound=DOMNode)
 def _localized(cls: type[N], language: Language) -> type[N]:
     keys: tuple[Key, ...] = getattr(cls, "KEYS", ())
     bindings = [key.binding(language) for key in keys]
-    return type(cls.__name__, (cls,), {"BINDINGS": bindings, "__module__": cls.__module__})
+    namespace = {"BINDINGS": bindings, "__module__": cls.__module__, "_language": language}
+    return type(cls.__name__, (cls,), namespace)
 
 
 def localized(cls: type[N], language: Language | None = None) -> type[N]:
     """``cls`` with the bindings of its ``KEYS`` described in ``language``."""
     return _localized(cls, language or get_language())
+
+
+class LocalizedKeys(DOMNode):
+    """For screens made directly (``ConfirmDialog(...)``): localized however they are built.
+
+    Making one gives an instance of its :func:`localized` subclass, so the
+    footer describes its keys in the UI's language without every caller
+    writing ``localized(ConfirmDialog)(...)``.
+    """
+
+    _language: Language | None = None
+    """Set on the localized subclass only."""
+
+    def __new__(cls, *args: object, **kwargs: object) -> LocalizedKeys:
+        if cls.__dict__.get("_language") is None:
+            cls = localized(cls)
+        return super().__new__(cls)
 
 
 class KeyPalette(DOMNode):
@@ -101,19 +141,26 @@ class KeyPalette(DOMNode):
     def palette_keys(self) -> Iterable[Key]:
         return self.KEYS
 
-    def palette_title(self, key: Key) -> str:
+    def palette_title(self, key: Key, keys: Sequence[Key] = ()) -> str:
+        """The entry's name; ``keys`` are all the keys that do this (first: ``key``)."""
         return t(f"keys.{key.label}")
 
     def palette_help(self, key: Key) -> str:
         return t(f"help.{key.label}")
 
     def palette_commands(self) -> Iterable[SystemCommand]:
+        # One entry per action: E on the board and Ctrl+O both edit the card.
+        by_action: dict[str, list[Key]] = {}
         for key in self.palette_keys():
             # Board keys act on the screen ("screen.vote"); ask about "vote".
-            if self.check_action(key.action.removeprefix("screen."), ()) is False:
+            action = key.action.removeprefix("screen.")
+            if self.check_action(action, ()) is False:
                 continue
+            by_action.setdefault(action, []).append(key)
+        for keys in by_action.values():
+            key = keys[0]
             yield SystemCommand(
-                self.palette_title(key),
+                self.palette_title(key, keys),
                 self.palette_help(key),
                 partial(self.run_action, key.action),
             )

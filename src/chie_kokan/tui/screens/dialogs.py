@@ -7,19 +7,19 @@ cancels. Every dialog also has buttons, for the mouse.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, OptionList
+from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from chie_kokan.i18n import t
+from chie_kokan.tui.keys import Key, LocalizedKeys, key_name
 
 R = TypeVar("R")
 
@@ -47,12 +47,25 @@ FormDialog, ConfirmDialog, ChooseDialog {
 """
 
 
-class _Dialog(ModalScreen[R], Generic[R]):
+class _Dialog(LocalizedKeys, ModalScreen[R], Generic[R]):
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [Binding("escape", "cancel", show=False)]
+    KEYS: tuple[Key, ...] = (Key("escape", "cancel", "polish.cancel"),)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """What the buttons do, for the command palette."""
+        yield SystemCommand(
+            t("tui.cancel"), t("polish.cancel_help", key=key_name("escape")), self.action_cancel
+        )
+        yield SystemCommand(self.ok_label, t("polish.ok_help"), self.action_ok)
+
+    ok_label: str = ""
+
+    def action_ok(self) -> None:
+        """From the palette: as if the OK button were pressed."""
+        self.query_one("#ok", Button).press()
 
     def _buttons(self, ok_label: str) -> Horizontal:
         return Horizontal(
@@ -132,6 +145,7 @@ class FormDialog(_Dialog[dict[str, Any]]):
                             field.value, placeholder=field.placeholder, id=f"field-{field.key}"
                         )
             yield self._buttons(self.ok_label)
+        yield Footer()
 
     def values(self) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -160,7 +174,7 @@ class FormDialog(_Dialog[dict[str, Any]]):
 class ConfirmDialog(_Dialog[bool]):
     """Yes or no; Enter says yes to the focused button."""
 
-    BINDINGS = [Binding("escape", "cancel", show=False), Binding("y", "yes", show=False)]
+    KEYS: tuple[Key, ...] = (*_Dialog.KEYS, Key("y", "yes", "polish.yes"))
 
     def __init__(
         self, message: str, ok_label: str | None = None, *, default_no: bool = False
@@ -175,6 +189,7 @@ class ConfirmDialog(_Dialog[bool]):
         with Vertical(classes="dialog"):
             yield Label(self.message, classes="title", markup=False)
             yield self._buttons(self.ok_label)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#cancel" if self.default_no else "#ok", Button).focus()
@@ -195,12 +210,14 @@ class ChooseDialog(_Dialog[str]):
         self.title_text = title
         self.choices = options
         self.highlight = highlight
+        self.ok_label = t("tui.ok")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="title", markup=False)
             yield ChoiceList(self.choices, self.highlight)
-            yield self._buttons(t("tui.ok"))
+            yield self._buttons(self.ok_label)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(ChoiceList).focus()

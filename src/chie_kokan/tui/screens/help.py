@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
+from textual import on
+from textual.app import ComposeResult, SystemCommand
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Button, Footer, Static
 
 from chie_kokan.i18n import t
 from chie_kokan.models import Step
-from chie_kokan.tui.keys import Key
+from chie_kokan.tui.keys import Key, LocalizedKeys, key_name
 from chie_kokan.tui.widgets.step_track import circled
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(LocalizedKeys, ModalScreen[None]):
     """Keys and step purposes; any of F1, Escape or q closes it."""
 
     DEFAULT_CSS = """
@@ -26,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
         border: thick $primary; background: $surface; padding: 1 2;
     }
     """
-    BINDINGS = [Binding("escape,f1,q", "dismiss", show=False)]
+    KEYS: tuple[Key, ...] = (Key("escape,f1,q", "dismiss", "polish.close"),)
 
     def __init__(self, keys: tuple[Key, ...], steps: list[Step]) -> None:
         super().__init__()
@@ -48,8 +50,8 @@ class HelpScreen(ModalScreen[None]):
                 where = t("help.on_board") if on_board else ""
                 shown = " / ".join(key.display() for key in same)
                 keys.add_row(shown, f"{t(f'help.{label}')}{where}")
-            keys.add_row("Enter", t("help.enter"))
-            keys.add_row("Ctrl+P", t("help.palette"))
+            keys.add_row(key_name("enter"), t("help.enter"))
+            keys.add_row(key_name("ctrl+p"), t("help.palette"))
             yield Static(keys)
             yield Static(Text("\n" + t("help.floor_title"), style="bold"))
             yield Static(Text(t("help.floor")))
@@ -65,6 +67,18 @@ class HelpScreen(ModalScreen[None]):
                 )
             yield Static(steps)
             yield Static(Text("\n" + t("help.close"), style="italic"))
+            yield Button(t("setup.button", label=t("polish.close"), key=key_name("escape")))
+        yield Footer()
+
+    @on(Button.Pressed)
+    def _close_pressed(self) -> None:
+        self.dismiss()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """Closing, for the command palette (the help itself is the list of keys)."""
+        yield SystemCommand(
+            t("polish.close"), t("polish.close_help", key=key_name("escape")), self.dismiss
+        )
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

@@ -9,7 +9,7 @@ of the meeting.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -45,6 +45,7 @@ from chie_kokan.models import (
 from chie_kokan.problems import FileError, visible
 from chie_kokan.report_back import report_back, with_status
 from chie_kokan.storage import create_new_file, free_path, save_session
+from chie_kokan.tui.glyphs import ARROW, MARKED, PICKED, SEPARATOR
 from chie_kokan.tui.keys import Key, KeyPalette, localized
 from chie_kokan.tui.minutes_fields import form_fields, next_meeting_values, read_next_meeting
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, FormDialog
@@ -113,7 +114,7 @@ class BoardList(PickBoard):
         Key("minus", "screen.unvote", "unvote", show=False),
         Key("asterisk", "screen.toggle_pick", "pick", show=False),
         # Digits are taken by the board itself (PickBoard); this names them.
-        Key("0,1,2,3,4,5,6,7,8,9", "screen.type_votes", "type_votes", show=False, shown_as="0–9"),
+        Key("0,1,2,3,4,5,6,7,8,9", "screen.type_votes", "type_votes", show=False, shown_as="0-9"),
         Key("s", "screen.sort_troubles", "sort_troubles", show=False),
         Key("space", "screen.mark", "mark", show=False),
         Key("u", "screen.ungroup", "ungroup", show=False),
@@ -609,7 +610,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         if card.runs_by or card.place:
             details = " / ".join(part for part in (card.runs_by, card.place) if part)
             text.append(f"  〔{details}〕")
-        text.append(f"  — {self._speaker_label(card, compact=True)}", style="italic")
+        text.append(f"  {SEPARATOR} {self._speaker_label(card, compact=True)}", style="italic")
         if card.resource is not None:
             text.append(f"  {t('tui.resource_mark')}", style="bold")
         return text
@@ -638,7 +639,7 @@ class RunningScreen(KeyPalette, Screen[None]):
             if card.question is not None:
                 prefix = f"{circled(first_number + card.question)} "
             if card.answers in titles:
-                prefix += f"[→{titles[card.answers][:12]}] "
+                prefix += f"[{ARROW}{titles[card.answers][:12]}] "
             rows.append(self._card_row(card, prefix))
         return rows
 
@@ -664,20 +665,20 @@ class RunningScreen(KeyPalette, Screen[None]):
                 votes = t("tui.votes", count=trouble.votes)
                 counts_for = t("tui.counts_for_group", title=trouble.title, votes=votes)
                 for card in trouble.cards:
-                    mark = "☑" if card.id in self.marked else "  "
+                    mark = MARKED if card.id in self.marked else " "
                     rows.append(with_note(self._card_row(card, f"    {mark} "), counts_for))
         return rows
 
     def _trouble_text(self, trouble: Trouble) -> Text:
         text = Text()
-        text.append("★ " if trouble.picked else "   ", style="bold")
+        text.append(f"{PICKED} " if trouble.picked else "  ", style="bold")
         votes = t("tui.votes", count=trouble.votes)
         text.append(f"{votes:>4} ", style="bold")
         if trouble.is_group:
             text.append(f"【{trouble.title}】", style="bold")
             text.append(t("tui.group_size", count=len(trouble.cards)), style="italic")
         else:
-            mark = "☑ " if trouble.id in self.marked else ""
+            mark = f"{MARKED} " if trouble.id in self.marked else ""
             text.append(self._card_text(trouble.cards[0], mark))
         return text
 
@@ -709,7 +710,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         elif kind is StepKind.EXCHANGE:
             target = next((tr for tr in engine.troubles() if tr.id == engine.live.target), None)
             text.append(f"{t('tui.target')}: ", style="bold")
-            text.append(f"★ {target.title}" if target else t("tui.no_target"))
+            text.append(f"{PICKED} {target.title}" if target else t("tui.no_target"))
             if len(engine.picked_troubles()) > 1:
                 text.append(f"  {t('tui.target_switch')}", style="italic")
         elif kind in (StepKind.SPREAD, StepKind.REFLECT) and session.actions:
@@ -795,8 +796,9 @@ class RunningScreen(KeyPalette, Screen[None]):
     def palette_keys(self) -> Iterable[Key]:
         return (key for key in self.all_keys() if key.action not in _NOT_IN_PALETTE)
 
-    def palette_title(self, key: Key) -> str:
-        return f"{t(f'keys.{key.label}')} ({key.display()})"
+    def palette_title(self, key: Key, keys: Sequence[Key] = ()) -> str:
+        shown = " / ".join(same.display() for same in keys or (key,))
+        return f"{t(f'keys.{key.label}')} ({shown})"
 
     # -- doing things --------------------------------------------------------
 
@@ -1174,7 +1176,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         if not picked:
             self.notify(t("tui.no_target"), severity="warning")
             return
-        options = [(trouble.id, f"★ {trouble.title}") for trouble in picked]
+        options = [(trouble.id, f"{PICKED} {trouble.title}") for trouble in picked]
         self.app.push_screen(
             ChooseDialog(t("tui.target"), options, self.engine.live.target),
             lambda target: target and self._do(lambda: self.engine.set_target(target)),

@@ -30,6 +30,7 @@ from chie_kokan.engine import new_session
 from chie_kokan.i18n import t
 from chie_kokan.models import Member, Roles, Scenario, Session
 from chie_kokan.models.bounds import FIRST_YEAR, LAST_YEAR, MAX_OBSERVERS
+from chie_kokan.tui.glyphs import ABSENT
 from chie_kokan.tui.keys import Key, KeyPalette, localized
 from chie_kokan.tui.minutes_fields import form_fields, next_meeting_values, read_next_meeting
 from chie_kokan.tui.screens.dialogs import FormDialog
@@ -316,7 +317,7 @@ class SetupScreen(KeyPalette, Screen[None]):
             )
         if seat is None:
             return Content.assemble(
-                ("  ─ ", "$text-muted"),
+                (f"  {ABSENT} ", "$text-muted"),
                 (name, "$text-muted strike"),
                 "  ",
                 (tag_column, tag_style),
@@ -566,7 +567,9 @@ class SetupScreen(KeyPalette, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             # Only when the launcher is underneath; `run` has nowhere to go back to.
-            return len(self.app.screen_stack) > 2
+            # (Counted below this screen: the palette may be open above it.)
+            stack = self.app.screen_stack
+            return self in stack and stack.index(self) > 1
         return True
 
     def action_back(self) -> None:

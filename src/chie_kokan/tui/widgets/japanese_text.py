@@ -14,6 +14,8 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
 
+from chie_kokan.tui.glyphs import ELLIPSIS
+
 # These never start a line…
 _NO_LINE_START = frozenset(
     "、。，．,.)）」』】〕〉》］｝!！?？:：;；・ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ…‥〜～%％"
@@ -98,9 +100,9 @@ def wrap(content: Content, width: int, max_lines: int | None = None) -> list[Con
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]
-        while last.plain and cell_len(last.plain) + 1 > width:
+        while last.plain and cell_len(last.plain) + len(ELLIPSIS) > width:
             last = last[:-1]
-        lines[-1] = last + "…"
+        lines[-1] = last + ELLIPSIS
     return lines
 
 

@@ -9,6 +9,7 @@ from textual.widgets.option_list import Option
 from chie_kokan.i18n import t
 from chie_kokan.models import ReportItem
 from chie_kokan.report_back import key
+from chie_kokan.tui.glyphs import SEPARATOR
 
 
 def item_id(item: ReportItem) -> str:
@@ -31,7 +32,7 @@ def item_text(item: ReportItem) -> Text:
     if item.due:
         text.append(f"  {t('tui.action_due', due=item.due)}")
     if item.note:
-        text.append(f"  — {item.note}", style="italic")
+        text.append(f"  {SEPARATOR} {item.note}", style="italic")
     return text
 
 

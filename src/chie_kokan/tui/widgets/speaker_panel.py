@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from chie_kokan.i18n import t
 from chie_kokan.models import Member, Outcome
+from chie_kokan.tui.glyphs import ARROW, CURRENT, DONE
 from chie_kokan.tui.widgets.timebox import clock_face
 
 
@@ -62,15 +63,15 @@ class SpeakerPanel(Vertical):
         self._put("#speaker-name", Text(name, style="bold"))
         self._put("#speaker-org", speaker.organization if speaker else "")
         self.show_turn_timer(turn_elapsed, turn_limit)
-        nexts = " → ".join(short_name(m) for m in upcoming)
+        nexts = f" {ARROW} ".join(short_name(m) for m in upcoming)
         self._put("#speaker-next", t("tui.next_speakers", names=nexts) if nexts else "")
         marks = Text()
         for member in members:
             outcome = status.get(member.id)
             if speaker and member.id == speaker.id:
-                mark, style = "▶", "bold reverse"
+                mark, style = CURRENT, "bold reverse"
             elif outcome is Outcome.SPOKE:
-                mark, style = "✓", ""
+                mark, style = DONE, ""
             elif outcome is Outcome.PASSED:
                 mark, style = t("tui.pass_mark"), "italic"
             else:

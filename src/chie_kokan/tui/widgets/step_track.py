@@ -7,17 +7,13 @@ from textual.events import Resize
 from textual.widgets import Static
 
 from chie_kokan.i18n import t
+from chie_kokan.tui.glyphs import ARROW, CURRENT, DONE, numbered
 
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
-def circled(number: int) -> str:
-    """1 → ①; beyond 20, plain digits in parentheses."""
-    return CIRCLED[number - 1] if 1 <= number <= len(CIRCLED) else f"({number})"
+circled = numbered  # the screens' step, question and rule numbers (glyphs.py)
 
 
 def track_text(
-    titles: list[str], current: int, ended: bool, *, arrow: str = "  →  ", titled: bool = True
+    titles: list[str], current: int, ended: bool, *, arrow: str = f"  {ARROW}  ", titled: bool = True
 ) -> Text:
     """The track in one of its forms: roomy arrows or tight ones; every title or the current's."""
     text = Text(no_wrap=False, justify="center")
@@ -28,14 +24,14 @@ def track_text(
         label = f"{circled(index + 1)} {title}" if titled or here else circled(index + 1)
         if here:
             # Reverse video and a mark: the current step never depends on colour.
-            text.append(f"▶ {label} ", style="bold reverse")
+            text.append(f"{CURRENT} {label} ", style="bold reverse")
         elif index < current or ended:
-            text.append(f"✓ {label}", style="")
+            text.append(f"{DONE} {label}", style="")
         else:
             text.append(label, style="dim")
     if ended:
         text.append(arrow, style="dim")
-        text.append(f"▶ {t('tui.summary_title')} ", style="bold reverse")
+        text.append(f"{CURRENT} {t('tui.summary_title')} ", style="bold reverse")
     return text
 
 
@@ -75,8 +71,8 @@ class StepTrack(Static):
         titles, current, ended = self._last
         forms = [
             track_text(list(titles), current, ended),
-            track_text(list(titles), current, ended, arrow=" → "),
-            track_text(list(titles), current, ended, arrow=" → ", titled=False),
+            track_text(list(titles), current, ended, arrow=f" {ARROW} "),
+            track_text(list(titles), current, ended, arrow=f" {ARROW} ", titled=False),
             track_text(list(titles), current, ended, arrow=" ", titled=False),
         ]
         # The roomiest form that fits on one line (the last wraps if nothing does).

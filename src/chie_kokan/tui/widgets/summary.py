@@ -9,6 +9,7 @@ from rich.text import Text
 from chie_kokan import facts
 from chie_kokan.engine import SessionEngine
 from chie_kokan.i18n import t
+from chie_kokan.tui.glyphs import BAR_EMPTY, BAR_FULL, PICKED
 from chie_kokan.tui.widgets.step_track import circled
 from chie_kokan.tui.widgets.timebox import clock_face
 
@@ -31,7 +32,7 @@ def speaking_bars(engine: SessionEngine) -> Table:
         times = spoken[member.id]
         seconds = times.seconds
         filled = round(BAR_WIDTH * seconds / longest)
-        bar = "█" * filled + "·" * (BAR_WIDTH - filled)
+        bar = BAR_FULL * filled + BAR_EMPTY * (BAR_WIDTH - filled)
         note = t("tui.summary_passes", count=times.passes) if times.passes else ""
         if seconds == 0:
             note = (note + " " + t("tui.summary_silent")).strip()
@@ -54,7 +55,8 @@ def summary_text(engine: SessionEngine) -> Group:
     picked = engine.picked_troubles()
     if picked:
         for trouble in picked:
-            parts.append(Text(f"  ★ {trouble.title}  " + t("tui.votes", count=trouble.votes)))
+            votes = t("tui.votes", count=trouble.votes)
+            parts.append(Text(f"  {PICKED} {trouble.title}  {votes}"))
     else:
         parts.append(Text("  " + t("tui.summary_none")))
     parts.append(Text("\n" + t("tui.actions"), style="bold"))

@@ -12,6 +12,7 @@ from textual.geometry import Size
 from textual.widgets import Digits
 
 from chie_kokan.i18n import t
+from chie_kokan.tui.glyphs import SEPARATOR
 
 # A 3×5 pixel font for the clock face ("#" lit). A pixel is a run of
 # reverse-video spaces, two columns by one row per step of scale: square on a
@@ -165,7 +166,7 @@ class TimeBox(Vertical):
             label = t("tui.time_left")
         if not running:
             # Short: the title must fit a 30-column side panel (80×24); F5 is in the footer.
-            label = f"{label} — {t('layout.time_paused_short')}"
+            label = f"{label} {SEPARATOR} {t('layout.time_paused_short')}"
         self.border_title = label
         face = clock_face(remaining)
         self.query_one("#time-digits", Digits).update(f"+{face}" if over else face)
