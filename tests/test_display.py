@@ -30,8 +30,8 @@ from chie_kokan.models import Scenario
 from chie_kokan.storage import create_session_file, save_session
 from chie_kokan.tui import display as display_module
 from chie_kokan.tui.display import CardWall, DisplayApp, TooSmall, make_display
+from chie_kokan.tui.glyphs import ARROW, PICKED
 from chie_kokan.tui.widgets.timebox import ClockDigits
-from chie_kokan.tui.glyphs import ARROW
 from test_snapshots_running import EN, JA, OPENING, PICK, SHARE, earlier_meeting, meeting
 
 SIZE = (120, 36)
@@ -149,7 +149,7 @@ async def test_a_step_change_shows_the_troubles_with_votes(
         engine.vote("c3", 4)
         engine.set_picked("c3")
         save_session(engine.session, path)
-        await showing(pilot, "解決が必要な困りごとを見つける", f"★ 4票 {JA.troubles[2]}")
+        await showing(pilot, "解決が必要な困りごとを見つける", f"{PICKED} 4票 {JA.troubles[2]}")
         # Most votes first: the picked trouble leads the board.
         text = shown(app)
         assert text.index(flat(JA.troubles[2])) < text.index(flat(JA.troubles[0]))
@@ -336,11 +336,11 @@ async def test_below_60_by_20_asks_for_a_bigger_window(share: Meeting, clock: Ma
     async with app.run_test(size=(59, 20)) as pilot:
         await pilot.pause()
         assert app.query_one(TooSmall).display
-        assert "60×20" in shown(app)
+        assert "横60文字・縦20行" in shown(app)
         assert flat(JA.troubles[3]) not in shown(app)
         await pilot.resize_terminal(60, 20)
         await showing(pilot, "高橋 健")
-        assert "60×20" not in shown(app)
+        assert "横60文字・縦20行" not in shown(app)
 
 
 async def test_a_long_overtime_fits_a_small_window(share: Meeting, clock: ManualClock) -> None:

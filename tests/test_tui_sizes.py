@@ -26,6 +26,7 @@ from chie_kokan.i18n import t
 from chie_kokan.models import Scenario
 from chie_kokan.storage import create_session_file, load_scenario
 from chie_kokan.tui.app import ChieKokanApp
+from chie_kokan.tui.glyphs import SEPARATOR
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.screens.running import RunningScreen
 from chie_kokan.tui.widgets.timebox import ClockDigits
@@ -199,7 +200,7 @@ async def test_the_too_small_message_says_the_sizes(clock: ManualClock, tmp_path
     async with app.run_test(size=(79, 40)) as pilot:  # one column short is too small
         screen = await started(pilot)
         words = str(screen.query_one("#too-small-text").render())
-        assert "80 columns and 24 lines" in words and "79 × 40" in words
+        assert "80 columns and 24 lines" in words and "79 columns by 40 lines" in words
         # Started too small, then given room: the meeting, ready for typing.
         await pilot.resize_terminal(80, 40)
         await pilot.pause()
@@ -321,3 +322,22 @@ async def test_the_summary_takes_the_width_at_80_by_24(clock: ManualClock, tmp_p
         assert not screen.query_one("#side").display  # nothing in it once the meeting ended
         summary = screen.query_one("#summary")
         assert summary.display and summary.region.width >= SMALL[0] - 4
+
+
+@pytest.mark.parametrize("size", [SMALL, (100, 30)], ids=["80x24", "100x30"])
+async def test_who_said_it_never_leaves_its_mark_alone_at_a_line_end(
+    clock: ManualClock, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """A long card wraps; "／ 山田花子" stays together instead of "／" ending a line."""
+    app = opened(JA, clock, tmp_path, SHARE)
+    async with app.run_test(size=size) as pilot:
+        screen = await started(pilot)
+        cards = screen.query_one("#cards", OptionList)
+        width = cards.content_region.width - 2  # the option's own padding
+        lines = [
+            line.plain.rstrip()
+            for card in screen.engine.cards_of_step()
+            for line in screen._card_text(card).wrap(pilot.app.console, width)
+        ]
+    assert len(lines) > len(screen.engine.cards_of_step())  # some card did wrap here
+    assert not [line for line in lines if line.endswith(SEPARATOR)]

@@ -43,6 +43,7 @@ from chie_kokan.models import Card, Member, ReportItem, Session, StepKind, TurnM
 from chie_kokan.problems import FileError, visible
 from chie_kokan.report_back import report_back, with_status
 from chie_kokan.storage import load_session, recording_path
+from chie_kokan.tui.glyphs import ARROW, CURRENT, DONE, PICKED, SEPARATOR
 from chie_kokan.tui.themes import THEMES
 from chie_kokan.tui.widgets.japanese_text import WrappedText, wrap
 from chie_kokan.tui.widgets.report_back import item_text, status_label
@@ -88,16 +89,16 @@ class DisplayStepTrack(StepTrack):
         text = Text(justify="center")
         for index, title in enumerate(titles):
             if index:
-                text.append(" → ", style="dim")
+                text.append(f" {ARROW} ", style="dim")
             if index == current and not ended:
-                text.append(f"▶ {circled(index + 1)} {title} ", style="bold reverse")
+                text.append(f"{CURRENT} {circled(index + 1)} {title} ", style="bold reverse")
             elif index < current or ended:
-                text.append(f"✓{circled(index + 1)}")
+                text.append(f"{DONE}{circled(index + 1)}")
             else:
                 text.append(circled(index + 1), style="dim")
         if ended:
-            text.append(" → ", style="dim")
-            text.append(f"▶ {t('tui.summary_title')} ", style="bold reverse")
+            text.append(f" {ARROW} ", style="dim")
+            text.append(f"{CURRENT} {t('tui.summary_title')} ", style="bold reverse")
         self.update(text)
 
 
@@ -511,7 +512,7 @@ class DisplayApp(App[int]):
         elif kind is StepKind.EXCHANGE:
             target = next((tr for tr in engine.troubles() if tr.id == engine.live.target), None)
             text.append(f"{t('tui.target')}: ", style="bold")
-            text.append(f"★ {target.title}" if target else t("tui.no_target"))
+            text.append(f"{PICKED} {target.title}" if target else t("tui.no_target"))
         elif kind in (StepKind.SPREAD, StepKind.REFLECT) and engine.session.actions:
             text.append(t("tui.actions"), style="bold")
             for item in engine.session.actions:
@@ -565,7 +566,7 @@ class DisplayApp(App[int]):
         if card.runs_by or card.place:
             details = " / ".join(part for part in (card.runs_by, card.place) if part)
             text.append(f"  〔{details}〕")
-        label = Content.styled(f"— {self._speaker_label(card)}", "italic")
+        label = Content.styled(f"{SEPARATOR} {self._speaker_label(card)}", "italic")
         return Content.from_rich_text(text), label
 
     def _card_entries(self, cards: list[Card]) -> list[Entry]:
@@ -583,7 +584,7 @@ class DisplayApp(App[int]):
         entries = []
         for trouble in troubles:  # most votes first
             text = Text()
-            text.append("★ " if trouble.picked else "   ", style="bold")
+            text.append(f"{PICKED} " if trouble.picked else "  ", style="bold")
             text.append(f"{t('tui.votes', count=trouble.votes):>4} ", style="bold")
             if trouble.is_group:
                 text.append(f"【{trouble.title}】", style="bold")
@@ -600,7 +601,7 @@ class DisplayApp(App[int]):
         picked = engine.picked_troubles()
         for trouble in picked:
             votes = t("tui.votes", count=trouble.votes)
-            parts.append(Text(f"  ★ {trouble.title}  {votes}"))
+            parts.append(Text(f"  {PICKED} {trouble.title}  {votes}"))
         if not picked:
             parts.append(Text("  " + t("tui.summary_none")))
         parts.append(Text("\n" + t("tui.actions"), style="bold"))

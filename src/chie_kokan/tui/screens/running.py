@@ -610,7 +610,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         if card.runs_by or card.place:
             details = " / ".join(part for part in (card.runs_by, card.place) if part)
             text.append(f"  〔{details}〕")
-        text.append(f"  {SEPARATOR} {self._speaker_label(card, compact=True)}", style="italic")
+        # No space after the mark: a wrapped line never ends in "／" with the name below.
+        text.append(f"  {SEPARATOR}{self._speaker_label(card, compact=True)}", style="italic")
         if card.resource is not None:
             text.append(f"  {t('tui.resource_mark')}", style="bold")
         return text

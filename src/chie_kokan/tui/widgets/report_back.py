@@ -32,7 +32,7 @@ def item_text(item: ReportItem) -> Text:
     if item.due:
         text.append(f"  {t('tui.action_due', due=item.due)}")
     if item.note:
-        text.append(f"  {SEPARATOR} {item.note}", style="italic")
+        text.append(f"  {SEPARATOR}{item.note}", style="italic")
     return text
 
 

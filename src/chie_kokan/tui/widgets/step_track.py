@@ -13,7 +13,12 @@ circled = numbered  # the screens' step, question and rule numbers (glyphs.py)
 
 
 def track_text(
-    titles: list[str], current: int, ended: bool, *, arrow: str = f"  {ARROW}  ", titled: bool = True
+    titles: list[str],
+    current: int,
+    ended: bool,
+    *,
+    arrow: str = f"  {ARROW}  ",
+    titled: bool = True,
 ) -> Text:
     """The track in one of its forms: roomy arrows or tight ones; every title or the current's."""
     text = Text(no_wrap=False, justify="center")
