@@ -20,6 +20,7 @@ from chie_kokan.export import build_minutes, default_minutes_path, render_minute
 from chie_kokan.export.minutes import Minutes, StepMinutes
 from chie_kokan.export.resources import resource_records
 from chie_kokan.models import Card, Outcome, Scenario, Session, StepKind, Turn
+from chie_kokan.tui.glyphs import BAR_EMPTY, BAR_FULL
 from chie_kokan.tui.widgets.summary import speaking_bars, summary_text
 from conftest import JST
 
@@ -57,7 +58,7 @@ def summary_seconds(engine: SessionEngine) -> dict[str, int]:
     out = {}
     for member in engine.members:
         (line,) = [row for row in text.splitlines() if row.strip().startswith(member.name)]
-        found = re.search(r"[█·]+\s+(\d+(?::\d\d)+)", line)
+        found = re.search(rf"[{BAR_FULL}{BAR_EMPTY}]+\s+(\d+(?::\d\d)+)", line)
         assert found, line
         out[member.id] = clock_seconds(found.group(1))
     return out

@@ -32,6 +32,7 @@ from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine
 from chie_kokan.models import Scenario
 from chie_kokan.storage import create_session_file, save_session
+from chie_kokan.tui.glyphs import CURRENT
 from conftest import JST
 from hang_guard import deadline
 from test_serve import URL, fetch, serving
@@ -240,7 +241,7 @@ def test_the_browser_shows_the_display(
         following = engine.current_speaker
         assert following is not None and following.name != speaker.name
         saved = time.monotonic()
-        wait_for_text(browser, following.name, f"▶{following.name.split()[0]}")
+        wait_for_text(browser, following.name, f"{CURRENT}{following.name.split()[0]}")
         followed = time.monotonic()
 
         # Everything the page loaded came from this server.

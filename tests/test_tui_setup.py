@@ -18,7 +18,7 @@ from chie_kokan.clock import ManualClock
 from chie_kokan.models import Roles, Session
 from chie_kokan.storage import load_session
 from chie_kokan.tui.app import ChieKokanApp, make_app
-from chie_kokan.tui.glyphs import ELLIPSIS
+from chie_kokan.tui.glyphs import DONE, ELLIPSIS
 from chie_kokan.tui.screens.running import RunningScreen
 from chie_kokan.tui.screens.setup import SetupScreen, at_local_time, parse_date, parse_time
 from chie_kokan.tui.widgets.japanese_text import WrappedText, line_breaks, wrap
@@ -460,3 +460,18 @@ async def test_numbers_and_dates_a_session_file_cannot_hold_are_explained(
         assert app.focused is setup.query_one(f"#{field}")
         assert app.screen is setup
     assert session_files(tmp_path) == []
+
+
+async def test_the_roster_ticks_who_is_present_instead_of_crossing_them_out(
+    clock: ManualClock, tmp_path: Path
+) -> None:
+    """Textual's "X" reads as バツ (absent) in Japan: present people get a tick."""
+    app = setup_app(clock, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        roster = screen(app).query_one("#setup-roster", SelectionList)
+        await pilot.pause()
+        first = roster.render_line(0).text
+        assert "山田 花子" in first and DONE in first and "X" not in first
+        await pilot.press("space")  # absent now: the mark stays a tick, dimmed, name struck
+        assert "山田 花子" not in screen(app).present_names()
+        assert "X" not in roster.render_line(0).text

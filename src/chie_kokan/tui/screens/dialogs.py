@@ -15,11 +15,13 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList
+from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from chie_kokan.i18n import t
 from chie_kokan.tui.keys import Key, LocalizedKeys, key_name
+from chie_kokan.tui.widgets.key_footer import KeyFooter
+from chie_kokan.tui.widgets.ticks import TickBox
 
 R = TypeVar("R")
 
@@ -135,7 +137,7 @@ class FormDialog(_Dialog[dict[str, Any]]):
             with fields:
                 for field in self.fields:
                     if isinstance(field.value, bool):
-                        yield Checkbox(field.label, field.value, id=f"field-{field.key}")
+                        yield TickBox(field.label, field.value, id=f"field-{field.key}")
                     elif field.choices:
                         yield Label(field.label, classes="field-label")
                         yield ChoiceList(field.choices, field.value, id=f"field-{field.key}")
@@ -145,7 +147,7 @@ class FormDialog(_Dialog[dict[str, Any]]):
                             field.value, placeholder=field.placeholder, id=f"field-{field.key}"
                         )
             yield self._buttons(self.ok_label)
-        yield Footer()
+        yield KeyFooter()
 
     def values(self) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -189,7 +191,7 @@ class ConfirmDialog(_Dialog[bool]):
         with Vertical(classes="dialog"):
             yield Label(self.message, classes="title", markup=False)
             yield self._buttons(self.ok_label)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#cancel" if self.default_no else "#ok", Button).focus()
@@ -217,7 +219,7 @@ class ChooseDialog(_Dialog[str]):
             yield Label(self.title_text, classes="title", markup=False)
             yield ChoiceList(self.choices, self.highlight)
             yield self._buttons(self.ok_label)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ChoiceList).focus()

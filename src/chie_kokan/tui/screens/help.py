@@ -10,11 +10,12 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from chie_kokan.i18n import t
 from chie_kokan.models import Step
 from chie_kokan.tui.keys import Key, LocalizedKeys, key_name
+from chie_kokan.tui.widgets.key_footer import KeyFooter
 from chie_kokan.tui.widgets.step_track import circled
 
 
@@ -68,7 +69,7 @@ class HelpScreen(LocalizedKeys, ModalScreen[None]):
             yield Static(steps)
             yield Static(Text("\n" + t("help.close"), style="italic"))
             yield Button(t("setup.button", label=t("polish.close"), key=key_name("escape")))
-        yield Footer()
+        yield KeyFooter()
 
     @on(Button.Pressed)
     def _close_pressed(self) -> None:

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from chie_kokan.i18n import t
@@ -26,6 +26,7 @@ from chie_kokan.problems import FileError, visible
 from chie_kokan.storage import load_scenario, load_session
 from chie_kokan.tui.keys import Key, KeyPalette
 from chie_kokan.tui.widgets.japanese_text import WrappedText, wrapped
+from chie_kokan.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from chie_kokan.tui.app import ChieKokanApp
@@ -281,7 +282,7 @@ class LauncherScreen(KeyPalette, Screen[None]):
                 yield WrappedText(
                     t("launcher.no_sessions"), id="launcher-no-sessions", classes="launcher-empty"
                 )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#launcher-no-scenarios").display = False

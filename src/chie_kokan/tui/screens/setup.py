@@ -22,7 +22,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.suggester import Suggester
-from textual.widgets import Button, Footer, Input, Label, SelectionList, Static
+from textual.widgets import Button, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from chie_kokan.clock import Clock
@@ -35,6 +35,8 @@ from chie_kokan.tui.keys import Key, KeyPalette, localized
 from chie_kokan.tui.minutes_fields import form_fields, next_meeting_values, read_next_meeting
 from chie_kokan.tui.screens.dialogs import FormDialog
 from chie_kokan.tui.widgets.japanese_text import WrappedText
+from chie_kokan.tui.widgets.key_footer import KeyFooter
+from chie_kokan.tui.widgets.ticks import TickList
 
 if TYPE_CHECKING:
     from chie_kokan.tui.app import ChieKokanApp
@@ -220,7 +222,7 @@ class SetupScreen(KeyPalette, Screen[None]):
         with Horizontal(id="setup-body"):
             with Vertical(id="setup-roster-column"):
                 yield Static(id="setup-roster-heading", classes="setup-section")
-                yield SelectionList[str](id="setup-roster")
+                yield TickList(id="setup-roster")
                 with Horizontal(classes="setup-button-row"):
                     yield Button(
                         self._button_label("toggle_present"), id="setup-toggle", compact=True
@@ -278,7 +280,7 @@ class SetupScreen(KeyPalette, Screen[None]):
                 yield Static(classes="setup-spacer")
                 yield WrappedText("", id="setup-message")
                 yield Button(self._button_label("start"), id="setup-start", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_roster(highlight=0)
