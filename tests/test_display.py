@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from textual.pilot import Pilot
 
 from chie_kokan import cli
@@ -31,7 +32,7 @@ from chie_kokan.storage import create_session_file, save_session
 from chie_kokan.tui import display as display_module
 from chie_kokan.tui.display import CardWall, DisplayApp, TooSmall, make_display
 from chie_kokan.tui.glyphs import ARROW, PICKED
-from chie_kokan.tui.widgets.timebox import ClockDigits
+from chie_kokan.tui.widgets.timebox import ClockDigits, TimeBox
 from test_snapshots_running import EN, JA, OPENING, PICK, SHARE, earlier_meeting, meeting
 
 SIZE = (120, 36)
@@ -413,3 +414,17 @@ def test_a_broken_file_is_one_clear_message(
     assert t("display.open_hint", "en") in err
     assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.toml"]
+
+
+async def test_a_paused_clock_says_so_whole_in_a_small_window(
+    share: Meeting, clock: ManualClock
+) -> None:
+    engine, path = share
+    engine.toggle_timer()
+    save_session(engine.session, path)
+    app = display(path, clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await showing(pilot, t("layout.time_paused_short"))
+        box = app.query_one(TimeBox)
+        title = str(box.border_title)
+        assert cell_len(title) + 4 <= box.size.width, title  # the border keeps it whole

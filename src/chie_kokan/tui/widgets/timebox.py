@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
@@ -166,7 +167,12 @@ class TimeBox(Vertical):
             label = t("tui.time_left")
         if not running:
             # Short: the title must fit a 30-column side panel (80×24); F5 is in the footer.
-            label = f"{label} {SEPARATOR} {t('layout.time_paused_short')}"
+            paused = t("layout.time_paused_short")
+            label = f"{label} {SEPARATOR} {paused}"
+            # A narrower box (the display at 60×20) says only that the clock is stopped:
+            # the digits already say it is the time left.
+            if self.size.width and cell_len(label) + 6 > self.size.width:
+                label = paused
         self.border_title = label
         face = clock_face(remaining)
         self.query_one("#time-digits", Digits).update(f"+{face}" if over else face)
