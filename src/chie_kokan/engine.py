@@ -2,8 +2,9 @@
 
 Pure Python, no Textual: the screen is a thin view over this, and every rule
 of the meeting is tested here. Every change goes through :meth:`_change`,
-which snapshots the session for undo, restores it if the change fails half
-way, and tells listeners (the saver, the screen) that something changed.
+which notes what it touches for undo (:mod:`chie_kokan.models.journal`),
+takes it back if the change fails half way, and tells listeners (the saver,
+the screen) that something changed.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from chie_kokan.models import (
     StepVisit,
     Turn,
     TurnMode,
+    journal,
 )
 from chie_kokan.models.base import visible_controls
 from chie_kokan.models.bounds import MAX_ELAPSED, MAX_ROUND, MAX_VOTES
@@ -75,11 +77,17 @@ class Draft:
 
 @dataclass(frozen=True)
 class _Undo:
-    """The session before a change, and what the change was (for Ctrl+Z's notice)."""
+    """How to take a change back, and what the change was (for Ctrl+Z's notice).
 
-    before: str
+    ``notes`` hold what the change touched (its size, not the session's); see
+    :mod:`chie_kokan.models.journal`. Changes made outside ``_change`` after
+    it (clocks stopped on quitting, the time of an undo) are noted here too,
+    so taking it back gives exactly the session as it was before it.
+    """
+
     what: str
     context: dict[str, str]
+    notes: list[journal.Note]
 
 
 def _short(text: str, limit: int = 24) -> str:
@@ -138,7 +146,7 @@ def new_session(
 class SessionEngine:
     """Runs one session. All reads are properties; all changes are methods."""
 
-    # Each step back is a full JSON snapshot (~0.2 MB at 1,000 cards).
+    # Each step back keeps only what its change touched (a few notes).
     MAX_UNDO = 200
 
     def __init__(self, session: Session, clock: Clock = system_clock) -> None:
@@ -147,6 +155,8 @@ class SessionEngine:
         self.revision = 0
         """Goes up by one with every change (and undo): what the saver compares."""
         self._undo: list[_Undo] = []
+        self._ids: dict[str, tuple[list[Any], int, Any, int]] = {}
+        """Prefix → (list, length, last item, highest number) for :meth:`_next_id`."""
         self._listeners: list[Callable[[SessionEngine], None]] = []
         self.approval_reset = False
         """Set when a change returned approved minutes to 案 (see :meth:`_back_to_draft`);
@@ -165,20 +175,40 @@ class SessionEngine:
     @contextmanager
     def _change(self, what: str, **context: str) -> Iterator[datetime]:
         """One undoable change; ``what`` (an ``undo.`` catalog key) names it for Ctrl+Z."""
-        before = self.session.model_dump_json()
-        try:
-            yield self.clock()
-        except BaseException:
-            # A failed operation leaves no trace: the rules hold even then.
-            self.session = Session.model_validate_json(before)
-            raise
-        self._undo.append(_Undo(before, what, context))
+        # The session itself first: a change may replace it (update_details).
+        entry = _Undo(what, context, [(self, "session", self.session)])
+        with journal.recording(entry.notes):
+            try:
+                yield self.clock()
+            except BaseException:
+                # A failed operation leaves no trace: the rules hold even then.
+                journal.revert(entry.notes)
+                raise
+            self._touch()
+        self._undo.append(entry)
         del self._undo[: -self.MAX_UNDO]
-        self._changed()
+        self._notify()
+
+    @contextmanager
+    def _outside_undo(self) -> Iterator[None]:
+        """A change that is no step of its own: noted with the last undoable one.
+
+        Undo takes the session back to exactly what it was before that change,
+        as a snapshot would, this included.
+        """
+        with journal.recording(self._undo[-1].notes if self._undo else None):
+            yield
 
     def _changed(self) -> None:
+        with self._outside_undo():
+            self._touch()
+        self._notify()
+
+    def _touch(self) -> None:
         self.session.updated_at = self.clock()
         self._back_to_draft()
+
+    def _notify(self) -> None:
         self.revision += 1
         for listener in self._listeners:
             listener(self)
@@ -209,7 +239,7 @@ class SessionEngine:
         if not self._undo:
             raise DomainError("nothing_to_undo")
         last = self._undo.pop()
-        self.session = Session.model_validate_json(last.before)
+        journal.revert(last.notes)
         self._changed()
         return t(f"undo.{last.what}", **last.context)
 
@@ -415,9 +445,10 @@ class SessionEngine:
         now = at or self.session.updated_at
         if not any(timer.running_since for timer in self.live.timers) and not self._current_turn():
             return
-        for index in range(len(self.live.timers)):
-            self._pause_timer(index, now)
-        self._suspend_turn(now)
+        with self._outside_undo():
+            for index in range(len(self.live.timers)):
+                self._pause_timer(index, now)
+            self._suspend_turn(now)
         self._changed()
 
     def resume(self) -> None:
@@ -507,7 +538,7 @@ class SessionEngine:
             started_at=now,
             continues=continues,
         )
-        self.session.turns.append(turn)
+        journal.append(self.session.turns, turn)
         return turn
 
     def _leave_step(self, now: datetime) -> None:
@@ -531,7 +562,7 @@ class SessionEngine:
         earlier = [turn for turn in self.session.turns if turn.step == index]
         live.question = max((turn.question or 0 for turn in earlier), default=0)
         live.round = self._latest_round(index, live.question)
-        self.session.step_log.append(StepVisit(step=index, started_at=now))
+        journal.append(self.session.step_log, StepVisit(step=index, started_at=now))
         live.timers[index].running_since = now
         if self.step.kind is StepKind.EXCHANGE:
             picked = [trouble.id for trouble in self.troubles() if trouble.picked]
@@ -740,9 +771,26 @@ class SessionEngine:
 
     # -- cards --------------------------------------------------------------
 
-    def _next_id(self, prefix: str, existing: list[str]) -> str:
-        numbers = [int(i[len(prefix) :]) for i in existing if i[len(prefix) :].isdigit()]
-        return f"{prefix}{max(numbers, default=0) + 1}"
+    def _next_id(self, prefix: str, items: list[Any]) -> str:
+        """One more than the highest ``<prefix><number>`` id among ``items``.
+
+        Items are only ever appended (or the list replaced, or shortened by
+        undo), so the count is carried on from the last call when the list is
+        the same and still holds the item that was last then.
+        """
+        start, highest = 0, 0
+        known = self._ids.get(prefix)
+        if known is not None:
+            seen, length, last, number = known
+            if seen is items and len(items) >= length > 0 and items[length - 1] is last:
+                start, highest = length, number
+        for item in items[start:]:
+            digits = item.id[len(prefix) :]
+            if digits.isdigit():
+                highest = max(highest, int(digits))
+        if items:
+            self._ids[prefix] = (items, len(items), items[-1], highest)
+        return f"{prefix}{highest + 1}"
 
     def record_card(
         self,
@@ -799,7 +847,7 @@ class SessionEngine:
         place: str = "",
     ) -> Card:
         card = Card(
-            id=self._next_id("c", [c.id for c in self.session.cards]),
+            id=self._next_id("c", self.session.cards),
             step=self.live.step,
             kind=self.step.kind,
             text=text,
@@ -810,7 +858,7 @@ class SessionEngine:
             place=place.strip(),
             created_at=now,
         )
-        self.session.cards.append(card)
+        journal.append(self.session.cards, card)
         return card
 
     def edit_card(
@@ -914,12 +962,12 @@ class SessionEngine:
             for group in self.session.groups:
                 group.cards = [c for c in group.cards if c not in card_ids]
             group = Group(
-                id=self._next_id("g", [g.id for g in self.session.groups]),
+                id=self._next_id("g", self.session.groups),
                 step=self.live.step,
                 title=title.strip(),
                 cards=list(dict.fromkeys(card_ids)),
             )
-            self.session.groups.append(group)
+            journal.append(self.session.groups, group)
             return group
 
     def add_to_group(self, group_id: str, card_id: str) -> None:
@@ -932,7 +980,7 @@ class SessionEngine:
                 group.cards = [c for c in group.cards if c != card_id]
             target = self.group(group_id)
             assert target is not None
-            target.cards.append(card_id)
+            journal.append(target.cards, card_id)
 
     def ungroup(self, group_id: str) -> None:
         """Dissolve a group; its cards stand on their own again."""
@@ -1005,14 +1053,14 @@ class SessionEngine:
             raise DomainError("empty_action")
         with self._change("action", text=_short(what)) as now:
             item = ActionItem(
-                id=self._next_id("a", [a.id for a in self.session.actions]),
+                id=self._next_id("a", self.session.actions),
                 what=what.strip(),
                 who=who.strip(),
                 due=due.strip(),
                 step=self.live.step,
                 created_at=now,
             )
-            self.session.actions.append(item)
+            journal.append(self.session.actions, item)
             return item
 
     def delete_action(self, action_id: str) -> None:
@@ -1044,12 +1092,12 @@ class SessionEngine:
             raise DomainError("empty_text")
         with self._change("walk_in", name=_short(name)):
             member = Member(
-                id=self._next_id("p", [m.id for m in self.members]),
+                id=self._next_id("p", self.members),
                 name=name.strip(),
                 organization=organization.strip(),
                 walk_in=True,
             )
-            self.session.members.append(member)
+            journal.append(self.session.members, member)
             return member
 
     def update_details(self, **fields: Any) -> None:
