@@ -9,6 +9,7 @@ the screen) that something changed.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ from chie_kokan.models import (
 from chie_kokan.models.base import visible_controls
 from chie_kokan.models.bounds import MAX_ELAPSED, MAX_ROUND, MAX_VOTES
 from chie_kokan.models.ids import safe_session_id
+from chie_kokan.storage import DocumentCache
 
 
 class DomainError(Exception):
@@ -156,6 +158,11 @@ class SessionEngine:
         """Goes up by one with every change (and undo): what the saver compares."""
         self._undo: list[_Undo] = []
         self._ids: dict[str, tuple[list[Any], int, Any, int]] = {}
+        self.lock = threading.RLock()
+        """Held while the session changes; :meth:`document` takes it to read a whole state."""
+        self._touched: set[int] = set()
+        """Ids of what changed since the last :meth:`document` (its dumps are redone)."""
+        self._documents = DocumentCache()
         """Prefix → (list, length, last item, highest number) for :meth:`_next_id`."""
         self._listeners: list[Callable[[SessionEngine], None]] = []
         self.approval_reset = False
@@ -177,14 +184,16 @@ class SessionEngine:
         """One undoable change; ``what`` (an ``undo.`` catalog key) names it for Ctrl+Z."""
         # The session itself first: a change may replace it (update_details).
         entry = _Undo(what, context, [(self, "session", self.session)])
-        with journal.recording(entry.notes):
+        with self.lock, journal.recording(entry.notes):
             try:
                 yield self.clock()
             except BaseException:
                 # A failed operation leaves no trace: the rules hold even then.
                 journal.revert(entry.notes)
+                self._mark_touched(entry.notes)
                 raise
             self._touch()
+            self._mark_touched(entry.notes)
         self._undo.append(entry)
         del self._undo[: -self.MAX_UNDO]
         self._notify()
@@ -196,20 +205,36 @@ class SessionEngine:
         Undo takes the session back to exactly what it was before that change,
         as a snapshot would, this included.
         """
-        with journal.recording(self._undo[-1].notes if self._undo else None):
+        notes = self._undo[-1].notes if self._undo else []
+        start = len(notes)
+        with self.lock, journal.recording(notes):
             yield
+            self._mark_touched(notes[start:])
+
+    def _mark_touched(self, notes: list[journal.Note]) -> None:
+        self._touched.update(id(owner) for owner, _, _ in notes)
+
+    def document(self) -> tuple[int, dict[str, Any]]:
+        """The revision and the session as its file holds it (see ``storage.session_document``).
+
+        Safe to call from the saver's thread: it waits for a change under way
+        to finish. Only the items changed since the last call are dumped again.
+        """
+        with self.lock:
+            touched, self._touched = self._touched, set()
+            return self.revision, self._documents.document(self.session, touched)
 
     def _changed(self) -> None:
         with self._outside_undo():
             self._touch()
-        self._notify()
+        self._notify()  # listeners outside the journal: what they do is not the change
 
     def _touch(self) -> None:
         self.session.updated_at = self.clock()
         self._back_to_draft()
+        self.revision += 1  # under the lock, with the change: document() sees both or neither
 
     def _notify(self) -> None:
-        self.revision += 1
         for listener in self._listeners:
             listener(self)
 
@@ -238,9 +263,11 @@ class SessionEngine:
         """
         if not self._undo:
             raise DomainError("nothing_to_undo")
-        last = self._undo.pop()
-        journal.revert(last.notes)
-        self._changed()
+        with self.lock:
+            last = self._undo.pop()
+            journal.revert(last.notes)
+            self._mark_touched(last.notes)
+            self._changed()
         return t(f"undo.{last.what}", **last.context)
 
     @property
@@ -449,7 +476,8 @@ class SessionEngine:
             for index in range(len(self.live.timers)):
                 self._pause_timer(index, now)
             self._suspend_turn(now)
-        self._changed()
+            self._touch()
+        self._notify()
 
     def resume(self) -> None:
         """Reopen a saved session: every clock stopped where the file left it.

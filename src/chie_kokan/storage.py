@@ -245,9 +245,65 @@ def load_any(path: Path) -> Scenario | Session:
     return _as_scenario(path, text, data)
 
 
+def session_document(session: Session) -> dict[str, Any]:
+    """The session as the file holds it: a JSON-mode dump (TOML has no null: no None)."""
+    return session.model_dump(mode="json", exclude_none=True)
+
+
 def session_text(session: Session) -> str:
     """The session as TOML (TOML has no null, so None fields are left out)."""
-    return tomli_w.dumps(session.model_dump(mode="json", exclude_none=True))
+    return tomli_w.dumps(session_document(session))
+
+
+class DocumentCache:
+    """:func:`session_document`, dumping again only the items that changed.
+
+    A meeting's lists (cards, turns…) grow to thousands of items, of which a
+    change touches one or two. Each item's dump is kept, keyed by the item
+    (held, so its id cannot be reused) and used again until the item, or a
+    list it holds, is among the ``touched`` ids given. The rest of the
+    session (scenario, live state, details) is small and dumped every time.
+    The dumps handed out are never changed afterwards: another thread may
+    serialise them while the session changes on.
+    """
+
+    LISTS = ("members", "step_log", "cards", "groups", "turns", "actions", "report_back")
+    NESTED = {"cards": ("resource",), "groups": ("cards",)}
+    """What an item of these lists holds that can change on its own: a card's
+    resource, a group's list of cards."""
+
+    def __init__(self) -> None:
+        self._items: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+    def document(self, session: Session, touched: set[int]) -> dict[str, Any]:
+        """The same dict as ``session_document(session)``, key order included."""
+        rest = session.model_dump(mode="json", exclude_none=True, exclude=set(self.LISTS))
+        kept: dict[int, tuple[Any, dict[str, Any]]] = {}
+        lists: dict[str, list[dict[str, Any]]] = {}
+        for name in self.LISTS:
+            nested = self.NESTED.get(name, ())
+            dumps: list[dict[str, Any]] = []
+            for item in getattr(session, name):
+                key = id(item)
+                known = self._items.get(key)
+                if (
+                    known is None
+                    or key in touched
+                    or any(id(getattr(item, inner)) in touched for inner in nested)
+                ):
+                    known = (item, item.model_dump(mode="json", exclude_none=True))
+                kept[key] = known
+                dumps.append(known[1])
+            lists[name] = dumps
+        self._items = kept  # items no longer in the session are let go
+        document: dict[str, Any] = {}
+        for name, field in Session.model_fields.items():
+            key = field.alias or name
+            if name in lists:
+                document[key] = lists[name]
+            elif key in rest:
+                document[key] = rest[key]
+        return document
 
 
 def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
