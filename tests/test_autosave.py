@@ -423,11 +423,11 @@ def test_an_engine_hands_over_its_changes_and_the_saver_thread_takes_the_dump(
     taken: list[tuple[str, int]] = []
     gate = threading.Event()
 
-    def take() -> tuple[int, dict[str, Any]]:
+    def take() -> tuple[int, str]:
         assert gate.wait(WAIT)
-        revision, document = engine.document()
+        revision, text = engine.file_text()
         taken.append((threading.current_thread().name, revision))
-        return revision, document
+        return revision, text
 
     saver = AutoSaver(target, reports)
     try:

@@ -2,8 +2,8 @@
 
 The screen hands over a snapshot (a plain dict), or better a way to take one
 (:meth:`AutoSaver.submit_latest`), after every change; one writer thread takes
-it, serialises it to TOML and writes it atomically, so nothing of the kind
-happens on the screen's thread. Snapshots that arrive while a write is
+it as TOML and writes it atomically, so nothing of the kind happens on the
+screen's thread. Snapshots that arrive while a write is
 running are coalesced: only the newest is written next, and an older one can
 never overwrite a newer one. A failed write
 (permission, full disk, text that cannot be written, anything) is reported
@@ -29,8 +29,8 @@ import tomli_w
 from chie_kokan.lock import LockLost
 from chie_kokan.storage import atomic_write
 
-Take = Callable[[], tuple[int, dict[str, Any]]]
-"""Returns the newest revision and its document (``SessionEngine.document``)."""
+Take = Callable[[], tuple[int, str]]
+"""Returns the newest revision and its file's text (``SessionEngine.file_text``)."""
 
 Guard = Callable[[], None]
 """Called before each write; raises :class:`LockLost` when the file is not ours."""
@@ -85,7 +85,7 @@ class AutoSaver:
 
     def submit(self, revision: int, document: dict[str, Any]) -> None:
         """Queue ``document`` (a JSON-mode model dump) for writing; returns at once."""
-        self.submit_latest(revision, lambda: (revision, document))
+        self.submit_latest(revision, lambda: (revision, tomli_w.dumps(document)))
 
     def submit_latest(self, revision: int, take: Take) -> None:
         """Revision ``revision`` exists: write what ``take()`` gives; returns at once.
@@ -137,10 +137,10 @@ class AutoSaver:
             error: Exception | None = None
             try:
                 if revision > self._written:
-                    revision, document = take()
+                    revision, text = take()
                     if guard is not None:
                         guard()
-                    atomic_write(path, tomli_w.dumps(document).encode("utf-8"))
+                    atomic_write(path, text.encode("utf-8"))
             except Exception as failure:
                 # Whatever it is (a full disk, a value TOML cannot hold, a bug),
                 # the thread lives on: report, keep the state, try again.

@@ -13,12 +13,13 @@ import os
 import stat
 import tempfile
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import tomli_w
+import tomli_w._writer as _toml  # the pieces dumps() is made of; see DocumentCache
 from pydantic import BaseModel, ValidationError
 
 from chie_kokan.i18n import t
@@ -255,55 +256,120 @@ def session_text(session: Session) -> str:
     return tomli_w.dumps(session_document(session))
 
 
+class _Item:
+    """One list item's dump, and (worked out when first needed) its TOML."""
+
+    __slots__ = ("chunk", "dump", "inline", "item")
+
+    def __init__(self, item: BaseModel) -> None:
+        self.item = item  # held: its id() is the key, and must not be reused
+        self.dump = item.model_dump(mode="json", exclude_none=True)
+        self.inline: bool | None = None
+        self.chunk: str | None = None
+
+
 class DocumentCache:
-    """:func:`session_document`, dumping again only the items that changed.
+    """:func:`session_text`, dumping again only the items that changed.
 
     A meeting's lists (cards, turns…) grow to thousands of items, of which a
-    change touches one or two. Each item's dump is kept, keyed by the item
-    (held, so its id cannot be reused) and used again until the item, or a
-    list it holds, is among the ``touched`` ids given. The rest of the
+    change touches one or two. Each item's dump and TOML are kept, keyed by
+    the item, and used again until the item, or something it holds that can
+    change on its own, is among the ``touched`` ids given. The rest of the
     session (scenario, live state, details) is small and dumped every time.
-    The dumps handed out are never changed afterwards: another thread may
-    serialise them while the session changes on.
+    The text is byte for byte what :func:`session_text` writes: the top level
+    is laid out as tomli_w lays it out (literals, then tables and arrays of
+    tables in order), with each item's chunk made by tomli_w itself.
     """
 
     LISTS = ("members", "step_log", "cards", "groups", "turns", "actions", "report_back")
-    NESTED = {"cards": ("resource",), "groups": ("cards",)}
+    NESTED = {"cards": "resource", "groups": "cards"}
     """What an item of these lists holds that can change on its own: a card's
     resource, a group's list of cards."""
 
     def __init__(self) -> None:
-        self._items: dict[int, tuple[Any, dict[str, Any]]] = {}
+        self._items: dict[int, _Item] = {}
+        self._lists: dict[str, list[_Item]] = {}
 
     def document(self, session: Session, touched: set[int]) -> dict[str, Any]:
         """The same dict as ``session_document(session)``, key order included."""
         rest = session.model_dump(mode="json", exclude_none=True, exclude=set(self.LISTS))
-        kept: dict[int, tuple[Any, dict[str, Any]]] = {}
-        lists: dict[str, list[dict[str, Any]]] = {}
+        kept: dict[int, _Item] = {}
+        self._lists = {}
         for name in self.LISTS:
-            nested = self.NESTED.get(name, ())
-            dumps: list[dict[str, Any]] = []
+            inner = self.NESTED.get(name)
+            entries: list[_Item] = []
             for item in getattr(session, name):
                 key = id(item)
                 known = self._items.get(key)
                 if (
                     known is None
                     or key in touched
-                    or any(id(getattr(item, inner)) in touched for inner in nested)
+                    or (inner is not None and id(getattr(item, inner)) in touched)
                 ):
-                    known = (item, item.model_dump(mode="json", exclude_none=True))
+                    known = _Item(item)
                 kept[key] = known
-                dumps.append(known[1])
-            lists[name] = dumps
+                entries.append(known)
+            self._lists[name] = entries
         self._items = kept  # items no longer in the session are let go
         document: dict[str, Any] = {}
         for name, field in Session.model_fields.items():
             key = field.alias or name
-            if name in lists:
-                document[key] = lists[name]
+            if name in self._lists:
+                document[key] = [entry.dump for entry in self._lists[name]]
             elif key in rest:
                 document[key] = rest[key]
         return document
+
+    def text(self, session: Session, touched: set[int]) -> str:
+        """The same text as ``session_text(session)``."""
+        document = self.document(session, touched)
+        ctx = _toml.Context(allow_multiline=False, indent=4)  # tomli_w.dumps' defaults
+        literals: list[tuple[str, Any]] = []
+        tables: list[tuple[str, Any, bool]] = []  # (key, table or _Item, in an array)
+        for key, value in document.items():
+            entries = self._lists.get(key)
+            if entries and not all(self._inline(entry) for entry in entries):
+                tables.extend((key, entry, True) for entry in entries)
+            elif entries:
+                literals.append((key, value))  # tomli_w's inline array of tables
+            elif isinstance(value, Mapping):
+                tables.append((key, value, False))
+            elif _toml.is_aot(value) and not all(
+                _toml.is_suitable_inline_table(table, ctx) for table in value
+            ):
+                tables.extend((key, table, True) for table in value)
+            else:
+                literals.append((key, value))
+        parts = [
+            f"{_toml.format_key_part(k)} = {_toml.format_literal(v, ctx)}\n" for k, v in literals
+        ]
+        for key, table, in_array in tables:
+            if parts:
+                parts.append("\n")
+            if isinstance(table, _Item):
+                parts.append(self._chunk(table, key))
+            else:
+                name = _toml.format_key_part(key)
+                parts.extend(_toml.gen_table_chunks(table, ctx, name=name, inside_aot=in_array))
+        return "".join(parts)
+
+    @staticmethod
+    def _inline(entry: _Item) -> bool:
+        if entry.inline is None:
+            ctx = _toml.Context(allow_multiline=False, indent=4)
+            entry.inline = _toml.is_suitable_inline_table(entry.dump, ctx)
+        return entry.inline
+
+    @staticmethod
+    def _chunk(entry: _Item, key: str) -> str:
+        if entry.chunk is None:
+            # A fresh context each time: tomli_w caches inline tables by id().
+            ctx = _toml.Context(allow_multiline=False, indent=4)
+            name = _toml.format_key_part(key)
+            entry.chunk = "".join(
+                _toml.gen_table_chunks(entry.dump, ctx, name=name, inside_aot=True)
+            )
+        return entry.chunk
 
 
 def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:

@@ -347,10 +347,10 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _save_now(self) -> None:
         """Tell the saver thread a new state exists; it takes and writes it there.
 
-        ``engine.document`` runs on the saver's thread, under the engine's lock.
+        ``engine.file_text`` runs on the saver's thread, under the engine's lock.
         """
         assert self.saver is not None
-        self.saver.submit_latest(self.engine.revision, self.engine.document)
+        self.saver.submit_latest(self.engine.revision, self.engine.file_text)
         self._show_saved()
 
     @dataclass
