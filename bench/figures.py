@@ -66,7 +66,10 @@ class Report:
         """Print the JSON (or the summary). Always 0: figures, not tests (``make bench``
         goes on to the next bench); whether all targets were met is in the output."""
         if self.as_json:
-            figures = [{**asdict(figure), "verdict": figure.verdict} for figure in self.figures]
+            figures = [
+                {**asdict(figure), "name": figure.name.strip(), "verdict": figure.verdict}
+                for figure in self.figures
+            ]
             document = {
                 "bench": self.bench,
                 "python": platform.python_version(),
