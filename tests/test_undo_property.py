@@ -35,6 +35,18 @@ def state(engine: SessionEngine) -> dict[str, Any]:
     return dump
 
 
+def reads(engine: SessionEngine) -> tuple[Any, ...]:
+    """What the screen shows of the floor: who spoke, who is waiting, the clock."""
+    if not engine.started:
+        return ()
+    return (
+        engine.round_status(),
+        [m.id for m in engine.not_yet_spoken()],
+        [m.id for m in engine.upcoming(9)],
+        engine.turn_elapsed(),
+    )
+
+
 def card_id(data: st.DataObject, engine: SessionEngine) -> str:
     ids = [c.id for c in engine.session.cards] + ["c999"]
     return data.draw(st.sampled_from(ids))
@@ -196,6 +208,11 @@ def test_undo_after_any_sequence_gives_back_exactly_the_earlier_session(
         if data.draw(st.booleans()):
             # What the saver writes, re-dumping only what changed: the same file.
             assert engine.file_text()[1] == session_text(engine.session)
+            # What the engine carries on from call to call (its index of turns)
+            # reads as an engine that has just opened the session reads it.
+            assert reads(engine) == reads(
+                SessionEngine(engine.session.model_copy(deep=True), clock)
+            )
         clock.advance(data.draw(st.sampled_from([0, 1, 7, 65])))
         choice = data.draw(st.sampled_from(["change"] * 6 + ["undo", "undo", "close"]))
         if choice == "undo":

@@ -158,6 +158,8 @@ class SessionEngine:
         """Goes up by one with every change (and undo): what the saver compares."""
         self._undo: list[_Undo] = []
         self._ids: dict[str, tuple[list[Any], int, Any, int]] = {}
+        self._turn_index: tuple[list[Turn], int, Turn, dict[Any, list[Turn]]] | None = None
+        """See :meth:`_turns_by_round`."""
         self.lock = threading.RLock()
         """Held while the session changes; :meth:`document` takes it to read a whole state."""
         self._touched: set[int] = set()
@@ -342,13 +344,30 @@ class SessionEngine:
 
     def _round_turns(self) -> list[Turn]:
         live = self.live
-        return [
-            turn
-            for turn in self.session.turns
-            if turn.step == live.step
-            and turn.question == self._question_key()
-            and turn.round == live.round
-        ]
+        return self._turns_by_round().get((live.step, self._question_key(), live.round), [])
+
+    def _turns_by_round(self) -> dict[tuple[int, int | None, int], list[Turn]]:
+        """The session's turns by (step, question, round), in order.
+
+        A turn's step, question and round never change once it is taken, and
+        turns are only appended (or the list replaced, or shortened by undo):
+        so the index is carried on from the last call while the list is the
+        same and still holds the turn that was last then; else made anew.
+        """
+        turns = self.session.turns
+        known = self._turn_index
+        if known is not None:
+            seen, length, last, index = known
+            if seen is turns and len(turns) >= length > 0 and turns[length - 1] is last:
+                start = length
+            else:
+                start, index = 0, {}
+        else:
+            start, index = 0, {}
+        for turn in turns[start:]:
+            index.setdefault((turn.step, turn.question, turn.round), []).append(turn)
+        self._turn_index = (turns, len(turns), turns[-1], index) if turns else None
+        return index
 
     def _question_key(self) -> int | None:
         return self.live.question if self.questions else None
@@ -588,8 +607,10 @@ class SessionEngine:
         live = self.live
         live.step = index
         # Coming back to a step resumes where it was: its last question and round.
-        earlier = [turn for turn in self.session.turns if turn.step == index]
-        live.question = max((turn.question or 0 for turn in earlier), default=0)
+        live.question = max(
+            (question or 0 for step, question, _ in self._turns_by_round() if step == index),
+            default=0,
+        )
         live.round = self._latest_round(index, live.question)
         journal.append(self.session.step_log, StepVisit(step=index, started_at=now))
         live.timers[index].running_since = now
@@ -615,9 +636,9 @@ class SessionEngine:
         """The round a question of a step is in (1 when nobody has spoken to it yet)."""
         return max(
             (
-                turn.round
-                for turn in self.session.turns
-                if turn.step == step and (turn.question or 0) == question
+                number
+                for at, asked, number in self._turns_by_round()
+                if at == step and (asked or 0) == question
             ),
             default=1,
         )
