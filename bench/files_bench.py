@@ -30,7 +30,7 @@ from figures import Figure, Report, json_flag
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.models import Resource
-from chie_kokan.storage import load_scenario, session_document
+from chie_kokan.storage import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 JST = timezone(timedelta(hours=9))
@@ -71,7 +71,7 @@ def meeting(cards: int, resources: int) -> SessionEngine:
 def write_sessions(folder: Path, count: int) -> list[Path]:
     """``count`` meetings: one built through the engine, the others copies with their own
     ids, dates and resource names (so the resource file has them all to gather)."""
-    base = session_document(meeting(60, 8).session)
+    base = meeting(60, 8).session.model_dump(mode="json", exclude_none=True)
     paths = []
     for number in range(count):
         document = copy.deepcopy(base)
@@ -89,7 +89,7 @@ def big_session_text() -> tuple[str, int]:
     """A 10 MB session: a 5,000-card meeting from the engine, its cards repeated
     (each with its own id) until the file is that large. Returns the text and
     the number of cards."""
-    document = session_document(meeting(5000, 0).session)
+    document = meeting(5000, 0).session.model_dump(mode="json", exclude_none=True)
     recorded = document["cards"]
     rest = len(tomli_w.dumps({**document, "cards": []}).encode("utf-8"))
     per_card = len(tomli_w.dumps({"cards": recorded}).encode("utf-8")) / len(recorded)
