@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import tomli_w
-import tomli_w._writer as _toml  # the pieces dumps() is made of; see DocumentCache
 from pydantic import BaseModel, ValidationError
 
 from chie_kokan.i18n import t
@@ -41,6 +40,10 @@ try:
     import tomli as _tomli  # see _fast_loads
 except ImportError:  # pragma: no cover - installed with the package
     _tomli = None
+try:
+    import tomli_w._writer as _toml  # the pieces dumps() is made of; see DocumentCache
+except ImportError:  # pragma: no cover - another tomli_w: DocumentCache uses dumps()
+    _toml = None
 
 M = TypeVar("M", bound=BaseModel)
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -298,7 +301,7 @@ def session_text(session: Session) -> str:
     return tomli_w.dumps(session_document(session))
 
 
-_TOML_PIECES = all(
+_TOML_PIECES = _toml is not None and all(
     hasattr(_toml, name)
     for name in (
         "Context",
