@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chie_kokan.i18n import t
+from chie_kokan.models.base import _STAND_INS, visible_controls
 from chie_kokan.problems import FileError
 from chie_kokan.storage import parse_toml
 
@@ -48,3 +51,10 @@ def test_ordinary_nesting_is_read() -> None:
     for _ in range(40):
         inner = inner[0]
     assert inner == 1
+
+
+@given(st.text())
+def test_the_quick_path_for_clean_text_makes_the_same_text_visible(text: str) -> None:
+    # The whole rule, without the shortcut for text with nothing to show.
+    slow = text.replace("\r\n", "\n").replace("\r", "\n").translate(_STAND_INS)
+    assert visible_controls(text) == slow

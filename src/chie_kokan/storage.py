@@ -185,14 +185,17 @@ _FAST_DEPTH = 64
 
 def _deeper_than(data: dict[str, Any], limit: int) -> bool:
     """Whether tables and arrays in ``data`` nest more than ``limit`` levels."""
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = value.values() if isinstance(value, dict) else value
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+    level: list[Any] = [data]
+    for _ in range(limit):
+        deeper: list[Any] = []
+        for value in level:
+            for child in value.values() if type(value) is dict else value:
+                if type(child) is dict or type(child) is list:
+                    deeper.append(child)
+        if not deeper:
+            return False
+        level = deeper
+    return True
 
 
 def parse_toml(path: Path, text: str) -> dict[str, Any]:
