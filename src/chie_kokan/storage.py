@@ -229,19 +229,24 @@ def is_session_document(data: dict[str, Any]) -> bool:
 def _migrate(
     path: Path, text: str, data: dict[str, Any], current: int, migrations: dict[int, Migration]
 ) -> dict[str, Any]:
-    line = locate(text, ("schema",))
+    def line() -> int | None:
+        # Looked for only when there is a problem to point at (it splits the text).
+        return locate(text, ("schema",))
+
     if "schema" not in data:
         raise FileError([Problem(path, t("validation.missing", field="schema"), field="schema")])
     found = data["schema"]
     if not isinstance(found, int) or isinstance(found, bool):
-        problem = Problem(path, t("validation.int", value=shown(found)), line=line, field="schema")
+        problem = Problem(
+            path, t("validation.int", value=shown(found)), line=line(), field="schema"
+        )
         raise FileError([problem])
     if found > current:
         message = t("validation.schema_newer", found=shown(found), supported=current)
-        raise FileError([Problem(path, message, line=line, field="schema")])
+        raise FileError([Problem(path, message, line=line(), field="schema")])
     if found < min(migrations, default=current):
         message = t("validation.schema_unknown", found=shown(found), supported=current)
-        raise FileError([Problem(path, message, line=line, field="schema")])
+        raise FileError([Problem(path, message, line=line(), field="schema")])
     while data["schema"] < current:
         data = migrations[data["schema"]](data)
     return data
