@@ -183,7 +183,7 @@ def operation(data: st.DataObject, engine: SessionEngine) -> tuple[str, Any]:
 
 
 @settings(
-    max_examples=300,
+    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
