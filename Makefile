@@ -30,8 +30,10 @@ test: $(STAMP_TEST)
 	$(BIN)/python -m pytest
 
 # Figures, not tests: every bench/*_bench.py prints its measurements and targets.
+# `make bench BENCH_ARGS=--json > run.jsonl`: one JSON object per bench, to compare runs.
+BENCH_ARGS ?=
 bench: $(STAMP_RUN)
-	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/*_bench.py; do echo "== $$script" >&2; $(BIN)/python $$script $(BENCH_ARGS) || exit 1; done
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests

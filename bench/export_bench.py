@@ -13,12 +13,15 @@ the target.
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from figures import Figure, Report, json_flag
 
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
@@ -65,9 +68,14 @@ def build_session(cards: int = CARDS) -> Session:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    json_flag(parser)
+    report = Report("export", as_json=parser.parse_args().json)
     started = time.perf_counter()
     session = build_session()
-    print(f"built a {len(session.cards)}-card session in {time.perf_counter() - started:.1f} s")
+    report.say(
+        f"built a {len(session.cards)}-card session in {time.perf_counter() - started:.1f} s"
+    )
     timings = []
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(RUNS):
@@ -76,10 +84,10 @@ def main() -> int:
             timings.append(time.perf_counter() - started)
         sizes = ", ".join(f"{p.suffix[1:]} {p.stat().st_size // 1024} KiB" for p in paths)
     best, median = min(timings), statistics.median(timings)
-    print(f"export md + html + docx: best {best:.3f} s, median {median:.3f} s ({sizes})")
-    verdict = "OK" if median < TARGET_SECONDS else "TOO SLOW"
-    print(f"target: under {TARGET_SECONDS} s total -> {verdict}")
-    return 0 if median < TARGET_SECONDS else 1
+    report.say(f"export md + html + docx, {RUNS} runs ({sizes}):")
+    report.add(Figure(f"export {CARDS} cards md+html+docx, best", best, "s"))
+    report.add(Figure(f"export {CARDS} cards md+html+docx, median", median, "s", TARGET_SECONDS))
+    return report.finish()
 
 
 if __name__ == "__main__":

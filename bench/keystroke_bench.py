@@ -34,6 +34,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from figures import Figure, Report, json_flag
 from textual import events
 from textual.app import App
 from textual.widgets import Input
@@ -89,7 +90,9 @@ def p90_ms(samples: list[float]) -> float:
     return ordered[int(len(ordered) * 0.9)] * 1000 if ordered else float("nan")
 
 
-async def measure(path: Path, clock: ManualClock, runs: int) -> dict[str, Any]:
+async def measure(
+    path: Path, clock: ManualClock, runs: int, say: Callable[[str], None] = print
+) -> dict[str, Any]:
     writer_threads: set[str] = set()
 
     def recording_write(target: Path, data: bytes, *, overwrite: bool = True) -> None:
@@ -119,7 +122,7 @@ async def measure(path: Path, clock: ManualClock, runs: int) -> dict[str, Any]:
         board = screen.query_one(CardList)
         entry = screen.query_one("#entry", Input)
         cards_before = board.option_count
-        print(f"  board: {cards_before} cards on the step; recording {runs} more")
+        say(f"  board: {cards_before} cards on the step; recording {runs} more")
 
         record = Timed(engine.record_card)
         engine.record_card = record  # type: ignore[method-assign]
@@ -192,32 +195,28 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=40)
+    json_flag(parser)
     args = parser.parse_args()
+    report = Report("keystroke", as_json=args.json)
+    report.info.update(cards=args.cards, runs=args.runs)
     clock = ManualClock(datetime(2026, 11, 27, 14, 0, tzinfo=JST))
     with tempfile.TemporaryDirectory(prefix="chie-kokan-bench-") as tmp:
-        print(f"keystroke with {args.cards} cards on the board (headless 120x36):")
+        report.say(f"keystroke with {args.cards} cards on the board (headless 120x36):")
         started = time.perf_counter()
         path = build_session(Path(tmp) / "sessions", args.cards, clock)
-        print(f"  built the session through the engine in {time.perf_counter() - started:.1f} s")
-        result = asyncio.run(measure(path, clock, args.runs))
+        elapsed = time.perf_counter() - started
+        report.say(f"  built the session through the engine in {elapsed:.1f} s")
+        result = asyncio.run(measure(path, clock, args.runs, say=report.say))
 
     board, frame = median_ms(result["to_board"]), median_ms(result["to_frame"])
     char = median_ms(result["char_to_frame"])
-
-    def verdict(ms: float) -> str:
-        return "OK" if ms <= TARGET_MS else "OVER TARGET"
-
-    print(f"  target: one frame, {TARGET_MS:.0f} ms")
-    print(
-        f"  Enter -> board updated  median {board:6.1f} ms  p90 {p90_ms(result['to_board']):6.1f}"
-        f"   {verdict(board)}"
-    )
-    print(
-        f"  Enter -> frame ready    median {frame:6.1f} ms  p90 {p90_ms(result['to_frame']):6.1f}"
-        f"   {verdict(frame)}"
-    )
-    print(f"  a character typed -> frame ready  median {char:6.1f} ms   {verdict(char)}")
-    print("  (frame ready includes waiting for Textual's next refresh, up to 1/60 s)")
+    report.say(f"  target: one frame, {TARGET_MS:.0f} ms")
+    p90 = f"p90 {p90_ms(result['to_board']):.1f} ms"
+    report.add(Figure("Enter -> board updated, median", board, "ms", TARGET_MS, p90))
+    p90 = f"p90 {p90_ms(result['to_frame']):.1f} ms"
+    report.add(Figure("Enter -> frame ready, median", frame, "ms", TARGET_MS, p90))
+    report.add(Figure("a character typed -> frame ready, median", char, "ms", TARGET_MS))
+    report.say("  (frame ready includes waiting for Textual's next refresh, up to 1/60 s)")
     # record_card calls the screen's listener (redraw + hand-over) before it returns.
     own = [
         record - refresh - save
@@ -225,21 +224,19 @@ def main() -> int:
             result["record"], result["refresh"], result["save_now"], strict=False
         )
     ]
-    print("  where the time goes (median per card):")
-    print(f"    engine.record_card, own part  {median_ms(own):6.1f} ms  (incl. the undo snapshot)")
-    print(f"    screen.refresh_view           {median_ms(result['refresh']):6.1f} ms")
-    print(
-        f"    hand-over to the saver        {median_ms(result['save_now']):6.1f} ms"
-        "  (model_dump on the UI thread)"
-    )
+    report.say("  where the time goes (median per card):")
+    report.add(Figure("  engine.record_card, own part", median_ms(own), "ms"))
+    report.add(Figure("  screen.refresh_view", median_ms(result["refresh"]), "ms"))
+    report.add(Figure("  hand-over to the saver", median_ms(result["save_now"]), "ms"))
     threads = sorted(result["threads"])
     on_saver = threads == ["chie-kokan-autosave"]
-    print(
+    report.say(
         f"  saves written on thread(s) {threads}: "
         + ("the saver thread, never the screen's" if on_saver else "NOT only the saver thread")
     )
-    print(f"  all {result['cards']} cards reached the disk: {result['saved']}")
-    return 0
+    report.say(f"  all {result['cards']} cards reached the disk: {result['saved']}")
+    report.info.update(writer_threads=threads, all_saved=result["saved"])
+    return report.finish()
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from figures import Figure, Report, json_flag
+
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.storage import create_session_file, load_scenario
@@ -132,10 +134,13 @@ def median_ms(samples: list[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="measured runs of each (default 7)")
+    json_flag(parser)
     args = parser.parse_args()
+    report = Report("startup", as_json=args.json)
     if not Path(TMUX).exists():
-        print("startup bench: tmux is not installed; skipped")
-        return 0
+        report.say("startup bench: tmux is not installed; skipped")
+        report.info["skipped"] = "tmux is not installed"
+        return report.finish()
     program = BIN / "chie-kokan"
     with tempfile.TemporaryDirectory(prefix="chie-kokan-bench-") as tmp:
         workdir = Path(tmp)
@@ -168,12 +173,11 @@ def main() -> int:
 
     empty, resume = median_ms(samples["empty"]), median_ms(samples["resume"])
     ratio = resume / empty
-    verdict = "OK" if ratio <= TARGET_RATIO else "OVER TARGET"
-    print(f"startup to a usable screen (tmux 120x36, median of {args.runs}, after a warm-up):")
-    print(f"  empty Textual app        {empty:7.1f} ms   {fmt(samples['empty'])}")
-    print(f"  chie-kokan resume        {resume:7.1f} ms   {fmt(samples['resume'])}")
-    print(f"  ratio {ratio:.2f}x   target <= {TARGET_RATIO}x   {verdict}")
-    return 0
+    report.say(f"startup to a usable screen (tmux 120x36, median of {args.runs}, after a warm-up):")
+    report.add(Figure("empty Textual app", empty, "ms", note=fmt(samples["empty"])))
+    report.add(Figure("chie-kokan resume", resume, "ms", note=fmt(samples["resume"])))
+    report.add(Figure("resume / empty app", ratio, "x", TARGET_RATIO))
+    return report.finish()
 
 
 def fmt(samples: list[float]) -> str:

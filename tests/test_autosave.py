@@ -18,7 +18,11 @@ import pytest
 
 import chie_kokan.autosave as autosave
 from chie_kokan.autosave import AutoSaver, SaveReport
+from chie_kokan.clock import ManualClock
+from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.models import Scenario
 from chie_kokan.storage import atomic_write as real_atomic_write
+from chie_kokan.storage import load_session, session_text
 
 WAIT = 5.0
 """Upper bound for anything the saver thread should do 'at once'."""
@@ -406,3 +410,43 @@ def datetime_now() -> Any:
     from datetime import datetime
 
     return datetime.now().astimezone()
+
+
+def test_an_engine_hands_over_its_changes_and_the_saver_thread_takes_the_dump(
+    target: Path, reports: Reports, shimizu: Scenario, clock: ManualClock
+) -> None:
+    """``submit_latest``: nothing is dumped on the caller's thread; each write takes
+    the newest state once, however many changes came meanwhile, and the file is
+    the session exactly."""
+    target.parent.mkdir()
+    engine = SessionEngine(new_session(shimizu, session_id="shimizu", clock=clock), clock)
+    taken: list[tuple[str, int]] = []
+    gate = threading.Event()
+
+    def take() -> tuple[int, str]:
+        assert gate.wait(WAIT)
+        revision, text = engine.file_text()
+        taken.append((threading.current_thread().name, revision))
+        return revision, text
+
+    saver = AutoSaver(target, reports)
+    try:
+        engine.subscribe(lambda e: saver.submit_latest(e.revision, take))
+        engine.begin()
+        engine.next_step()
+        for number in range(20):
+            clock.advance(7)
+            engine.record_card(f"困りごと{number}")
+        gate.set()
+        assert saver.flush(timeout=WAIT)
+        assert saver.written_revision == engine.revision
+        assert target.read_text(encoding="utf-8") == session_text(engine.session)
+        assert len(taken) <= 2  # the first change's write, then the newest state once
+        assert {name for name, _ in taken} == {"chie-kokan-autosave"}
+        engine.undo()
+        engine.edit_card("c3", "バス停が遠い")
+        assert saver.flush(timeout=WAIT)
+        assert load_session(target) == engine.session
+        assert target.read_text(encoding="utf-8") == session_text(engine.session)
+    finally:
+        saver.close(timeout=WAIT)

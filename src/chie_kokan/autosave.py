@@ -1,9 +1,11 @@
 """Saving off the screen's thread: the newest state reaches the disk at once.
 
-The screen hands over a snapshot (a plain dict) after every change; one
-writer thread serialises it to TOML and writes it atomically. Snapshots that
-arrive while a write is running are coalesced: only the newest is written
-next, and an older one can never overwrite a newer one. A failed write
+The screen hands over a snapshot (a plain dict), or better a way to take one
+(:meth:`AutoSaver.submit_latest`), after every change; one writer thread takes
+it as TOML and writes it atomically, so nothing of the kind happens on the
+screen's thread. Snapshots that arrive while a write is
+running are coalesced: only the newest is written next, and an older one can
+never overwrite a newer one. A failed write
 (permission, full disk, text that cannot be written, anything) is reported
 and retried; the thread never dies, nothing is dropped from memory, and the
 target folder can be changed while it fails.
@@ -26,6 +28,9 @@ import tomli_w
 
 from chie_kokan.lock import LockLost
 from chie_kokan.storage import atomic_write
+
+Take = Callable[[], tuple[int, str]]
+"""Returns the newest revision and its file's text (``SessionEngine.file_text``)."""
 
 Guard = Callable[[], None]
 """Called before each write; raises :class:`LockLost` when the file is not ours."""
@@ -61,7 +66,7 @@ class AutoSaver:
         self._guard = guard
         self._lost = False
         self._on_report = on_report
-        self._pending: tuple[int, dict[str, Any]] | None = None
+        self._pending: tuple[int, Take] | None = None
         self._written = -1
         self._failing = False
         self._closed = False
@@ -80,9 +85,18 @@ class AutoSaver:
 
     def submit(self, revision: int, document: dict[str, Any]) -> None:
         """Queue ``document`` (a JSON-mode model dump) for writing; returns at once."""
+        self.submit_latest(revision, lambda: (revision, tomli_w.dumps(document)))
+
+    def submit_latest(self, revision: int, take: Take) -> None:
+        """Revision ``revision`` exists: write what ``take()`` gives; returns at once.
+
+        ``take`` is called on the writer thread, once per write however many
+        submissions came meanwhile; it returns the newest state, whose
+        revision (at least ``revision``) is what the write reports.
+        """
         with self._wake:
             if self._pending is None or revision > self._pending[0]:
-                self._pending = (revision, document)
+                self._pending = (revision, take)
             self._wake.notify()
 
     def retarget(self, path: Path, guard: Guard | None = None) -> None:
@@ -118,14 +132,15 @@ class AutoSaver:
                     self._wake.wait()
                 if self._pending is None or self._lost:
                     return
-                revision, document = self._pending
+                revision, take = self._pending
                 path, guard = self._path, self._guard
             error: Exception | None = None
             try:
                 if revision > self._written:
+                    revision, text = take()
                     if guard is not None:
                         guard()
-                    atomic_write(path, tomli_w.dumps(document).encode("utf-8"))
+                    atomic_write(path, text.encode("utf-8"))
             except Exception as failure:
                 # Whatever it is (a full disk, a value TOML cannot hold, a bug),
                 # the thread lives on: report, keep the state, try again.

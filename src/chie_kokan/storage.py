@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,6 +37,15 @@ from chie_kokan.problems import (
     toml_problem,
     validation_problems,
 )
+
+try:
+    import tomli as _tomli  # see _fast_loads
+except ImportError:  # pragma: no cover - installed with the package
+    _tomli = None
+try:
+    import tomli_w._writer as _toml  # the pieces dumps() is made of; see DocumentCache
+except ImportError:  # pragma: no cover - another tomli_w: DocumentCache uses dumps()
+    _toml = None
 
 M = TypeVar("M", bound=BaseModel)
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -153,12 +162,52 @@ def read_text(path: Path) -> str:
     return text
 
 
+def _fast_loads(text: str) -> dict[str, Any] | None:
+    """``tomllib.loads(text)`` by the compiled tomli where installed, else None.
+
+    tomli 2.1-2.2 is the parser tomllib was made from (TOML 1.0, the same
+    results), built with mypyc: about twice as fast on a large session. On
+    any error the caller parses again with tomllib, so every problem is
+    reported exactly as before.
+    """
+    if _tomli is None:
+        return None
+    try:
+        data = _tomli.loads(text)
+    except Exception:
+        return None
+    # Compiled, it reads nesting that tomllib's recursion cannot (a bomb):
+    # such a file goes to tomllib too, to be refused the same way.
+    return None if _deeper_than(data, _FAST_DEPTH) else data
+
+
+_FAST_DEPTH = 64
+"""Deeper nesting than this (a session has 4 levels) is left to tomllib."""
+
+
+def _deeper_than(data: dict[str, Any], limit: int) -> bool:
+    """Whether tables and arrays in ``data`` nest more than ``limit`` levels."""
+    level: list[Any] = [data]
+    for _ in range(limit):
+        deeper: list[Any] = []
+        for value in level:
+            for child in value.values() if type(value) is dict else value:
+                if type(child) is dict or type(child) is list:
+                    deeper.append(child)
+        if not deeper:
+            return False
+        level = deeper
+    return True
+
+
 def parse_toml(path: Path, text: str) -> dict[str, Any]:
     bomb = dotted_key_bomb_line(text)
     if bomb is not None:
         raise FileError([Problem(path, t("validation.too_deep"), line=bomb)])
     try:
-        data = tomllib.loads(text)
+        data = _fast_loads(text)
+        if data is None:
+            data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise FileError([toml_problem(path, error, text)]) from None
     except RecursionError:
@@ -182,19 +231,24 @@ def is_session_document(data: dict[str, Any]) -> bool:
 def _migrate(
     path: Path, text: str, data: dict[str, Any], current: int, migrations: dict[int, Migration]
 ) -> dict[str, Any]:
-    line = locate(text, ("schema",))
+    def line() -> int | None:
+        # Looked for only when there is a problem to point at (it splits the text).
+        return locate(text, ("schema",))
+
     if "schema" not in data:
         raise FileError([Problem(path, t("validation.missing", field="schema"), field="schema")])
     found = data["schema"]
     if not isinstance(found, int) or isinstance(found, bool):
-        problem = Problem(path, t("validation.int", value=shown(found)), line=line, field="schema")
+        problem = Problem(
+            path, t("validation.int", value=shown(found)), line=line(), field="schema"
+        )
         raise FileError([problem])
     if found > current:
         message = t("validation.schema_newer", found=shown(found), supported=current)
-        raise FileError([Problem(path, message, line=line, field="schema")])
+        raise FileError([Problem(path, message, line=line(), field="schema")])
     if found < min(migrations, default=current):
         message = t("validation.schema_unknown", found=shown(found), supported=current)
-        raise FileError([Problem(path, message, line=line, field="schema")])
+        raise FileError([Problem(path, message, line=line(), field="schema")])
     while data["schema"] < current:
         data = migrations[data["schema"]](data)
     return data
@@ -253,9 +307,146 @@ def load_any(path: Path) -> Scenario | Session:
     return _as_scenario(path, text, data)
 
 
+def session_document(session: Session) -> dict[str, Any]:
+    """The session as the file holds it: a JSON-mode dump (TOML has no null: no None)."""
+    return session.model_dump(mode="json", exclude_none=True)
+
+
 def session_text(session: Session) -> str:
     """The session as TOML (TOML has no null, so None fields are left out)."""
-    return tomli_w.dumps(session.model_dump(mode="json", exclude_none=True))
+    return tomli_w.dumps(session_document(session))
+
+
+_TOML_PIECES = _toml is not None and all(
+    hasattr(_toml, name)
+    for name in (
+        "Context",
+        "gen_table_chunks",
+        "format_key_part",
+        "format_literal",
+        "is_aot",
+        "is_suitable_inline_table",
+    )
+)
+"""tomli_w's inner pieces are as DocumentCache knows them (tomli-w 1.1-1.2)."""
+
+
+class _Item:
+    """One list item's dump, and (worked out when first needed) its TOML."""
+
+    __slots__ = ("chunk", "dump", "inline", "item")
+
+    def __init__(self, item: BaseModel) -> None:
+        self.item = item  # held: its id() is the key, and must not be reused
+        self.dump = item.model_dump(mode="json", exclude_none=True)
+        self.inline: bool | None = None
+        self.chunk: str | None = None
+
+
+class DocumentCache:
+    """:func:`session_text`, dumping again only the items that changed.
+
+    A meeting's lists (cards, turns…) grow to thousands of items, of which a
+    change touches one or two. Each item's dump and TOML are kept, keyed by
+    the item, and used again until the item, or something it holds that can
+    change on its own, is among the ``touched`` ids given. The rest of the
+    session (scenario, live state, details) is small and dumped every time.
+    The text is byte for byte what :func:`session_text` writes: the top level
+    is laid out as tomli_w lays it out (literals, then tables and arrays of
+    tables in order), with each item's chunk made by tomli_w itself.
+    """
+
+    LISTS = ("members", "step_log", "cards", "groups", "turns", "actions", "report_back")
+    NESTED = {"cards": "resource", "groups": "cards"}
+    """What an item of these lists holds that can change on its own: a card's
+    resource, a group's list of cards."""
+
+    def __init__(self) -> None:
+        self._items: dict[int, _Item] = {}
+        self._lists: dict[str, list[_Item]] = {}
+
+    def document(self, session: Session, touched: set[int]) -> dict[str, Any]:
+        """The same dict as ``session_document(session)``, key order included."""
+        rest = session.model_dump(mode="json", exclude_none=True, exclude=set(self.LISTS))
+        kept: dict[int, _Item] = {}
+        self._lists = {}
+        for name in self.LISTS:
+            inner = self.NESTED.get(name)
+            entries: list[_Item] = []
+            for item in getattr(session, name):
+                key = id(item)
+                known = self._items.get(key)
+                if (
+                    known is None
+                    or key in touched
+                    or (inner is not None and id(getattr(item, inner)) in touched)
+                ):
+                    known = _Item(item)
+                kept[key] = known
+                entries.append(known)
+            self._lists[name] = entries
+        self._items = kept  # items no longer in the session are let go
+        document: dict[str, Any] = {}
+        for name, field in Session.model_fields.items():
+            key = field.alias or name
+            if name in self._lists:
+                document[key] = [entry.dump for entry in self._lists[name]]
+            elif key in rest:
+                document[key] = rest[key]
+        return document
+
+    def text(self, session: Session, touched: set[int]) -> str:
+        """The same text as ``session_text(session)``."""
+        document = self.document(session, touched)
+        if not _TOML_PIECES:
+            return tomli_w.dumps(document)  # another tomli_w: whole, as before
+        ctx = _toml.Context(allow_multiline=False, indent=4)  # tomli_w.dumps' defaults
+        literals: list[tuple[str, Any]] = []
+        tables: list[tuple[str, Any, bool]] = []  # (key, table or _Item, in an array)
+        for key, value in document.items():
+            entries = self._lists.get(key)
+            if entries and not all(self._inline(entry) for entry in entries):
+                tables.extend((key, entry, True) for entry in entries)
+            elif entries:
+                literals.append((key, value))  # tomli_w's inline array of tables
+            elif isinstance(value, Mapping):
+                tables.append((key, value, False))
+            elif _toml.is_aot(value) and not all(
+                _toml.is_suitable_inline_table(table, ctx) for table in value
+            ):
+                tables.extend((key, table, True) for table in value)
+            else:
+                literals.append((key, value))
+        parts = [
+            f"{_toml.format_key_part(k)} = {_toml.format_literal(v, ctx)}\n" for k, v in literals
+        ]
+        for key, table, in_array in tables:
+            if parts:
+                parts.append("\n")
+            if isinstance(table, _Item):
+                parts.append(self._chunk(table, key))
+            else:
+                name = _toml.format_key_part(key)
+                parts.extend(_toml.gen_table_chunks(table, ctx, name=name, inside_aot=in_array))
+        return "".join(parts)
+
+    @staticmethod
+    def _inline(entry: _Item) -> bool:
+        if entry.inline is None:
+            ctx = _toml.Context(allow_multiline=False, indent=4)
+            entry.inline = _toml.is_suitable_inline_table(entry.dump, ctx)
+        return entry.inline
+
+    @staticmethod
+    def _chunk(entry: _Item, key: str) -> str:
+        if entry.chunk is None:
+            # A fresh context each time: tomli_w caches inline tables by id().
+            ctx = _toml.Context(allow_multiline=False, indent=4)
+            name = _toml.format_key_part(key)
+            entry.chunk = "".join(
+                _toml.gen_table_chunks(entry.dump, ctx, name=name, inside_aot=True)
+            )
+        return entry.chunk
 
 
 def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:

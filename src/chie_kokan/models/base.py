@@ -7,6 +7,8 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic_core import PydanticCustomError
 
+from chie_kokan.models.journal import note_field
+
 # Control characters in text would reach the projector's terminal (ESC starts
 # sequences that retitle or wipe it) and the minutes. Each is shown instead as
 # a visible stand-in: Control Pictures (U+2400 + code) for C0, ␡ for DEL,
@@ -22,6 +24,8 @@ def visible_controls(text: str) -> str:
     ``\\r\\n`` and a lone ``\\r`` become ``\\n``. Idempotent: the stand-ins are
     ordinary characters, so cleaning clean text changes nothing.
     """
+    if text.isprintable():
+        return text  # no control character at all: the common case, ~50x faster
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(_STAND_INS)
 
 
@@ -42,6 +46,12 @@ class Strict(BaseModel):
         validate_by_alias=True,
         validate_by_name=True,
     )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        # Undo is built from what changes (see journal.py), not from snapshots.
+        if name in type(self).__pydantic_fields__:
+            note_field(self, name)
+        super().__setattr__(name, value)
 
 
 def domain_error(
