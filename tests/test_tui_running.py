@@ -39,6 +39,7 @@ from chie_kokan.tui.glyphs import PICKED, numbered
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, FormDialog
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.screens.running import RunningScreen
+from chie_kokan.tui.widgets.step_track import StepTrack
 
 OPENING, SHARE, PICK, EXCHANGE, SPREAD, REFLECT = range(6)
 SIZE = (120, 36)
@@ -1041,3 +1042,17 @@ async def test_a_finished_session_with_nobody_present_resumes_to_its_summary(
         svg = app.export_screenshot()
     shown = "".join(re.findall(r"<text[^>]*>([^<]*)</text>", html.unescape(svg)))
     assert "".join(t("tui.summary_speaking").split()) in "".join(shown.split())
+
+
+async def test_last_meetings_promises_arriving_at_a_closing_screen_are_ignored(
+    session_file: Path, clock: ManualClock
+) -> None:
+    """The report back is read on a thread; if the screen is being torn down when it
+    arrives (the window closed, the app exiting), it is dropped, not a crash."""
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        await screen.query_one(StepTrack).remove()  # as during teardown
+        screen._show_report_back([])  # what the thread's callback does
+        await pilot.pause()
+    assert app.return_code in (0, None)

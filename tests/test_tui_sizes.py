@@ -29,14 +29,17 @@ from chie_kokan.tui.app import ChieKokanApp
 from chie_kokan.tui.glyphs import SEPARATOR
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.screens.running import RunningScreen
+from chie_kokan.tui.widgets.japanese_text import WrappedText
 from chie_kokan.tui.widgets.timebox import ClockDigits
 from test_snapshots_running import (
     EN,
     EXCHANGE,
     JA,
     PICK,
+    REFLECT,
     SCENARIOS,
     SHARE,
+    SPREAD,
     SUMMARY,
     Words,
     opened,
@@ -341,3 +344,32 @@ async def test_who_said_it_never_leaves_its_mark_alone_at_a_line_end(
         ]
     assert len(lines) > len(screen.engine.cards_of_step())  # some card did wrap here
     assert not [line for line in lines if line.endswith(SEPARATOR)]
+
+
+@pytest.mark.parametrize("words", [JA, EN], ids=["ja", "en"])
+@pytest.mark.parametrize("upto", [SPREAD, REFLECT], ids=["spread", "reflect"])
+async def test_at_80_by_24_the_action_items_go_under_the_clock_and_the_board_keeps_its_rows(
+    clock: ManualClock, tmp_path: Path, words: Words, upto: int
+) -> None:
+    app = opened(words, clock, tmp_path, upto)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await started(pilot)
+        assert screen.engine.session.actions  # the meeting has some to show
+        cards = screen.query_one("#cards", OptionList)
+        assert cards.display and cards.content_region.height >= 8
+        side_actions = screen.query_one("#side-actions", WrappedText)
+        assert side_actions.display
+        side = region(screen, "#side")
+        # It starts on screen under the clock; the rest is a scroll away in the side panel.
+        assert side.y < side_actions.region.y < side.bottom
+        overflow = side_actions.region.bottom - side.bottom
+        assert screen.query_one("#side").max_scroll_y >= overflow
+        shown = side_actions.content.plain
+        for item in screen.engine.session.actions:
+            assert item.what in shown
+        assert not screen.query_one("#context").display  # not twice
+        await pilot.resize_terminal(120, 36)  # a taller window: back in the centre
+        await settled(pilot)
+        assert not side_actions.display
+        context = screen.query_one("#context", WrappedText)
+        assert all(item.what in context.content.plain for item in screen.engine.session.actions)

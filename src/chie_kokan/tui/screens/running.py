@@ -223,6 +223,9 @@ class RunningScreen(KeyPalette, Screen[None]):
             with side:
                 yield SpeakerPanel(id="speaker")
                 yield TimeBox(id="timebox")
+                # Below 30 lines the action items sit here, under the clock, so the
+                # board keeps its rows (the side panel has room there).
+                yield WrappedText(id="side-actions")
                 # The buttons come after the first frame (see on_mount): the
                 # room sees the meeting sooner, and the keys work from the start.
                 yield Grid(id="buttons")
@@ -501,6 +504,7 @@ class RunningScreen(KeyPalette, Screen[None]):
             self._set("#prompt", Text(t("tui.summary_title"), style="bold"))
             self._set("#question", "")
             self._set("#context", "")
+            self._set("#side-actions", "")
             self.query_one("#entry", EntryLine).placeholder = t("tui.entry_ended")
             self._show_holder("")
             self.query_one(BoardList).voting = False
@@ -521,6 +525,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         else:
             self._set("#question", "")
         self._set("#context", self._context_text())
+        self._set("#side-actions", self._side_actions_text())
         board = self.query_one(BoardList)
         if self._board_step != engine.step_index:
             board.reset()  # on a pick board: sorted by votes again
@@ -712,15 +717,26 @@ class RunningScreen(KeyPalette, Screen[None]):
             text.append(f"{PICKED} {target.title}" if target else t("tui.no_target"))
             if len(engine.picked_troubles()) > 1:
                 text.append(f"  {t('tui.target_switch')}", style="italic")
-        elif kind in (StepKind.SPREAD, StepKind.REFLECT) and session.actions:
-            if self.has_class("-short"):  # 80×24: one paragraph, the board keeps its rows
-                text.append(f"{t('tui.actions')}: ", style="bold")
-                text.append("／".join(self._action_line(item) for item in session.actions))
-                return text
-            text.append(f"{t('tui.actions')}\n", style="bold")
-            for item in session.actions:
-                text.append(f"  ・{self._action_line(item)}\n")
+        elif self._shows_actions() and not self.has_class("-short"):
+            text.append_text(self._actions_text())
         return text.rstrip() or text
+
+    def _shows_actions(self) -> bool:
+        kind = self.engine.step.kind
+        return kind in (StepKind.SPREAD, StepKind.REFLECT) and bool(self.engine.session.actions)
+
+    def _actions_text(self) -> Text:
+        text = Text(f"{t('tui.actions')}\n", style="bold")
+        for item in self.engine.session.actions:
+            text.append(f"・{self._action_line(item)}\n", style="not bold")
+        text.rstrip()
+        return text
+
+    def _side_actions_text(self) -> Text:
+        """The action items under the clock on a short screen (80×24), else nothing."""
+        if self.has_class("-short") and self._shows_actions():
+            return self._actions_text()
+        return Text()
 
     @staticmethod
     def _action_line(item: ActionItem) -> str:
@@ -1320,6 +1336,10 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def _show_report_back(self, items: list[ReportItem]) -> None:
         self.report_back = items
+        # The thread may finish while the screen is torn down (the window closed,
+        # the app exiting): nothing to show then, and no crash on the way out.
+        if not self.is_attached or not self.query(StepTrack):
+            return
         self.refresh_view()
 
     def _report_items(self) -> list[ReportItem]:
