@@ -266,3 +266,50 @@ def test_key_names(language: Language) -> None:
     assert key_name("space", language) == t("polish.key.space", language)
     assert Key("ctrl+q", "quit", "save_quit").short_display(language) == "^Q"
     assert Key("down", "next_name", "setup.role_next").binding(language).key_display == "↓"
+
+
+async def typed_in_palette(pilot: Pilot[int], words: str) -> list[str]:
+    """Open the palette, type ``words``, wait for the list, return its lines."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    palette = app.screen
+    assert isinstance(palette, CommandPalette)
+    await pilot.press(*words)
+    commands = palette.query_one(CommandList)
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if commands.option_count:
+            break
+    await pilot.pause(0.7)  # past Textual's own half-second wait for "No matches found"
+    return [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+async def test_nothing_matches_is_said_in_the_uis_language_and_offers_help(
+    language: Language, shimizu: Scenario, clock: ManualClock, tmp_path: Path
+) -> None:
+    path = session_at(shimizu, clock, tmp_path / "sessions", 1)
+    app = make_app(session_path=path, sessions_dir=path.parent, clock=clock, language=language)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lines = await typed_in_palette(pilot, "qqqq")
+        assert len(lines) == 1, lines
+        assert t("palette.no_match", language, query="qqqq") in lines[0]
+        assert "No matches found" not in lines[0]
+        await pilot.press("enter")  # choosing it opens the list of keys
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_nothing_matches_on_the_launcher_says_what_to_do(
+    scenarios_dir: Path, tmp_path: Path
+) -> None:
+    app = make_app(scenarios_dir=scenarios_dir, sessions_dir=tmp_path / "sessions")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lines = await typed_in_palette(pilot, "qqqq")
+        assert len(lines) == 1 and t("palette.no_match_other") in lines[0], lines
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LauncherScreen)

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import CommandPalette
+from textual.command import CommandPalette, Hit, Hits, Provider
 from textual.driver import Driver
 from textual.screen import Screen
+from textual.system_commands import SystemCommandsProvider
 
 from chie_kokan.clock import Clock, system_clock
 from chie_kokan.engine import SessionEngine
@@ -38,6 +39,22 @@ if TYPE_CHECKING:
     from chie_kokan.tui.screens.running import Rescue, RunningScreen
 
 
+class NoMatchProvider(Provider):
+    """When nothing matches, say so in the UI's language (Textual's own line is
+    English) and offer the list of keys, where that screen has one (F1)."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        commands = list(self.app.get_system_commands(self.screen))
+        if any(matcher.match(name) > 0 for name, *_ in commands):
+            return
+        # The screen's F1 entry (KeyPalette runs it as ``run_action("help")``).
+        helps = [call for _, _, call, *_ in commands if getattr(call, "args", ())[:1] == ("help",)]
+        callback = helps[0] if helps else (lambda: None)
+        hint = t("palette.no_match_help" if helps else "palette.no_match_other")
+        yield Hit(1.0, t("palette.no_match", query=query), callback, help=hint)
+
+
 @dataclass(frozen=True)
 class Start:
     """What the app opens on: the launcher, a scenario's setup, or a session."""
@@ -55,6 +72,7 @@ class ChieKokanApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "chie-kokan"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {SystemCommandsProvider, NoMatchProvider}
     KEYS: tuple[Key, ...] = (
         Key("ctrl+q", "quit", "save_quit", priority=True),
         Key("ctrl+p", "command_palette", "palette", show=False, priority=True),
