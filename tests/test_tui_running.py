@@ -31,8 +31,10 @@ import chie_kokan.autosave as autosave
 from chie_kokan.autosave import AutoSaver
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.export.resources import resource_records
 from chie_kokan.i18n import set_language, t
 from chie_kokan.models import Outcome, Scenario, StepKind
+from chie_kokan.resources import CardResource
 from chie_kokan.storage import atomic_write, create_session_file, load_session, save_session
 from chie_kokan.tui.app import ChieKokanApp, make_app
 from chie_kokan.tui.glyphs import PICKED, numbered
@@ -1000,6 +1002,45 @@ async def test_a_card_is_recorded_as_a_local_resource_in_a_small_form(
         )
         await saved(pilot, screen)
         assert load_session(screen.path).cards[-1].resource == resource
+
+
+async def test_the_resource_form_shows_what_the_resource_file_lists(
+    session_file: Path, clock: ManualClock
+) -> None:
+    """One rule for both (chie_kokan.resources): who runs it is not folded into the contact."""
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        engine = screen.engine
+        engine.go_to_step(SPREAD)
+        await pilot.pause()
+        await record(pilot, "移動販売車 / たすけあいの会 / 集会所前")
+        card = engine.session.cards[-1]
+        (listed,) = resource_records([engine.session], "ja")
+        await pilot.press("up", "ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, FormDialog), "the resource form")
+        form = app.screen
+        shown = form.values()
+        assert shown == {name: getattr(listed, name) for name in CardResource.model_fields}
+        assert (shown["runs_by"], shown["contact"], shown["offers"]) == (
+            "たすけあいの会",
+            "",
+            "移動販売車",
+        )
+        # Who runs it is edited in the form and kept on the card, in one change.
+        form.query_one("#field-runs_by", Input).value = "商工会 青年部"
+        form.query_one("#field-contact", Input).value = "042-000-0000"
+        await pilot.click("#ok")
+        await wait_until(pilot, lambda: app.screen is screen, "the form to close")
+        card = engine.card(card.id)
+        assert card.runs_by == "商工会 青年部"
+        assert card.resource is not None and card.resource.contact == "042-000-0000"
+        (listed,) = resource_records([engine.session], "ja")
+        assert (listed.runs_by, listed.contact) == ("商工会 青年部", "042-000-0000")
+        await pilot.press("ctrl+z")
+        await wait_until(pilot, lambda: engine.card(card.id).resource is None, "the undo")
+        assert engine.card(card.id).runs_by == "たすけあいの会"
+        await saved(pilot, screen)
 
 
 async def test_f4_adds_a_walk_in_who_then_speaks(session_file: Path, clock: ManualClock) -> None:

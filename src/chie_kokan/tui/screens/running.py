@@ -44,6 +44,7 @@ from chie_kokan.models import (
 )
 from chie_kokan.problems import FileError, visible
 from chie_kokan.report_back import report_back, with_status
+from chie_kokan.resources import CardResource, card_resource, details_of
 from chie_kokan.storage import create_new_file, free_path, save_session
 from chie_kokan.tui.glyphs import ARROW, MARKED, PICKED, SEPARATOR
 from chie_kokan.tui.keys import Key, KeyPalette, localized
@@ -96,6 +97,11 @@ class Rescue:
 def _detail(error: BaseException) -> str:
     """A failure in words a person can pass on: the OS's reason, else the error itself."""
     return getattr(error, "strerror", None) or str(error) or type(error).__name__
+
+
+def _resource_label(name: str) -> str:
+    """The form's label for a field of a card's resource: the details', or who runs it."""
+    return t(f"resource.{name}") if name in Resource.model_fields else t(f"models.{name}")
 
 
 def plain(action: str) -> str:
@@ -1073,14 +1079,11 @@ class RunningScreen(KeyPalette, Screen[None]):
         card = self._need_card()
         if card is None:
             return
-        current = card.resource or Resource(
-            name=card.text, where=card.place, offers=card.text if card.runs_by else ""
-        )
-        if card.resource is None and card.runs_by:
-            current = current.model_copy(update={"contact": card.runs_by})
+        # The same record the resource file lists (chie_kokan.resources).
+        record = card_resource(card)
         fields = [
-            Field(name, t(f"resource.{name}"), getattr(current, name))
-            for name in Resource.model_fields
+            Field(name, _resource_label(name), getattr(record, name))
+            for name in CardResource.model_fields
         ]
 
         def saved(values: dict[str, Any] | None) -> None:
@@ -1089,10 +1092,14 @@ class RunningScreen(KeyPalette, Screen[None]):
             if not str(values["name"]).strip():
                 self._do(lambda: self.engine.mark_resource(card.id, None))
                 return
-            resource = Resource(
+            entered = CardResource(
                 **{k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
             )
-            self._do(lambda: self.engine.mark_resource(card.id, resource))
+            self._do(
+                lambda: self.engine.mark_resource(
+                    card.id, details_of(entered), runs_by=entered.runs_by
+                )
+            )
 
         self.app.push_screen(FormDialog(t("tui.resource_title"), fields), saved)
 
