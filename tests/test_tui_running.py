@@ -32,15 +32,18 @@ from chie_kokan.autosave import AutoSaver
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.export.resources import resource_records
+from chie_kokan.facts import question_number
 from chie_kokan.i18n import set_language, t
 from chie_kokan.models import Outcome, Scenario, StepKind
 from chie_kokan.resources import CardResource
 from chie_kokan.storage import atomic_write, create_session_file, load_session, save_session
 from chie_kokan.tui.app import ChieKokanApp, make_app
 from chie_kokan.tui.glyphs import PICKED, numbered
+from chie_kokan.tui.keys import key_name
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, FormDialog
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.screens.running import RunningScreen
+from screen_helpers import screen_lines
 
 OPENING, SHARE, PICK, EXCHANGE, SPREAD, REFLECT = range(6)
 SIZE = (120, 36)
@@ -1041,6 +1044,89 @@ async def test_the_resource_form_shows_what_the_resource_file_lists(
         await wait_until(pilot, lambda: engine.card(card.id).resource is None, "the undo")
         assert engine.card(card.id).runs_by == "たすけあいの会"
         await saved(pilot, screen)
+
+
+async def test_q_on_the_board_moves_to_another_question(
+    session_file: Path, clock: ManualClock
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        engine = screen.engine
+        engine.go_to_step(SHARE)
+        await pilot.pause()
+        assert not has(palette_titles(app), "models.question")  # share asks no questions
+        engine.go_to_step(EXCHANGE)
+        await pilot.pause()
+        questions = engine.questions
+        assert len(questions) >= 2 and engine.live.question == 0
+        assert has(palette_titles(app), "models.question")
+        await pilot.press("up", "q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the questions")
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: engine.live.question == 1, "the second question")
+        assert app.screen is screen
+        number = numbered(question_number(engine.steps, EXCHANGE, 1))
+        assert text_of(screen, "#question") == f"{number}{questions[1]}".replace("\n", "")
+        # Back to the first one, from the palette's entry.
+        await screen.run_action("choose_question")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the questions")
+        await pilot.press("up", "enter")
+        await wait_until(pilot, lambda: engine.live.question == 0, "the first question")
+        await pilot.press("ctrl+z")
+        assert engine.live.question == 1
+        await saved(pilot, screen)
+
+
+async def test_x_on_the_board_removes_an_action_item_after_asking(
+    session_file: Path, clock: ManualClock
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        engine = screen.engine
+        engine.go_to_step(SPREAD)
+        await pilot.pause()
+        assert not has(palette_titles(app), "models.delete_action")  # nothing to remove yet
+        await pilot.press("up", "x")
+        assert app.screen is screen
+        engine.add_action("回覧板で周知する", "山田 花子", "来月")
+        engine.add_action("移動販売の曜日を確認", "商工会")
+        await pilot.pause()
+        assert has(palette_titles(app), "models.delete_action")
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the action items")
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+        await pilot.press("escape")  # not this one after all
+        await wait_until(pilot, lambda: app.screen is screen, "the dialog to close")
+        assert len(engine.session.actions) == 2
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the action items")
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(engine.session.actions) == 1, "the item removed")
+        assert [a.what for a in engine.session.actions] == ["回覧板で周知する"]
+        assert "移動販売の曜日を確認" not in text_of(screen, "#prompt")
+        await pilot.press("ctrl+z")
+        assert len(engine.session.actions) == 2
+        await saved(pilot, screen)
+
+
+async def test_help_lists_the_question_and_action_item_keys(
+    session_file: Path, clock: ManualClock
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=(160, 80)) as pilot:  # the whole key table at once
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        lines = screen_lines(app)
+        for key, name in (("q", "question"), ("x", "delete_action")):
+            explained = t(f"help.models.{name}")
+            row = next((line for line in lines if explained in line), None)
+            assert row is not None, f"{explained} missing from the help"
+            assert f" {key_name(key)} " in row.split(explained)[0], row
 
 
 async def test_f4_adds_a_walk_in_who_then_speaks(session_file: Path, clock: ManualClock) -> None:

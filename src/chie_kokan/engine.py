@@ -1031,18 +1031,6 @@ class SessionEngine:
             journal.append(self.session.groups, group)
             return group
 
-    def add_to_group(self, group_id: str, card_id: str) -> None:
-        self._require_pick()
-        self.card(card_id)
-        if self.group(group_id) is None:
-            raise DomainError("unknown_target", target=group_id)
-        with self._change("add_to_group", title=_short(self._title_of(group_id))):
-            for group in self.session.groups:
-                group.cards = [c for c in group.cards if c != card_id]
-            target = self.group(group_id)
-            assert target is not None
-            journal.append(target.cards, card_id)
-
     def ungroup(self, group_id: str) -> None:
         """Dissolve a group; its cards stand on their own again."""
         if self.group(group_id) is None:

@@ -26,7 +26,7 @@ from chie_kokan.export.formatting import (
 )
 from chie_kokan.export.redact import PublicHolders, Redactor, case_placeholder
 from chie_kokan.i18n import Language, t
-from chie_kokan.models import Card, Member, Participant, Resource, Session, StepKind
+from chie_kokan.models import ROLES, Card, Member, Participant, Resource, Session, StepKind
 from chie_kokan.models.session import NextMeeting  # minutes fields (issue 9)
 
 
@@ -676,7 +676,7 @@ class _Table:
         roles = self.session.roles
         return [
             RoleEntry(t(f"role.{name}", self.lang), self._role_holder(getattr(roles, name)))
-            for name in ("facilitator", "timekeeper", "board_writer", "minute_taker")
+            for name in ROLES
         ]
 
     def build(self) -> TableMinutes:
