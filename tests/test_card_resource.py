@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.export import build_minutes
 from chie_kokan.export.resources import COLUMNS, resource_records
 from chie_kokan.models import Resource, Scenario
 from chie_kokan.resources import CardResource, card_resource, details_of
@@ -73,3 +76,16 @@ def test_the_file_has_a_column_for_every_field_of_the_model() -> None:
 def test_details_leave_who_runs_it_on_the_card() -> None:
     record = CardResource(name="サロン桜", contact="042", runs_by="社協", publishable=True)
     assert details_of(record) == Resource(name="サロン桜", contact="042", publishable=True)
+
+
+def test_the_minutes_show_every_field_of_the_model(shimizu: Scenario, clock: ManualClock) -> None:
+    """The minutes' view of a resource is built from the model's dump: nothing left out."""
+    engine = spread_engine(shimizu, clock)
+    card = engine.record_card("ふれあいサロン", runs_by="社協")
+    values = {name: f"{name}の値" for name in Resource.model_fields}
+    resource = Resource(**{**values, "publishable": True})
+    engine.mark_resource(card.id, resource)
+    for redact in (False, True):
+        (table,) = build_minutes([engine.session], redact=redact, language="ja").tables
+        (view,) = table.resources
+        assert {f.name: getattr(view, f.name) for f in fields(view)} == resource.model_dump()
