@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 from hypothesis import strategies as st
 
-from chie_kokan.models import Session
+from chie_kokan.models import ROLES, Session
 from chie_kokan.storage import load_session
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "export"
@@ -48,8 +48,7 @@ def personal_names(session: Session) -> list[str]:
     names += list(scenario.private_names)
     if scenario.case:
         names.append(scenario.case.name)
-    roles = session.roles
-    names += [roles.facilitator, roles.timekeeper, roles.board_writer, roles.minute_taker]
+    names += [getattr(session.roles, role) for role in ROLES]
     out: set[str] = set()
     for name in filter(None, names):
         parts = name.split()

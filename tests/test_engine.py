@@ -524,21 +524,17 @@ def test_grouping_cards_on_the_pick_step(started: SessionEngine) -> None:
     second = e.group_cards("移動", [c2, c4])  # c2 moves over
     assert e.group(first.id).cards == [c1]
     assert e.group(second.id).cards == [c2, c4]
-    e.add_to_group(first.id, c4)
-    assert (e.group(first.id).cards, e.group(second.id).cards) == ([c1, c4], [c2])
-    trouble = next(t for t in e.troubles() if t.id == first.id)
-    assert trouble.is_group and [c.id for c in trouble.cards] == [c1, c4]
+    trouble = next(t for t in e.troubles() if t.id == second.id)
+    assert trouble.is_group and [c.id for c in trouble.cards] == [c2, c4]
     e.ungroup(second.id)
     assert e.group(second.id) is None
-    assert {t.id for t in e.troubles()} == {first.id, c2, c3}
+    assert {t.id for t in e.troubles()} == {first.id, c2, c3, c4}
     with refused(e, "empty_group"):
         e.group_cards("空", [])
     with refused(e, "empty_text"):
         e.group_cards("  ", [c3])
     with refused(e, "unknown_card"):
         e.group_cards("無い", [c3, "c99"])
-    with refused(e, "unknown_target"):
-        e.add_to_group("g99", c3)
     with refused(e, "unknown_target"):
         e.ungroup("g99")
 
@@ -894,7 +890,6 @@ UNDOABLE: dict[str, tuple[Operation, Operation]] = {
     "delete-card": (step(PICK), lambda e: e.delete_card("c1")),
     "mark-resource": (step(SPREAD), lambda e: e.mark_resource("c1", Resource(name="サロン"))),
     "group": (step(PICK), lambda e: e.group_cards("移動", ["c2", "c4"])),
-    "add-to-group": (step(PICK), lambda e: e.add_to_group("g1", "c3")),
     "ungroup": (step(PICK), lambda e: e.ungroup("g1")),
     "vote-up": (step(PICK), lambda e: e.vote("g1")),
     "vote-down": (step(PICK), lambda e: e.vote("c3", -1)),

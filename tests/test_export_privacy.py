@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, members_from_roster, new_session
 from chie_kokan.export import render_minutes, render_resources
-from chie_kokan.models import Approval, Resource, Roles, Scenario, Session, Status
+from chie_kokan.models import ROLES, Approval, Resource, Roles, Scenario, Session, Status
 from export_helpers import (
     contains_name,
     docx_text,
@@ -131,10 +131,7 @@ def _unspaced(session: Session) -> Session:
         }
     )
     roles = session.roles.model_copy(
-        update={
-            name: join(getattr(session.roles, name))
-            for name in ("facilitator", "timekeeper", "board_writer", "minute_taker")
-        }
+        update={name: join(getattr(session.roles, name)) for name in ROLES}
     )
     members = [m.model_copy(update={"name": join(m.name)}) for m in session.members]
     return session.model_copy(update={"scenario": scenario, "members": members, "roles": roles})

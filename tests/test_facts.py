@@ -21,7 +21,7 @@ from chie_kokan.export.minutes import Minutes, StepMinutes
 from chie_kokan.export.resources import resource_records
 from chie_kokan.models import Card, Outcome, Scenario, Session, StepKind, Turn
 from chie_kokan.tui.glyphs import BAR_EMPTY, BAR_FULL
-from chie_kokan.tui.widgets.summary import speaking_bars, summary_text
+from chie_kokan.tui.summary import speaking_bars, summary_text
 from conftest import JST
 
 OPENING, SHARE, PICK, EXCHANGE, SPREAD, REFLECT = range(6)

@@ -54,7 +54,7 @@ Exports, the command line and validation messages are not terminal columns."""
 
 NOT_DRAWN = {
     # Line-breaking rules: which characters may start or end a line; never drawn by us.
-    ("widgets/japanese_text.py", "‥…"),
+    ("line_breaking.py", "‥…"),
     # What an undecodable byte becomes (driver.py): the recorder sees it to delete it.
     ("widgets/entry_line.py", "\ufffd"),
 }

@@ -121,7 +121,7 @@ def test_csv_headers_in_english() -> None:
         t(f"export.col_{name}", "en")
         for name in (
             "name", "category", "serves", "when", "where", "fee", "contact", "offers",
-            "runs_by", "publishable", "checked", "sessions", "dates", "organizations",
+            "publishable", "checked", "runs_by", "sessions", "dates", "organizations",
         )
     ]  # fmt: skip
     assert header[0] == "Name"

@@ -16,7 +16,7 @@ from chie_kokan.tui.app import ChieKokanApp, make_app
 from chie_kokan.tui.screens.launcher import EntryList, LauncherScreen, scan_sessions
 from chie_kokan.tui.screens.running import RunningScreen
 from chie_kokan.tui.screens.setup import SetupScreen
-from chie_kokan.tui.widgets.japanese_text import WrappedText
+from chie_kokan.tui.widgets.wrapped_text import WrappedText
 
 # The repository's shipped scenarios.
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

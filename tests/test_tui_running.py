@@ -31,15 +31,20 @@ import chie_kokan.autosave as autosave
 from chie_kokan.autosave import AutoSaver
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.export.resources import resource_records
+from chie_kokan.facts import question_number
 from chie_kokan.i18n import set_language, t
 from chie_kokan.models import Outcome, Scenario, StepKind
+from chie_kokan.resources import CardResource
 from chie_kokan.storage import atomic_write, create_session_file, load_session, save_session
 from chie_kokan.tui.app import ChieKokanApp, make_app
 from chie_kokan.tui.glyphs import PICKED, numbered
+from chie_kokan.tui.keys import key_name
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, FormDialog
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.screens.running import RunningScreen
 from chie_kokan.tui.widgets.step_track import StepTrack
+from screen_helpers import screen_lines
 
 OPENING, SHARE, PICK, EXCHANGE, SPREAD, REFLECT = range(6)
 SIZE = (120, 36)
@@ -1001,6 +1006,128 @@ async def test_a_card_is_recorded_as_a_local_resource_in_a_small_form(
         )
         await saved(pilot, screen)
         assert load_session(screen.path).cards[-1].resource == resource
+
+
+async def test_the_resource_form_shows_what_the_resource_file_lists(
+    session_file: Path, clock: ManualClock
+) -> None:
+    """One rule for both (chie_kokan.resources): who runs it is not folded into the contact."""
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        engine = screen.engine
+        engine.go_to_step(SPREAD)
+        await pilot.pause()
+        await record(pilot, "移動販売車 / たすけあいの会 / 集会所前")
+        card = engine.session.cards[-1]
+        (listed,) = resource_records([engine.session], "ja")
+        await pilot.press("up", "ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, FormDialog), "the resource form")
+        form = app.screen
+        shown = form.values()
+        assert shown == {name: getattr(listed, name) for name in CardResource.model_fields}
+        assert (shown["runs_by"], shown["contact"], shown["offers"]) == (
+            "たすけあいの会",
+            "",
+            "移動販売車",
+        )
+        # Who runs it is edited in the form and kept on the card, in one change.
+        form.query_one("#field-runs_by", Input).value = "商工会 青年部"
+        form.query_one("#field-contact", Input).value = "042-000-0000"
+        await pilot.click("#ok")
+        await wait_until(pilot, lambda: app.screen is screen, "the form to close")
+        card = engine.card(card.id)
+        assert card.runs_by == "商工会 青年部"
+        assert card.resource is not None and card.resource.contact == "042-000-0000"
+        (listed,) = resource_records([engine.session], "ja")
+        assert (listed.runs_by, listed.contact) == ("商工会 青年部", "042-000-0000")
+        await pilot.press("ctrl+z")
+        await wait_until(pilot, lambda: engine.card(card.id).resource is None, "the undo")
+        assert engine.card(card.id).runs_by == "たすけあいの会"
+        await saved(pilot, screen)
+
+
+async def test_q_on_the_board_moves_to_another_question(
+    session_file: Path, clock: ManualClock
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        engine = screen.engine
+        engine.go_to_step(SHARE)
+        await pilot.pause()
+        assert not has(palette_titles(app), "models.question")  # share asks no questions
+        engine.go_to_step(EXCHANGE)
+        await pilot.pause()
+        questions = engine.questions
+        assert len(questions) >= 2 and engine.live.question == 0
+        assert has(palette_titles(app), "models.question")
+        await pilot.press("up", "q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the questions")
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: engine.live.question == 1, "the second question")
+        assert app.screen is screen
+        number = numbered(question_number(engine.steps, EXCHANGE, 1))
+        assert text_of(screen, "#question") == f"{number}{questions[1]}".replace("\n", "")
+        # Back to the first one, from the palette's entry.
+        await screen.run_action("choose_question")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the questions")
+        await pilot.press("up", "enter")
+        await wait_until(pilot, lambda: engine.live.question == 0, "the first question")
+        await pilot.press("ctrl+z")
+        assert engine.live.question == 1
+        await saved(pilot, screen)
+
+
+async def test_x_on_the_board_removes_an_action_item_after_asking(
+    session_file: Path, clock: ManualClock
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        engine = screen.engine
+        engine.go_to_step(SPREAD)
+        await pilot.pause()
+        assert not has(palette_titles(app), "models.delete_action")  # nothing to remove yet
+        await pilot.press("up", "x")
+        assert app.screen is screen
+        engine.add_action("回覧板で周知する", "山田 花子", "来月")
+        engine.add_action("移動販売の曜日を確認", "商工会")
+        await pilot.pause()
+        assert has(palette_titles(app), "models.delete_action")
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the action items")
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+        await pilot.press("escape")  # not this one after all
+        await wait_until(pilot, lambda: app.screen is screen, "the dialog to close")
+        assert len(engine.session.actions) == 2
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the action items")
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(engine.session.actions) == 1, "the item removed")
+        assert [a.what for a in engine.session.actions] == ["回覧板で周知する"]
+        assert "移動販売の曜日を確認" not in text_of(screen, "#prompt")
+        await pilot.press("ctrl+z")
+        assert len(engine.session.actions) == 2
+        await saved(pilot, screen)
+
+
+async def test_help_lists_the_question_and_action_item_keys(
+    session_file: Path, clock: ManualClock
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=(160, 80)) as pilot:  # the whole key table at once
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        lines = screen_lines(app)
+        for key, name in (("q", "question"), ("x", "delete_action")):
+            explained = t(f"help.models.{name}")
+            row = next((line for line in lines if explained in line), None)
+            assert row is not None, f"{explained} missing from the help"
+            assert f" {key_name(key)} " in row.split(explained)[0], row
 
 
 async def test_f4_adds_a_walk_in_who_then_speaks(session_file: Path, clock: ManualClock) -> None:

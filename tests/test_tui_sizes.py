@@ -29,8 +29,8 @@ from chie_kokan.tui.app import ChieKokanApp
 from chie_kokan.tui.glyphs import SEPARATOR
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.screens.running import RunningScreen
-from chie_kokan.tui.widgets.japanese_text import WrappedText
 from chie_kokan.tui.widgets.timebox import ClockDigits
+from chie_kokan.tui.widgets.wrapped_text import WrappedText
 from test_snapshots_running import (
     EN,
     EXCHANGE,

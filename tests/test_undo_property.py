@@ -88,7 +88,6 @@ def operation(data: st.DataObject, engine: SessionEngine) -> tuple[str, Any]:
                 "delete",
                 "resource",
                 "group",
-                "add_to_group",
                 "ungroup",
                 "votes",
                 "vote",
@@ -102,7 +101,6 @@ def operation(data: st.DataObject, engine: SessionEngine) -> tuple[str, Any]:
                 "report",
                 "group",
                 "group",
-                "add_to_group",
                 "ungroup",
                 "vote",
                 "votes",
@@ -145,10 +143,6 @@ def operation(data: st.DataObject, engine: SessionEngine) -> tuple[str, Any]:
             data.draw(
                 st.lists(st.sampled_from([c.id for c in e.session.cards] or ["c1"]), max_size=3)
             ),
-        ),
-        "add_to_group": lambda: e.add_to_group(
-            data.draw(st.sampled_from([g.id for g in e.session.groups] or ["g1"])),
-            card_id(data, e),
         ),
         "ungroup": lambda: e.ungroup(target_id(data, e)),
         "votes": lambda: e.set_votes(target_id(data, e), data.draw(st.integers(-1, 12))),

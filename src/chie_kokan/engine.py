@@ -955,11 +955,20 @@ class SessionEngine:
             if self.live.target == card_id:
                 self.live.target = None
 
-    def mark_resource(self, card_id: str, resource: Resource | None) -> None:
-        """Attach (or with None, remove) resource details to a card."""
+    def mark_resource(
+        self, card_id: str, resource: Resource | None, *, runs_by: str | None = None
+    ) -> None:
+        """Attach (or with None, remove) resource details to a card.
+
+        ``runs_by``: who runs it, kept on the card (the form shows it beside the
+        details); one change, so one Ctrl+Z takes back the whole form.
+        """
         self.card(card_id)
         with self._change("resource", text=_short(self.card(card_id).text)):
-            self.card(card_id).resource = resource
+            card = self.card(card_id)
+            card.resource = resource
+            if runs_by is not None:
+                card.runs_by = visible_controls(runs_by.strip())
 
     # -- pick: groups, votes, picked ----------------------------------------
 
@@ -1021,18 +1030,6 @@ class SessionEngine:
             )
             journal.append(self.session.groups, group)
             return group
-
-    def add_to_group(self, group_id: str, card_id: str) -> None:
-        self._require_pick()
-        self.card(card_id)
-        if self.group(group_id) is None:
-            raise DomainError("unknown_target", target=group_id)
-        with self._change("add_to_group", title=_short(self._title_of(group_id))):
-            for group in self.session.groups:
-                group.cards = [c for c in group.cards if c != card_id]
-            target = self.group(group_id)
-            assert target is not None
-            journal.append(target.cards, card_id)
 
     def ungroup(self, group_id: str) -> None:
         """Dissolve a group; its cards stand on their own again."""

@@ -26,7 +26,7 @@ from chie_kokan.export.formatting import (
 )
 from chie_kokan.export.redact import PublicHolders, Redactor, case_placeholder
 from chie_kokan.i18n import Language, t
-from chie_kokan.models import Card, Member, Participant, Resource, Session, StepKind
+from chie_kokan.models import ROLES, Card, Member, Participant, Resource, Session, StepKind
 from chie_kokan.models.session import NextMeeting  # minutes fields (issue 9)
 
 
@@ -57,6 +57,13 @@ class RoleEntry:
 
 @dataclass(frozen=True)
 class ResourceView:
+    """A card's resource details as the minutes show them: the fields of ``Resource``.
+
+    A dataclass, not the model, so that Markdown escaping reaches every text
+    (render._escaped); built from the model's dump, so a field added to
+    ``Resource`` and not here fails at once rather than going missing.
+    """
+
     name: str
     category: str
     serves: str
@@ -525,18 +532,10 @@ class _Table:
         return resource is not None and (self.internal or resource.publishable)
 
     def _resource(self, resource: Resource) -> ResourceView:
-        r = self.redact
+        """Every text through the redactor (shown at all: internal, or publishable)."""
+        values = resource.model_dump()
         return ResourceView(
-            name=r(resource.name),
-            category=r(resource.category),
-            serves=r(resource.serves),
-            when=r(resource.when),
-            where=r(resource.where),
-            fee=r(resource.fee),
-            contact=r(resource.contact) if self.internal or resource.publishable else "",
-            offers=r(resource.offers),
-            publishable=resource.publishable,
-            checked=r(resource.checked),
+            **{name: self.redact(v) if isinstance(v, str) else v for name, v in values.items()}
         )
 
     def _troubles(self) -> list[TroubleView]:
@@ -676,7 +675,7 @@ class _Table:
         roles = self.session.roles
         return [
             RoleEntry(t(f"role.{name}", self.lang), self._role_holder(getattr(roles, name)))
-            for name in ("facilitator", "timekeeper", "board_writer", "minute_taker")
+            for name in ROLES
         ]
 
     def build(self) -> TableMinutes:

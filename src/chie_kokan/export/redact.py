@@ -33,7 +33,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from chie_kokan.i18n import Language
-from chie_kokan.models import Member, Scenario, Session
+from chie_kokan.models import ROLES, Member, Scenario, Session
 
 _HONORIFICS_JA = ("さん", "さま", "様", "氏", "ちゃん", "くん", "君")
 _TITLES_EN = ("mr", "mrs", "ms", "miss", "mx", "dr")
@@ -221,8 +221,7 @@ class Redactor:
             _add_scenario(names, short, session.scenario, language)
             people += [m.name for m in session.members]
             people += [p.name for p in session.scenario.participants]
-            roles = session.roles
-            people += [roles.facilitator, roles.timekeeper, roles.board_writer, roles.minute_taker]
+            people += [getattr(session.roles, role) for role in ROLES]
         withheld = _WITHHELD[language]
         for name in people:
             names.setdefault(name, withheld)

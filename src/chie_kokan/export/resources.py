@@ -20,15 +20,16 @@ import csv
 import io
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from pydantic import PrivateAttr
 
 from chie_kokan.export.redact import PublicHolders, Redactor
 from chie_kokan.export.render import md_cell, md_escape, render_page
 from chie_kokan.facts import meeting_day, meeting_start
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Card, Session, StepKind
-
-TEXT_FIELDS = ("name", "category", "serves", "when", "where", "fee", "contact", "offers")
+from chie_kokan.resources import CardResource, card_resource
 
 
 @dataclass(frozen=True)
@@ -41,22 +42,12 @@ class Source:
     organization: str
 
 
-@dataclass
-class ResourceRecord:
-    name: str
-    category: str = ""
-    serves: str = ""
-    when: str = ""
-    where: str = ""
-    fee: str = ""
-    contact: str = ""
-    offers: str = ""
-    runs_by: str = ""
-    publishable: bool = False
-    checked: str = ""
-    sources: list[Source] = field(default_factory=list)
+class ResourceRecord(CardResource):
+    """One resource of the file: a card's resource (the model), plus where it was learned."""
+
+    sources: list[Source] = []
     # Fields someone typed as resource details: a bare example does not overwrite them.
-    _entered: set[str] = field(default_factory=set, repr=False)
+    _entered: set[str] = PrivateAttr(default_factory=set)
 
 
 def _key(name: str) -> str:
@@ -65,20 +56,9 @@ def _key(name: str) -> str:
 
 
 def _values(card: Card) -> tuple[dict[str, str], bool]:
-    """The card's fields as a record, and whether they were entered as details."""
-    if card.resource is not None:
-        values = {name: getattr(card.resource, name) for name in TEXT_FIELDS}
-        values["checked"] = card.resource.checked
-        values["runs_by"] = card.runs_by
-        if not values["where"]:
-            values["where"] = card.place
-        return values, True
-    return {
-        "name": card.text,
-        "where": card.place,
-        "offers": card.text,
-        "runs_by": card.runs_by,
-    }, False
+    """The card's text fields as a record (the form's rule), and whether they were entered."""
+    values = card_resource(card).model_dump(exclude={"publishable"})
+    return values, card.resource is not None
 
 
 def resource_records(
@@ -130,22 +110,14 @@ def resource_records(
     return list(records.values())
 
 
+# Where each source column comes from: one cell lists every source's value.
+_SOURCE_COLUMNS = {"sessions": "session_id", "dates": "date", "organizations": "organization"}
+
 COLUMNS = (
-    "name",
-    "category",
-    "serves",
-    "when",
-    "where",
-    "fee",
-    "contact",
-    "offers",
-    "runs_by",
-    "publishable",
-    "checked",
-    "sessions",
-    "dates",
-    "organizations",
+    *(name for name in ResourceRecord.model_fields if name != "sources"),
+    *_SOURCE_COLUMNS,
 )
+"""The spreadsheet's columns: the record's fields in the model's order, then its sources."""
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -156,13 +128,27 @@ def _unique(values: list[str]) -> list[str]:
 # come from the scenario's file name.
 PUBLIC_COLUMNS = tuple(name for name in COLUMNS if name not in ("publishable", "sessions"))
 
+# Under each resource's heading (its name, within its category): the rest of
+# the columns but the sources, which are listed together in words.
+_LISTED_FIELDS = {
+    public: tuple(
+        name
+        for name in (PUBLIC_COLUMNS if public else COLUMNS)
+        if name not in ("name", "category") and name not in _SOURCE_COLUMNS
+    )
+    for public in (False, True)
+}
+
+# What each resource shows on the web page, in order; ``where`` is its area heading.
+_PAGE_FIELDS = tuple(name for name in _LISTED_FIELDS[True] if name != "where")
+
 
 def _cell(record: ResourceRecord, name: str, language: Language) -> str:
     if name == "publishable":
         return t("export.yes" if record.publishable else "export.no", language)
-    if name in ("sessions", "dates", "organizations"):
-        attribute = {"sessions": "session_id", "dates": "date", "organizations": "organization"}
-        return "; ".join(_unique([getattr(s, attribute[name]) for s in record.sources]))
+    if name in _SOURCE_COLUMNS:
+        attribute = _SOURCE_COLUMNS[name]
+        return "; ".join(_unique([getattr(source, attribute) for source in record.sources]))
     return getattr(record, name)
 
 
@@ -225,15 +211,10 @@ def resources_markdown(
         for record in in_category:
             # A heading is one line: a line break in the name becomes a space.
             lines += [f"### {md_cell(esc(record.name))}", ""]
-            for name in ("serves", "when", "where", "fee", "contact", "offers", "runs_by"):
-                value = getattr(record, name)
+            for name in _LISTED_FIELDS[public]:
+                value = _cell(record, name, language)
                 if value:
                     lines.append(f"- {L('col_' + name)}: {esc(value)}")
-            if not public:
-                yes_no = L("yes" if record.publishable else "no")
-                lines.append(f"- {L('col_publishable')}: {yes_no}")
-            if record.checked:
-                lines.append(f"- {L('col_checked')}: {esc(record.checked)}")
             sources = [
                 L("source_public", date=s.date, organization=esc(s.organization))
                 if public
@@ -248,10 +229,6 @@ def resources_markdown(
             lines.append(f"- {L('col_sources')}: {L('list_separator').join(sources)}")
             lines.append("")
     return "\n".join(lines)
-
-
-# What each resource shows on the web page, in order; ``where`` is its area heading.
-_PAGE_FIELDS = ("serves", "when", "fee", "contact", "offers", "runs_by", "checked")
 
 
 def resources_html(records: Sequence[ResourceRecord], language: Language) -> str:

@@ -13,6 +13,7 @@ from chie_kokan.models.scenario import (
     TurnMode,
 )
 from chie_kokan.models.session import (
+    ROLES,
     SESSION_SCHEMA,
     ActionItem,
     Approval,
@@ -34,6 +35,7 @@ from chie_kokan.models.session import (
 )
 
 __all__ = [
+    "ROLES",
     "SCENARIO_SCHEMA",
     "SESSION_SCHEMA",
     "STANDARD_FLOW",

@@ -48,6 +48,10 @@ class Roles(Strict):
     """記録"""
 
 
+ROLES: tuple[str, ...] = tuple(Roles.model_fields)
+"""The roles by field name, in the order setup asks for them and the minutes list them."""
+
+
 class Member(Strict):
     """A person present, in seat order (the list order is the seat order)."""
 

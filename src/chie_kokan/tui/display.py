@@ -43,14 +43,15 @@ from chie_kokan.models import Card, Member, ReportItem, Session, StepKind, TurnM
 from chie_kokan.problems import FileError, visible
 from chie_kokan.report_back import report_back, with_status
 from chie_kokan.storage import load_session, recording_path
-from chie_kokan.tui.glyphs import ARROW, CURRENT, DONE, PICKED, SEPARATOR
+from chie_kokan.tui.glyphs import ARROW, CURRENT, DONE, PICKED, SEPARATOR, numbered
+from chie_kokan.tui.line_breaking import wrap
 from chie_kokan.tui.themes import THEMES
-from chie_kokan.tui.widgets.japanese_text import WrappedText, wrap
 from chie_kokan.tui.widgets.report_back import item_text, status_label
 from chie_kokan.tui.widgets.rules import GroundRules
 from chie_kokan.tui.widgets.speaker_panel import SpeakerPanel
-from chie_kokan.tui.widgets.step_track import StepTrack, circled
+from chie_kokan.tui.widgets.step_track import StepTrack
 from chie_kokan.tui.widgets.timebox import ClockDigits, TimeBox, clock_face
+from chie_kokan.tui.widgets.wrapped_text import WrappedText
 
 POLL_SECONDS = 0.25
 """How often the file is looked at: every save shows within half a second."""
@@ -91,11 +92,11 @@ class DisplayStepTrack(StepTrack):
             if index:
                 text.append(f" {ARROW} ", style="dim")
             if index == current and not ended:
-                text.append(f"{CURRENT} {circled(index + 1)} {title} ", style="bold reverse")
+                text.append(f"{CURRENT} {numbered(index + 1)} {title} ", style="bold reverse")
             elif index < current or ended:
-                text.append(f"{DONE}{circled(index + 1)}")
+                text.append(f"{DONE}{numbered(index + 1)}")
             else:
-                text.append(circled(index + 1), style="dim")
+                text.append(numbered(index + 1), style="dim")
         if ended:
             text.append(f" {ARROW} ", style="dim")
             text.append(f"{CURRENT} {t('tui.summary_title')} ", style="bold reverse")
@@ -412,8 +413,7 @@ class DisplayApp(App[int]):
         rules = engine.session.scenario.rules
         if self._shown.get("rules") != rules:  # another session put in the file's place
             self._shown["rules"] = list(rules)
-            numbered = "\n".join(f"{circled(i)}{rule}" for i, rule in enumerate(rules, 1))
-            self.query_one(GroundRules).update(numbered)
+            self.query_one(GroundRules).show_rules(list(rules))
         title = engine.session.scenario.title
         if self._shown.get("title") != title:
             self._shown["title"] = title
@@ -434,7 +434,7 @@ class DisplayApp(App[int]):
         heading = Text()
         # A small window names the step in the track only: the prompt has the line.
         if self.fit != "small" or not step.prompt:
-            title = f"{circled(engine.step_index + 1)} {step.title}"
+            title = f"{numbered(engine.step_index + 1)} {step.title}"
             heading.append(title, style="bold underline")
         if step.prompt:
             heading.append("\n" if heading else "")
@@ -442,7 +442,7 @@ class DisplayApp(App[int]):
         self._set("#heading", heading)
         if engine.question is not None:
             number = question_number(engine.steps, engine.step_index, engine.live.question)
-            self._set("#question", f"{circled(number)}{engine.question}")
+            self._set("#question", f"{numbered(number)}{engine.question}")
         else:
             self._set("#question", "")
         items = self._report_items()
@@ -576,7 +576,7 @@ class DisplayApp(App[int]):
         for card in cards:
             prefix = "・"
             if card.question is not None:
-                prefix = f"{circled(first + card.question)} "
+                prefix = f"{numbered(first + card.question)} "
             entries.append(self._card_text(card, Text(prefix)))
         return entries
 
@@ -619,7 +619,7 @@ class DisplayApp(App[int]):
         per_step = facts.counts(session).per_step
         for index, (step, cards) in enumerate(zip(engine.steps, per_step, strict=True)):
             counts.add_row(
-                f"{circled(index + 1)} {step.title}", t("tui.summary_cards", count=cards)
+                f"{numbered(index + 1)} {step.title}", t("tui.summary_cards", count=cards)
             )
         parts.append(counts)
         # Speaking time per person stays on the operator's screen: a league

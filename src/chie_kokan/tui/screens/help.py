@@ -14,9 +14,9 @@ from textual.widgets import Button, Static
 
 from chie_kokan.i18n import t
 from chie_kokan.models import Step
+from chie_kokan.tui.glyphs import numbered
 from chie_kokan.tui.keys import Key, LocalizedKeys, key_name
 from chie_kokan.tui.widgets.key_footer import KeyFooter
-from chie_kokan.tui.widgets.step_track import circled
 
 
 class HelpScreen(LocalizedKeys, ModalScreen[None]):
@@ -63,7 +63,7 @@ class HelpScreen(LocalizedKeys, ModalScreen[None]):
             for number, step in enumerate(self.steps, start=1):
                 purpose = t(f"step.{step.kind.value}.purpose")
                 steps.add_row(
-                    f"{circled(number)} {step.title}",
+                    f"{numbered(number)} {step.title}",
                     t("help.step_line", purpose=purpose, minutes=step.minutes),
                 )
             yield Static(steps)

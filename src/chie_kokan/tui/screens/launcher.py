@@ -25,8 +25,9 @@ from chie_kokan.lock import holder_of
 from chie_kokan.problems import FileError, visible
 from chie_kokan.storage import load_scenario, load_session
 from chie_kokan.tui.keys import Key, KeyPalette
-from chie_kokan.tui.widgets.japanese_text import WrappedText, wrapped
+from chie_kokan.tui.line_breaking import wrapped
 from chie_kokan.tui.widgets.key_footer import KeyFooter
+from chie_kokan.tui.widgets.wrapped_text import WrappedText
 
 if TYPE_CHECKING:
     from chie_kokan.tui.app import ChieKokanApp

@@ -44,24 +44,25 @@ from chie_kokan.models import (
 )
 from chie_kokan.problems import FileError, visible
 from chie_kokan.report_back import report_back, with_status
+from chie_kokan.resources import CardResource, card_resource, details_of
 from chie_kokan.storage import create_new_file, free_path, save_session
-from chie_kokan.tui.glyphs import ARROW, MARKED, PICKED, SEPARATOR
+from chie_kokan.tui.glyphs import ARROW, MARKED, PICKED, SEPARATOR, numbered
 from chie_kokan.tui.keys import Key, KeyPalette, localized
 from chie_kokan.tui.minutes_fields import form_fields, next_meeting_values, read_next_meeting
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, FormDialog
 from chie_kokan.tui.screens.help import HelpScreen
+from chie_kokan.tui.summary import summary_text
 from chie_kokan.tui.widgets.card_list import CardList, Row
 from chie_kokan.tui.widgets.entry_line import EntryLine
 from chie_kokan.tui.widgets.entry_row import EntryRow
-from chie_kokan.tui.widgets.japanese_text import WrappedText
 from chie_kokan.tui.widgets.key_footer import KeyFooter
 from chie_kokan.tui.widgets.pick_board import PickBoard, with_note
 from chie_kokan.tui.widgets.report_back import ReportBackList
 from chie_kokan.tui.widgets.rules import GroundRules
 from chie_kokan.tui.widgets.speaker_panel import SpeakerPanel
-from chie_kokan.tui.widgets.step_track import StepTrack, circled
-from chie_kokan.tui.widgets.summary import summary_text
+from chie_kokan.tui.widgets.step_track import StepTrack
 from chie_kokan.tui.widgets.timebox import ClockDigits, TimeBox
+from chie_kokan.tui.widgets.wrapped_text import WrappedText
 
 PICK_ONLY = frozenset({StepKind.PICK})
 # A space between two non-Latin characters (the gap in 山田 花子).
@@ -98,6 +99,11 @@ def _detail(error: BaseException) -> str:
     return getattr(error, "strerror", None) or str(error) or type(error).__name__
 
 
+def _resource_label(name: str) -> str:
+    """The form's label for a field of a card's resource: the details', or who runs it."""
+    return t(f"resource.{name}") if name in Resource.model_fields else t(f"models.{name}")
+
+
 def plain(action: str) -> str:
     """``screen.vote`` → ``vote``: board keys act on the screen."""
     return action.removeprefix("screen.")
@@ -118,6 +124,8 @@ class BoardList(PickBoard):
         Key("s", "screen.sort_troubles", "sort_troubles", show=False),
         Key("space", "screen.mark", "mark", show=False),
         Key("u", "screen.ungroup", "ungroup", show=False),
+        Key("q", "screen.choose_question", "models.question", show=False),
+        Key("x", "screen.delete_action", "models.delete_action", show=False),
     )
 
 
@@ -415,7 +423,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         if before is None or not self._announcing or engine.ended or before[0] != now[0]:
             return  # a step change shows itself; an undo says what it took back
         if now[1] > before[1] and engine.question is not None:
-            number = circled(self._question_number())
+            number = numbered(self._question_number())
             self.notify(t("tui.next_question", number=number, question=engine.question))
         elif now[1] == before[1] and now[2] > before[2]:
             self.notify(t("tui.new_round", number=now[2]))
@@ -516,12 +524,13 @@ class RunningScreen(KeyPalette, Screen[None]):
         heading = Text()
         if not self.has_class("-short") or not step.prompt:
             # On a short screen the track above already names the step.
-            heading.append(f"{circled(engine.step_index + 1)} {step.title}", style="bold underline")
+            title = f"{numbered(engine.step_index + 1)} {step.title}"
+            heading.append(title, style="bold underline")
             heading.append("\n")
         heading.append(step.prompt or "", style="bold")
         self._set("#prompt", heading)
         if engine.question is not None:
-            self._set("#question", f"{circled(self._question_number())}{engine.question}")
+            self._set("#question", f"{numbered(self._question_number())}{engine.question}")
         else:
             self._set("#question", "")
         self._set("#context", self._context_text())
@@ -641,7 +650,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         for card in engine.cards_of_step():
             prefix = ""
             if card.question is not None:
-                prefix = f"{circled(first_number + card.question)} "
+                prefix = f"{numbered(first_number + card.question)} "
             if card.answers in titles:
                 prefix += f"[{ARROW}{titles[card.answers][:12]}] "
             rows.append(self._card_row(card, prefix))
@@ -755,6 +764,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         if action in _SUMMARY_ONLY:  # issue 9
             return engine.ended
         if engine.ended:
+            if action == "delete_action":
+                return bool(engine.session.actions)
             return action in {
                 "previous_step", "export", "undo", "help", "save_quit", "presentation",
                 "add_action",
@@ -770,6 +781,10 @@ class RunningScreen(KeyPalette, Screen[None]):
             return kind in {StepKind.EXCHANGE, StepKind.SPREAD}
         if action == "pass_turn":
             return engine.current_speaker is not None
+        if action == "choose_question":
+            return len(engine.questions) > 1
+        if action == "delete_action":
+            return bool(engine.session.actions)
         if action in _REPORT_STATUS:
             return self._reporting()
         return True
@@ -1089,14 +1104,11 @@ class RunningScreen(KeyPalette, Screen[None]):
         card = self._need_card()
         if card is None:
             return
-        current = card.resource or Resource(
-            name=card.text, where=card.place, offers=card.text if card.runs_by else ""
-        )
-        if card.resource is None and card.runs_by:
-            current = current.model_copy(update={"contact": card.runs_by})
+        # The same record the resource file lists (chie_kokan.resources).
+        record = card_resource(card)
         fields = [
-            Field(name, t(f"resource.{name}"), getattr(current, name))
-            for name in Resource.model_fields
+            Field(name, _resource_label(name), getattr(record, name))
+            for name in CardResource.model_fields
         ]
 
         def saved(values: dict[str, Any] | None) -> None:
@@ -1105,10 +1117,14 @@ class RunningScreen(KeyPalette, Screen[None]):
             if not str(values["name"]).strip():
                 self._do(lambda: self.engine.mark_resource(card.id, None))
                 return
-            resource = Resource(
+            entered = CardResource(
                 **{k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
             )
-            self._do(lambda: self.engine.mark_resource(card.id, resource))
+            self._do(
+                lambda: self.engine.mark_resource(
+                    card.id, details_of(entered), runs_by=entered.runs_by
+                )
+            )
 
         self.app.push_screen(FormDialog(t("tui.resource_title"), fields), saved)
 
@@ -1212,6 +1228,48 @@ class RunningScreen(KeyPalette, Screen[None]):
 
         self.app.push_screen(FormDialog(t("tui.add_action"), fields), added)
 
+    def action_delete_action(self) -> None:
+        """Remove an action item recorded by mistake: choose it, then confirm."""
+        items = self.engine.session.actions
+        if not items:
+            return
+        choices = [(item.id, self._action_line(item)) for item in items]
+
+        def chosen(action_id: str | None) -> None:
+            item = next((a for a in self.engine.session.actions if a.id == action_id), None)
+            if item is None:
+                return
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._do(lambda: self.engine.delete_action(item.id))
+
+            message = t("models.confirm_delete_action", text=item.what)
+            self.app.push_screen(ConfirmDialog(message, t("tui.delete")), confirmed)
+
+        self.app.push_screen(ChooseDialog(t("models.delete_action_title"), choices), chosen)
+
+    # -- questions ------------------------------------------------------------
+
+    def action_choose_question(self) -> None:
+        """Move to another question of this step (numbered as on screen)."""
+        engine = self.engine
+        if len(engine.questions) < 2:
+            return
+        current = engine.live.question or 0
+        first = self._question_number() - current
+        choices = [
+            (str(index), f"{numbered(first + index)}{question}")
+            for index, question in enumerate(engine.questions)
+        ]
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None and int(choice) != engine.live.question:
+                self._do(lambda: engine.set_question(int(choice)))
+
+        dialog = ChooseDialog(t("models.choose_question"), choices, str(current))
+        self.app.push_screen(dialog, chosen)
+
     # -- the summary's minutes fields (issue 9) ------------------------------
 
     def action_next_meeting(self) -> None:
@@ -1287,28 +1345,26 @@ class RunningScreen(KeyPalette, Screen[None]):
             if not values or not str(values["folder"]).strip():
                 return
             folder = Path(str(values["folder"]).strip()).expanduser()
-            document = self.engine.session.model_dump(mode="json", exclude_none=True)
-            self._move_to(folder, document)
+            self._move_to(folder)
 
         field = Field("folder", t("tui.field_folder"), str(Path.home()))
         self.app.push_screen(FormDialog(t("tui.save_elsewhere"), [field]), chosen)
 
     @work(thread=True, exclusive=True, group="save-elsewhere")
-    def _move_to(self, folder: Path, document: dict[str, Any]) -> None:
+    def _move_to(self, folder: Path) -> None:
         """Save the session as a new file in ``folder`` and record there from now on.
 
         Never over another file: tables of one meeting share file names, and a
         shared stick is exactly where they meet. The first free name is taken
         (``-2``, ``-3``…) and locked; the old file's lock is let go.
         """
-        import tomli_w
-
         assert self.saver is not None
         try:
             path = create_new_file(
                 folder,
                 lambda: free_path(folder, self.path.stem),
-                lambda _: tomli_w.dumps(document).encode("utf-8"),
+                # The file as the saver writes it (one serialisation, storage.session_text).
+                lambda _: self.engine.file_text()[1].encode("utf-8"),
             )
             lock = lock_session(path, clock=self.engine.clock)
         except (OSError, FileError) as error:

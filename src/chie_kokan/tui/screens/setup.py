@@ -28,15 +28,15 @@ from textual.widgets.selection_list import Selection
 from chie_kokan.clock import Clock
 from chie_kokan.engine import new_session
 from chie_kokan.i18n import t
-from chie_kokan.models import Member, Roles, Scenario, Session
+from chie_kokan.models import ROLES, Member, Roles, Scenario, Session
 from chie_kokan.models.bounds import FIRST_YEAR, LAST_YEAR, MAX_OBSERVERS
 from chie_kokan.tui.glyphs import ABSENT
 from chie_kokan.tui.keys import Key, KeyPalette, localized
 from chie_kokan.tui.minutes_fields import form_fields, next_meeting_values, read_next_meeting
 from chie_kokan.tui.screens.dialogs import FormDialog
-from chie_kokan.tui.widgets.japanese_text import WrappedText
 from chie_kokan.tui.widgets.key_footer import KeyFooter
 from chie_kokan.tui.widgets.ticks import TickList
+from chie_kokan.tui.widgets.wrapped_text import WrappedText
 
 if TYPE_CHECKING:
     from chie_kokan.tui.app import ChieKokanApp
@@ -54,8 +54,6 @@ class Attendee:
     walk_in: bool = False
     present: bool = True
 
-
-ROLE_FIELDS = ("facilitator", "timekeeper", "board_writer", "minute_taker")
 
 _DATE = re.compile(r"^\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*$")
 _TIME = re.compile(r"^\s*(\d{1,2})[:時](\d{2})分?\s*$")
@@ -269,7 +267,7 @@ class SetupScreen(KeyPalette, Screen[None]):
                 yield Static(t("setup.roles"), classes="setup-section")
                 with Grid(classes="setup-form"):
                     role_input = localized(RoleInput)
-                    for field in ROLE_FIELDS:
+                    for field in ROLES:
                         yield Label(t(f"role.{field}"), classes="setup-label")
                         yield role_input(
                             self.present_names,
@@ -501,7 +499,7 @@ class SetupScreen(KeyPalette, Screen[None]):
             )
             for seat, attendee in enumerate(present, start=1)
         ]
-        roles = Roles(**{field: self._value(f"setup-role-{field}") for field in ROLE_FIELDS})
+        roles = Roles(**{field: self._value(f"setup-role-{field}") for field in ROLES})
         session = new_session(
             self.scenario,
             session_id=self.scenario_stem,

@@ -5,8 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 
 from chie_kokan.i18n import t
-from chie_kokan.tui.widgets.japanese_text import WrappedText
-from chie_kokan.tui.widgets.step_track import circled
+from chie_kokan.tui.glyphs import numbered
+from chie_kokan.tui.widgets.wrapped_text import WrappedText
+
+
+def numbered_rules(rules: list[str]) -> str:
+    """One rule a line, each with its number."""
+    return "\n".join(f"{numbered(i)}{rule}" for i, rule in enumerate(rules, 1))
 
 
 class GroundRules(WrappedText):
@@ -29,8 +34,15 @@ class GroundRules(WrappedText):
     """
 
     def __init__(self, rules: list[str], **kwargs: object) -> None:
-        self.rules_text = "\n".join(f"{circled(i)}{rule}" for i, rule in enumerate(rules, 1))
+        self.rules_text = numbered_rules(rules)
         super().__init__(self.rules_text, **kwargs)  # type: ignore[arg-type]
+
+    def show_rules(self, rules: list[str]) -> None:
+        """Other rules (another session put in the file's place), the title where it was."""
+        self.rules_text = numbered_rules(rules)
+        inline = self.has_class("-inline")
+        self.set_class(not inline, "-inline")  # so show_inline draws it again
+        self.show_inline(inline)
 
     def on_mount(self) -> None:
         self.border_title = t("tui.rules_title")

@@ -9,8 +9,6 @@ from textual.widgets import Static
 from chie_kokan.i18n import t
 from chie_kokan.tui.glyphs import ARROW, CURRENT, DONE, numbered
 
-circled = numbered  # the screens' step, question and rule numbers (glyphs.py)
-
 
 def track_text(
     titles: list[str],
@@ -26,7 +24,7 @@ def track_text(
         if index:
             text.append(arrow, style="dim")
         here = index == current and not ended
-        label = f"{circled(index + 1)} {title}" if titled or here else circled(index + 1)
+        label = f"{numbered(index + 1)} {title}" if titled or here else numbered(index + 1)
         if here:
             # Reverse video and a mark: the current step never depends on colour.
             text.append(f"{CURRENT} {label} ", style="bold reverse")

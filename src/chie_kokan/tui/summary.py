@@ -9,8 +9,7 @@ from rich.text import Text
 from chie_kokan import facts
 from chie_kokan.engine import SessionEngine
 from chie_kokan.i18n import t
-from chie_kokan.tui.glyphs import BAR_EMPTY, BAR_FULL, PICKED
-from chie_kokan.tui.widgets.step_track import circled
+from chie_kokan.tui.glyphs import BAR_EMPTY, BAR_FULL, PICKED, numbered
 from chie_kokan.tui.widgets.timebox import clock_face
 
 BAR_WIDTH = 20
@@ -49,7 +48,7 @@ def summary_text(engine: SessionEngine) -> Group:
     counts.add_column(justify="right")
     per_step = facts.counts(session).per_step
     for index, (step, cards) in enumerate(zip(engine.steps, per_step, strict=True)):
-        counts.add_row(f"{circled(index + 1)} {step.title}", t("tui.summary_cards", count=cards))
+        counts.add_row(f"{numbered(index + 1)} {step.title}", t("tui.summary_cards", count=cards))
     parts.append(counts)
     parts.append(Text("\n" + t("tui.summary_picked"), style="bold"))
     picked = engine.picked_troubles()
