@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chie_kokan.models.kinds import KINDS, KindSpec, spec
 from chie_kokan.models.scenario import (
     SCENARIO_SCHEMA,
     STANDARD_FLOW,
@@ -34,6 +35,7 @@ from chie_kokan.models.session import (
 )
 
 __all__ = [
+    "KINDS",
     "SCENARIO_SCHEMA",
     "SESSION_SCHEMA",
     "STANDARD_FLOW",
@@ -42,6 +44,7 @@ __all__ = [
     "Card",
     "Case",
     "Group",
+    "KindSpec",
     "Live",
     "Member",
     "NextMeeting",
@@ -60,4 +63,5 @@ __all__ = [
     "StepVisit",
     "Turn",
     "TurnMode",
+    "spec",
 ]
