@@ -23,6 +23,7 @@ class StepKind(StrEnum):
     EXCHANGE = "exchange"
     SPREAD = "spread"
     REFLECT = "reflect"
+    BREAK = "break"
 
 
 class TurnMode(StrEnum):
@@ -105,6 +106,10 @@ KINDS: dict[StepKind, KindSpec] = {
     ),
     StepKind.REFLECT: KindSpec(
         10, TurnMode.ROUND, standard=True, shows_actions=True, minutes_shows="closings"
+    ),
+    # A time box and nothing else: no cards, nobody has the floor, one line in the minutes.
+    StepKind.BREAK: KindSpec(
+        10, TurnMode.FREE, takes_cards=False, takes_turns=False, minutes_shows="line"
     ),
 }
 
