@@ -39,12 +39,12 @@ from chie_kokan.models import (
     Session,
     Status,
     Step,
-    StepKind,
     StepTimer,
     StepVisit,
     Turn,
     TurnMode,
     journal,
+    spec,
 )
 from chie_kokan.models.base import visible_controls
 from chie_kokan.models.bounds import MAX_ELAPSED, MAX_ROUND, MAX_VOTES
@@ -55,14 +55,16 @@ from chie_kokan.storage import DocumentCache
 class DomainError(Exception):
     """An operation the meeting's rules do not allow. State is left unchanged."""
 
-    def __init__(self, key: str, **context: Any) -> None:
+    def __init__(self, key: str, *, section: str = "engine", **context: Any) -> None:
         super().__init__(key)
         self.key = key
+        self.section = section
+        """The catalog table of the message: a kind's own words live in ``step.<kind>``."""
         self.context = context
 
     def __str__(self) -> str:
         # Rendered when shown, in the language of the screen at that moment.
-        return t(f"engine.{self.key}", **self.context)
+        return t(f"{self.section}.{self.key}", **self.context)
 
 
 @dataclass(frozen=True)
@@ -539,6 +541,18 @@ class SessionEngine:
         if self.live.ended:
             raise DomainError("ended")
 
+    def require_turns(self) -> None:
+        """The current step gives the floor to people (not a break): else a kind's own words."""
+        kind = self.step.kind
+        if not spec(kind).takes_turns:
+            raise DomainError("no_turns", section=f"step.{kind.value}")
+
+    def _require_cards(self) -> None:
+        """The current step records cards (not a break)."""
+        kind = self.step.kind
+        if not spec(kind).takes_cards:
+            raise DomainError("no_cards", section=f"step.{kind.value}")
+
     def _suspended_turn(self) -> Turn | None:
         """The floor holder's turn, stopped with the clock but not finished."""
         speaker = self.live.speaker
@@ -616,7 +630,7 @@ class SessionEngine:
         live.round = self._latest_round(index, live.question)
         journal.append(self.session.step_log, StepVisit(step=index, started_at=now))
         live.timers[index].running_since = now
-        if self.step.kind is StepKind.EXCHANGE:
+        if spec(self.step.kind).takes_target:
             picked = [trouble.id for trouble in self.troubles() if trouble.picked]
             if live.target not in picked:
                 live.target = picked[0] if picked else None
@@ -652,8 +666,10 @@ class SessionEngine:
 
         When everyone has had one, the next question (if any, and if
         ``next_question``) continues its own round with whoever has not
-        answered it yet.
+        answered it yet. On a step without turns (a break) nobody gets the floor.
         """
+        if not spec(self.step.kind).takes_turns:
+            return
         waiting = {m.id for m in self.not_yet_spoken()}
         for member in self._seat_order_after(after):
             if member.id in waiting:
@@ -729,6 +745,7 @@ class SessionEngine:
         first (one change, one undo).
         """
         self._require_running()
+        self.require_turns()
         pending = self._pending(record)
         if self.live.speaker is None and self.step.turns is not TurnMode.ROUND:
             raise DomainError("no_speaker")  # the floor is open already
@@ -754,6 +771,7 @@ class SessionEngine:
         ``record``: text typed while they had the floor, recorded for them first.
         """
         self._require_running()
+        self.require_turns()
         if self.live.speaker is None:
             raise DomainError("no_speaker")
         pending = self._pending(record)
@@ -773,6 +791,7 @@ class SessionEngine:
         while the previous holder had the floor, recorded for them first.
         """
         self._require_running()
+        self.require_turns()
         self.member(member_id)
         pending = self._pending(record)
         again = member_id == self.live.speaker
@@ -792,6 +811,7 @@ class SessionEngine:
         if draft is None or not draft.text.strip():
             return None
         self._require_started()
+        self._require_cards()
         return draft
 
     def _record_pending(self, draft: Draft | None, now: datetime) -> None:
@@ -859,6 +879,7 @@ class SessionEngine:
         the card answers the current question and the trouble being discussed.
         """
         self._require_started()
+        self._require_cards()
         text = text.strip()
         if not text:
             raise DomainError("empty_text")
@@ -886,7 +907,7 @@ class SessionEngine:
     def _current_target(self) -> str | None:
         # Only an exchange answer goes with the trouble being discussed;
         # a share card recorded later must not turn into an answer.
-        return self.live.target if self.step.kind is StepKind.EXCHANGE else None
+        return self.live.target if spec(self.step.kind).takes_target else None
 
     def _add_card(
         self,
@@ -1007,7 +1028,7 @@ class SessionEngine:
 
     def _require_pick(self) -> None:
         self._require_started()
-        if self.step.kind is not StepKind.PICK:
+        if not spec(self.step.kind).takes_votes:
             raise DomainError("not_pick")
 
     def group_cards(self, title: str, card_ids: list[str]) -> Group:

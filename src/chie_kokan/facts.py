@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from chie_kokan.models import Card, Outcome, Session, Step, StepKind, Turn
+from chie_kokan.models import KINDS, Card, Outcome, Session, Step, Turn, spec
 
-TROUBLE_KINDS = frozenset({StepKind.SHARE, StepKind.PICK})
+TROUBLE_KINDS = frozenset(kind for kind, s in KINDS.items() if s.troubles)
 """Cards that state a trouble: shared, or noticed while picking."""
 
 
@@ -160,8 +160,9 @@ def counts(session: Session) -> Counts:
         cards=len(session.cards),
         troubles=len(votable),
         picked=sum(trouble.picked for trouble in votable),
-        ideas=kinds.count(StepKind.EXCHANGE),
-        examples=kinds.count(StepKind.SPREAD),
+        # Ideas answer a trouble (exchange); examples say who runs them (spread).
+        ideas=sum(spec(kind).takes_target for kind in kinds),
+        examples=sum(spec(kind).takes_examples for kind in kinds),
         actions=len(session.actions),
     )
 

@@ -26,7 +26,7 @@ from chie_kokan.export.formatting import (
 )
 from chie_kokan.export.redact import PublicHolders, Redactor, case_placeholder
 from chie_kokan.i18n import Language, t
-from chie_kokan.models import ROLES, Card, Member, Participant, Resource, Session, StepKind
+from chie_kokan.models import ROLES, Card, Member, Participant, Resource, Session, spec
 from chie_kokan.models.session import NextMeeting  # minutes fields (issue 9)
 
 
@@ -154,7 +154,12 @@ class Speaking:
 class StepMinutes:
     number: int
     kind: str
-    """opening | share | pick | exchange | spread | reflect."""
+    """The step kind (``StepKind``): opening, share, pick, …"""
+    shows: str
+    """How its cards appear (``KindSpec.minutes_shows``): cards, troubles, results,
+    questions, examples, closings, or line (one line, no heading)."""
+    line: str
+    """When ``shows`` is line: the step in one line, e.g. 休憩（10分）; else ""."""
     title: str
     prompt: str
     planned: str
@@ -568,18 +573,30 @@ class _Table:
         self, index: int, troubles: list[TroubleView], actions: list[ActionView]
     ) -> StepMinutes:
         step = self.steps[index]
-        kind = step.kind
+        kind = spec(step.kind)
+        shows = kind.minutes_shows
         cards = [self.card_views[c.id] for c in self.session.cards if c.step == index]
         start, end, seconds = self._visits(index)
         actual = None if seconds is None else round(seconds / 60)
         results = (
             [tr for tr in troubles if not tr.is_group or self.groups_by_id[tr.id].step == index]
-            if kind is StepKind.PICK
+            if shows == "results"
             else []
         )
         return StepMinutes(
             number=index + 1,
-            kind=kind.value,
+            kind=step.kind.value,
+            shows=shows,
+            line=(
+                t(
+                    f"step.{step.kind.value}.minutes_line",
+                    self.lang,
+                    title=self.redact(step.title or ""),
+                    minutes=format_minutes(step.minutes, self.lang),
+                )
+                if shows == "line"
+                else ""
+            ),
             title=self.redact(step.title or ""),
             prompt=self.redact(step.prompt or ""),
             planned=format_minutes(step.minutes, self.lang),
@@ -588,12 +605,12 @@ class _Table:
             actual_minutes=actual,
             time=format_span(start, end, self.lang),
             cards=cards,
-            troubles=cards if kind is StepKind.SHARE else [],
+            troubles=cards if shows == "troubles" else [],
             results=results,
             picked=[tr for tr in results if tr.picked],
-            questions=self._questions(index) if kind is StepKind.EXCHANGE else [],
-            examples=cards if kind is StepKind.SPREAD else [],
-            closings=self._closings(index) if kind is StepKind.REFLECT else [],
+            questions=self._questions(index) if shows == "questions" else [],
+            examples=cards if shows == "examples" else [],
+            closings=self._closings(index) if shows == "closings" else [],
             actions=[
                 a
                 for a, item in zip(actions, self.session.actions, strict=True)

@@ -358,7 +358,7 @@ class _Writer:
         self.doc.add_page_break()
         self.heading(self.L("proceedings"), h)
         for step in tb.steps:
-            self.heading(f"{step.number}. {step.title}", h + 1)
+            self.heading(f"{step.number}. {step.line or step.title}", h + 1)
             self._step(step)
         self.doc.add_page_break()
         self._report_back(tb, h)
@@ -413,10 +413,12 @@ class _Writer:
 
     def _step(self, s: StepMinutes) -> None:
         internal = self.m.internal
-        if s.kind == "share":
+        if s.shows == "line":
+            return  # the heading said it all (a break)
+        if s.shows == "troubles":
             self.para(self.L("troubles_shared", count=len(s.troubles)))
             self._cards(s.troubles)
-        elif s.kind == "pick":
+        elif s.shows == "results":
             self.para(self.L("vote_results"))
             for r in s.results:
                 group = self.L("group_mark") if r.is_group else ""
@@ -429,7 +431,7 @@ class _Writer:
             if s.cards:
                 self.para(self.L("said_here"))
                 self._cards(s.cards)
-        elif s.kind == "exchange":
+        elif s.shows == "questions":
             for q in s.questions:
                 self.para(f"{q.mark} {q.text or self.L('no_question')}", bold=True)
                 for org in q.organizations:
@@ -441,7 +443,7 @@ class _Writer:
                         self.item(c.text, suffix, level=2)
                 if not q.organizations:
                     self.nothing()
-        elif s.kind == "spread":
+        elif s.shows == "examples":
             self.para(self.L("examples", count=len(s.examples)))
             for c in s.examples:
                 self.item(c.text, self.said(c))
@@ -456,7 +458,7 @@ class _Writer:
                     self.item(self.L("resource", value=name), level=2)
             if not s.examples:
                 self.nothing()
-        elif s.kind == "reflect":
+        elif s.shows == "closings":
             self.para(self.L("closings"))
             for cl in s.closings:
                 extra = self.L("said", name=cl.organization) if internal else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chie_kokan.models.kinds import KINDS, KindSpec, spec
 from chie_kokan.models.scenario import (
     SCENARIO_SCHEMA,
     STANDARD_FLOW,
@@ -35,6 +36,7 @@ from chie_kokan.models.session import (
 )
 
 __all__ = [
+    "KINDS",
     "ROLES",
     "SCENARIO_SCHEMA",
     "SESSION_SCHEMA",
@@ -44,6 +46,7 @@ __all__ = [
     "Card",
     "Case",
     "Group",
+    "KindSpec",
     "Live",
     "Member",
     "NextMeeting",
@@ -62,4 +65,5 @@ __all__ = [
     "StepVisit",
     "Turn",
     "TurnMode",
+    "spec",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, StrictInt, field_validator, model_validator
@@ -10,42 +9,15 @@ from pydantic import Field, StrictInt, field_validator, model_validator
 from chie_kokan.i18n import Language, t, t_list
 from chie_kokan.models.base import CLEANED, Strict, Text, domain_error
 from chie_kokan.models.bounds import Minutes, SecondsPerTurn, VotesPerPerson
+from chie_kokan.models.kinds import STANDARD_FLOW, StepKind, TurnMode, spec
 
 SCENARIO_SCHEMA = 1
-
-
-class StepKind(StrEnum):
-    """The vocabulary of steps, from the council's own material."""
-
-    OPENING = "opening"
-    SHARE = "share"
-    PICK = "pick"
-    EXCHANGE = "exchange"
-    SPREAD = "spread"
-    REFLECT = "reflect"
-
-
-class TurnMode(StrEnum):
-    ROUND = "round"
-    """Everyone in seat order."""
-    FREE = "free"
-    """Whoever raises a hand."""
 
 
 NonBlank = Annotated[str, Field(min_length=1, pattern=r"\S"), CLEANED]
 """Text with something in it: a name of only spaces is as good as none."""
 
-# The standard flow for a 90-minute meeting when a scenario omits ``steps``.
-STANDARD_FLOW: tuple[tuple[StepKind, int, TurnMode], ...] = (
-    (StepKind.OPENING, 5, TurnMode.FREE),
-    (StepKind.SHARE, 20, TurnMode.ROUND),
-    (StepKind.PICK, 15, TurnMode.FREE),
-    (StepKind.EXCHANGE, 25, TurnMode.ROUND),
-    (StepKind.SPREAD, 15, TurnMode.FREE),
-    (StepKind.REFLECT, 10, TurnMode.ROUND),
-)
-DEFAULT_MINUTES = {kind: minutes for kind, minutes, _ in STANDARD_FLOW}
-DEFAULT_TURNS = {kind: turns for kind, _, turns in STANDARD_FLOW}
+__all__ = ["STANDARD_FLOW", "StepKind", "TurnMode"]  # re-exported: their home is kinds.py
 
 
 class Case(Strict):
@@ -90,13 +62,14 @@ class Step(Strict):
 
     @model_validator(mode="after")
     def _votes_only_on_pick(self) -> Step:
-        if self.votes_per_person is not None and self.kind is not StepKind.PICK:
+        if self.votes_per_person is not None and not spec(self.kind).takes_votes:
             raise domain_error("votes_not_pick", at=("votes_per_person",))
         return self
 
     def resolved(self, language: Language, case_name: str) -> Step:
         """This step with every omitted field filled from the kind's defaults."""
         base = f"step.{self.kind.value}"
+        kind = spec(self.kind)
         questions = self.questions
         if questions is None:
             questions = [q.format(case=case_name) for q in t_list(f"{base}.questions", language)]
@@ -105,12 +78,12 @@ class Step(Strict):
                 "title": self.title or t(f"{base}.title", language),
                 "prompt": self.prompt if self.prompt is not None else t(f"{base}.prompt", language),
                 "questions": questions,
-                "minutes": self.minutes or DEFAULT_MINUTES[self.kind],
-                "turns": self.turns or DEFAULT_TURNS[self.kind],
+                "minutes": self.minutes or kind.minutes,
+                "turns": self.turns or kind.turns,
                 "votes_per_person": (
                     self.votes_per_person
-                    if self.votes_per_person is not None or self.kind is not StepKind.PICK
-                    else 3
+                    if self.votes_per_person is not None
+                    else kind.default_votes
                 ),
             }
         )

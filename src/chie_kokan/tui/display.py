@@ -39,7 +39,7 @@ from chie_kokan.clock import Clock, system_clock
 from chie_kokan.engine import SessionEngine
 from chie_kokan.facts import Trouble, question_number
 from chie_kokan.i18n import Language, set_language, t
-from chie_kokan.models import Card, Member, ReportItem, Session, StepKind, TurnMode
+from chie_kokan.models import Card, Member, ReportItem, Session, TurnMode, spec
 from chie_kokan.problems import FileError, visible
 from chie_kokan.report_back import report_back, with_status
 from chie_kokan.storage import load_session, recording_path
@@ -454,9 +454,11 @@ class DisplayApp(App[int]):
         self._set("#context", Text() if small and items else self._context_text())
         self.query_one("#report-back", WrappedText).max_lines = 6 if small else 12
         self._set("#report-back", self._report_text(items, compact=small))
-        pick = step.kind is StepKind.PICK
+        pick = spec(step.kind).takes_votes
         # The opening is read aloud: until someone speaks, the case has the room.
-        quiet = step.kind is StepKind.OPENING and not engine.cards_of_step()
+        # A step that records nothing (a break) has no board at all.
+        kind = spec(step.kind)
+        quiet = (kind.shows_case or not kind.takes_cards) and not engine.cards_of_step()
         screen.set_class(quiet, "-no-cards")
         wall = self.query_one(CardWall)
         wall.border_title = self._board_title()
@@ -469,16 +471,19 @@ class DisplayApp(App[int]):
         else:
             cards = engine.cards_of_step()
             wall.show(self._card_entries(cards[-most:]), newest_last=True, total=len(cards))
-        self.query_one(SpeakerPanel).show(
-            engine.current_speaker,
-            engine.upcoming(),
-            # Who has spoken this round, where there is room for it.
-            engine.members if step.turns is TurnMode.ROUND and self.fit != "small" else [],
-            engine.round_status(),
-            None if self.fit == "small" else engine.turn_elapsed(),
-            step.seconds_per_turn,
-            engine.live.round,
-        )
+        if not kind.takes_turns:
+            self.query_one(SpeakerPanel).show_no_turns(step.kind)
+        else:
+            self.query_one(SpeakerPanel).show(
+                engine.current_speaker,
+                engine.upcoming(),
+                # Who has spoken this round, where there is room for it.
+                engine.members if step.turns is TurnMode.ROUND and self.fit != "small" else [],
+                engine.round_status(),
+                None if self.fit == "small" else engine.turn_elapsed(),
+                step.seconds_per_turn,
+                engine.live.round,
+            )
         self._shown.pop("timer", None)
         self._shown.pop("turn", None)
         self._tick()
@@ -496,9 +501,9 @@ class DisplayApp(App[int]):
         on an exchange step: the trouble being answered; later: the actions."""
         engine = self.engine
         scenario = engine.session.scenario
-        kind = engine.step.kind
+        kind = spec(engine.step.kind)
         text = Text()
-        if kind is StepKind.OPENING:
+        if kind.shows_case:
             text.append(f"{t('tui.theme')}: ", style="bold")
             text.append(scenario.theme)
             if scenario.case:
@@ -507,13 +512,13 @@ class DisplayApp(App[int]):
                 text.append(f"{case.name}　{case.summary}".rstrip())
                 for detail in case.details:
                     text.append(f"\n  ・{detail}")
-        elif kind is StepKind.PICK and engine.step.votes_per_person and self.fit != "small":
+        elif kind.takes_votes and engine.step.votes_per_person and self.fit != "small":
             text.append(t("tui.votes_per_person", count=engine.step.votes_per_person), style="bold")
-        elif kind is StepKind.EXCHANGE:
+        elif kind.takes_target:
             target = next((tr for tr in engine.troubles() if tr.id == engine.live.target), None)
             text.append(f"{t('tui.target')}: ", style="bold")
             text.append(f"{PICKED} {target.title}" if target else t("tui.no_target"))
-        elif kind in (StepKind.SPREAD, StepKind.REFLECT) and engine.session.actions:
+        elif kind.shows_actions and engine.session.actions:
             text.append(t("tui.actions"), style="bold")
             for item in engine.session.actions:
                 text.append(f"\n  ・{_action_line(item.what, item.who, item.due)}")
@@ -521,7 +526,7 @@ class DisplayApp(App[int]):
 
     def _report_items(self) -> list[ReportItem]:
         engine = self.engine
-        if engine.ended or engine.step.kind is not StepKind.OPENING:
+        if engine.ended or not spec(engine.step.kind).shows_case:
             return []
         return with_status(self.report_items, engine.session)
 
@@ -542,7 +547,7 @@ class DisplayApp(App[int]):
 
     def _board_title(self) -> str:
         engine = self.engine
-        if engine.step.kind is StepKind.PICK:
+        if spec(engine.step.kind).takes_votes:
             count = len(engine.troubles())
             if self.fit != "small":
                 return t("display.troubles_title", count=count)

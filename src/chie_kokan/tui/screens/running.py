@@ -39,8 +39,8 @@ from chie_kokan.models import (
     ReportItem,
     ReportStatus,
     Resource,
-    StepKind,
     TurnMode,
+    spec,
 )
 from chie_kokan.problems import FileError, visible
 from chie_kokan.report_back import report_back, with_status
@@ -64,7 +64,6 @@ from chie_kokan.tui.widgets.step_track import StepTrack
 from chie_kokan.tui.widgets.timebox import ClockDigits, TimeBox
 from chie_kokan.tui.widgets.wrapped_text import WrappedText
 
-PICK_ONLY = frozenset({StepKind.PICK})
 # A space between two non-Latin characters (the gap in 山田 花子).
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 _NOT_IN_PALETTE = {"focus_board", "focus_entry"}
@@ -539,20 +538,24 @@ class RunningScreen(KeyPalette, Screen[None]):
         if self._board_step != engine.step_index:
             board.reset()  # on a pick board: sorted by votes again
             self._board_step = engine.step_index
-        board.voting = step.kind is StepKind.PICK
+        kind = spec(step.kind)
+        board.voting = kind.takes_votes
         # The newest card on a share board; the most-voted trouble on a pick board.
-        board.show(self._rows(), follow=step.kind is not StepKind.PICK)
-        self._show_example_fields(step.kind is StepKind.SPREAD)
+        board.show(self._rows(), follow=not kind.takes_votes)
+        self._show_example_fields(kind.takes_examples)
         self._show_report_list()
-        self.query_one(SpeakerPanel).show(
-            engine.current_speaker,
-            engine.upcoming(),
-            engine.members if step.turns is TurnMode.ROUND else [],
-            engine.round_status(),
-            engine.turn_elapsed(),
-            step.seconds_per_turn,
-            engine.live.round,
-        )
+        if not kind.takes_turns:
+            self.query_one(SpeakerPanel).show_no_turns(step.kind)
+        else:
+            self.query_one(SpeakerPanel).show(
+                engine.current_speaker,
+                engine.upcoming(),
+                engine.members if step.turns is TurnMode.ROUND else [],
+                engine.round_status(),
+                engine.turn_elapsed(),
+                step.seconds_per_turn,
+                engine.live.round,
+            )
         self._tick()
         self.query_one("#entry", EntryLine).placeholder = self._placeholder()
         self._show_holder(self._holder_line())
@@ -573,6 +576,8 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def _holder_line(self) -> str:
         """The holder as the entry line shows it: also that they keep the floor."""
+        if not spec(self.engine.step.kind).takes_cards:
+            return ""  # nothing is recorded here (a break): nobody's words
         if self.engine.live.hold and self.engine.current_speaker is not None:
             return t("tui.holder_keeps", name=self._holder())
         return self._holder()
@@ -593,7 +598,10 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _placeholder(self) -> str:
         engine = self.engine
         who = engine.current_speaker
-        if engine.step.kind is StepKind.SPREAD:
+        kind = engine.step.kind
+        if not spec(kind).takes_cards:
+            return t(f"step.{kind.value}.entry")
+        if spec(kind).takes_examples:
             return t("tui.entry_spread")
         if who is None:
             return t("tui.entry_unsigned")
@@ -640,10 +648,11 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def _rows(self) -> list[Row]:
         engine = self.engine
-        if engine.step.kind is StepKind.PICK:
+        kind = spec(engine.step.kind)
+        if kind.takes_votes:
             return self._trouble_rows()
         titles: dict[str, str] = {}
-        if engine.step.kind is StepKind.EXCHANGE and len(engine.picked_troubles()) > 1:
+        if kind.takes_target and len(engine.picked_troubles()) > 1:
             titles = {trouble.id: trouble.title for trouble in engine.troubles()}
         first_number = self._question_number() - engine.live.question
         rows: list[Row] = []
@@ -704,8 +713,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         session = engine.session
         scenario = session.scenario
         text = Text()
-        kind = engine.step.kind
-        if kind is StepKind.OPENING:
+        kind = spec(engine.step.kind)
+        if kind.shows_case:
             text.append(f"{t('tui.theme')}: ", style="bold")
             text.append(f"{scenario.theme}\n")
             if scenario.case:
@@ -714,13 +723,13 @@ class RunningScreen(KeyPalette, Screen[None]):
                 text.append(f"{case.name}　{case.summary}\n")
                 for detail in case.details:
                     text.append(f"  ・{detail}\n")
-        elif kind is StepKind.PICK:
+        elif kind.takes_votes:
             if engine.step.votes_per_person:
                 votes = t("tui.votes_per_person", count=engine.step.votes_per_person)
                 text.append(f"{votes}\n", style="bold")
             if not self.has_class("-short"):  # 80×24: the board's rows first; F1 explains
                 text.append(t("tui.pick_help"), style="italic")
-        elif kind is StepKind.EXCHANGE:
+        elif kind.takes_target:
             target = next((tr for tr in engine.troubles() if tr.id == engine.live.target), None)
             text.append(f"{t('tui.target')}: ", style="bold")
             text.append(f"{PICKED} {target.title}" if target else t("tui.no_target"))
@@ -731,8 +740,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         return text.rstrip() or text
 
     def _shows_actions(self) -> bool:
-        kind = self.engine.step.kind
-        return kind in (StepKind.SPREAD, StepKind.REFLECT) and bool(self.engine.session.actions)
+        return spec(self.engine.step.kind).shows_actions and bool(self.engine.session.actions)
 
     def _actions_text(self) -> Text:
         text = Text(f"{t('tui.actions')}\n", style="bold")
@@ -760,7 +768,7 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def _applies(self, action: str) -> bool:
         engine = self.engine
-        kind = engine.step.kind
+        kind = spec(engine.step.kind)
         if action in _SUMMARY_ONLY:  # issue 9
             return engine.ended
         if engine.ended:
@@ -774,13 +782,14 @@ class RunningScreen(KeyPalette, Screen[None]):
             "vote", "unvote", "type_votes", "sort_troubles", "toggle_pick", "group", "ungroup",
             "mark",
         }:  # fmt: skip
-            return kind in PICK_ONLY
+            return kind.takes_votes
         if action == "switch_target":
-            return kind is StepKind.EXCHANGE
+            return kind.takes_target
         if action == "resource":
-            return kind in {StepKind.EXCHANGE, StepKind.SPREAD}
+            return kind.resources
         if action == "pass_turn":
-            return engine.current_speaker is not None
+            # On a break F3 still answers: it says there are no turns now.
+            return engine.current_speaker is not None or not kind.takes_turns
         if action == "choose_question":
             return len(engine.questions) > 1
         if action == "delete_action":
@@ -880,6 +889,11 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _take_line(self, words: str | None) -> Typed:
         """What was typed for the floor holder: the line as taken with the key (else
         as it is now), and on a spread step the example's other fields with it."""
+        if not spec(self.engine.step.kind).takes_cards:
+            # Nothing is recorded here (a break): what was typed stays for the next step.
+            if words is not None:
+                self._give_line_back((words,))
+            return ("",)
         line = self.query_one("#entry", EntryLine).take() if words is None else words
         row = self.query_one(EntryRow)
         if not (row.examples and line.strip()):
@@ -891,7 +905,7 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def _draft(self, typed: Typed) -> Draft:
         # On a spread step an example: three fields, or one split at "/" and "／".
-        if self.engine.step.kind is StepKind.SPREAD:
+        if spec(self.engine.step.kind).takes_examples:
             return Draft(*example_fields(*typed))
         return Draft(typed[0])
 
@@ -914,6 +928,10 @@ class RunningScreen(KeyPalette, Screen[None]):
         )
 
     def action_choose_speaker(self, words: str | None = None) -> None:
+        if not self._accepted(self.engine.require_turns):  # a break: nobody to choose
+            if words is not None:
+                self._give_line_back((words,))
+            return
         # The words are taken now: they were said before the hand went up.
         typed = self._take_line(words)
         text = typed[0]
@@ -1052,7 +1070,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         if card is None:
             return
         fields = [Field("text", t("tui.field_text"), card.text)]
-        if card.kind is StepKind.SPREAD:
+        if spec(card.kind).takes_examples:
             fields += [
                 Field("runs_by", t("tui.field_runs_by"), card.runs_by),
                 Field("place", t("tui.field_place"), card.place),
@@ -1173,7 +1191,7 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def action_mark(self) -> None:
         card = self._highlighted_card()
-        if card is None or self.engine.step.kind is not StepKind.PICK:
+        if card is None or not spec(self.engine.step.kind).takes_votes:
             return
         self.marked ^= {card.id}
         self.query_one(CardList).show(self._rows(), follow=False)
@@ -1405,7 +1423,7 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _reporting(self) -> bool:
         """On the opening step, with something to report on."""
         engine = self.engine
-        opening = not engine.ended and engine.step.kind is StepKind.OPENING
+        opening = not engine.ended and spec(engine.step.kind).shows_case
         return opening and bool(self.report_back or engine.session.report_back)
 
     def _show_report_list(self) -> None:

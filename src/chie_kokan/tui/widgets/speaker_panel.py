@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from chie_kokan.i18n import t
-from chie_kokan.models import Member, Outcome
+from chie_kokan.models import Member, Outcome, StepKind
 from chie_kokan.tui.glyphs import ARROW, CURRENT, DONE
 from chie_kokan.tui.widgets.timebox import clock_face
 
@@ -80,6 +80,15 @@ class SpeakerPanel(Vertical):
                 marks.append("  ")
             marks.append(f"{mark}{short_name(member)}", style=style)
         self._put("#round-status", marks)
+
+    def show_no_turns(self, kind: StepKind) -> None:
+        """A step where nobody has the floor (a break): its own words instead of a speaker."""
+        self.border_title = t(f"step.{kind.value}.short")
+        self._put("#speaker-name", Text(t(f"step.{kind.value}.panel"), style="bold"))
+        self._put("#speaker-org", t(f"step.{kind.value}.panel_note"))
+        self._put("#turn-timer", "")
+        self._put("#speaker-next", "")
+        self._put("#round-status", "")
 
     def _put(self, selector: str, content: Text | str) -> None:
         # A free step has no order and maybe no speaker: no empty lines for them.
