@@ -158,3 +158,16 @@ def test_a_session_with_a_break_round_trips(
     resumed = SessionEngine(loaded, clock)
     assert resumed.step.kind is StepKind.BREAK
     assert resumed.step_elapsed() == engine.step_elapsed()
+
+
+def test_the_summary_counts_cards_only_for_steps_that_take_them(engine: SessionEngine) -> None:
+    """No "③ 休憩 0枚": a break takes no cards, so the summary does not count them."""
+    from chie_kokan.tui.summary import cards_per_step
+    from test_facts import rendered
+
+    engine.finish()
+    lines = rendered(cards_per_step(engine)).splitlines()
+    titles = [step.title for step in engine.steps]
+    assert any(titles[SHARE] in line for line in lines)
+    assert not any(titles[BREAK] in line for line in lines), lines
+    assert any(titles[PICK] in line for line in lines)

@@ -28,7 +28,7 @@ from chie_kokan.export.redact import PublicHolders, Redactor
 from chie_kokan.export.render import md_cell, md_escape, render_page
 from chie_kokan.facts import meeting_day, meeting_start
 from chie_kokan.i18n import Language, t
-from chie_kokan.models import Card, Session, StepKind
+from chie_kokan.models import Card, Session, spec
 from chie_kokan.resources import CardResource, card_resource
 
 
@@ -78,7 +78,7 @@ def resource_records(
         members = {m.id: m for m in session.members}
         holders = PublicHolders(session.members, redact, no_org) if public else None
         for card in session.cards:
-            if card.resource is None and card.kind is not StepKind.SPREAD:
+            if card.resource is None and not spec(card.kind).takes_examples:
                 continue
             values, entered = _values(card)
             if not values["name"].strip():

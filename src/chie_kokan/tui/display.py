@@ -20,7 +20,6 @@ from pathlib import Path
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -34,7 +33,6 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from chie_kokan import facts
 from chie_kokan.clock import Clock, system_clock
 from chie_kokan.engine import SessionEngine
 from chie_kokan.facts import Trouble, question_number
@@ -45,6 +43,7 @@ from chie_kokan.report_back import report_back, with_status
 from chie_kokan.storage import load_session, recording_path
 from chie_kokan.tui.glyphs import ARROW, CURRENT, DONE, PICKED, SEPARATOR, numbered
 from chie_kokan.tui.line_breaking import wrap
+from chie_kokan.tui.summary import cards_per_step
 from chie_kokan.tui.themes import THEMES
 from chie_kokan.tui.widgets.report_back import item_text, status_label
 from chie_kokan.tui.widgets.rules import GroundRules
@@ -618,15 +617,7 @@ class DisplayApp(App[int]):
             self.query_one("#summary-main", Static).update(Group(*parts))
             return
         parts.append(Text("\n" + t("tui.summary_counts"), style="bold"))
-        counts = Table(show_header=False, box=None, padding=(0, 2))
-        counts.add_column()
-        counts.add_column(justify="right", no_wrap=True)
-        per_step = facts.counts(session).per_step
-        for index, (step, cards) in enumerate(zip(engine.steps, per_step, strict=True)):
-            counts.add_row(
-                f"{numbered(index + 1)} {step.title}", t("tui.summary_cards", count=cards)
-            )
-        parts.append(counts)
+        parts.append(cards_per_step(engine))
         # Speaking time per person stays on the operator's screen: a league
         # table of who talked how long, in front of the room and any observers,
         # works against "vague is fine, relax" (and the minutes keep it internal).

@@ -9,6 +9,7 @@ from rich.text import Text
 from chie_kokan import facts
 from chie_kokan.engine import SessionEngine
 from chie_kokan.i18n import t
+from chie_kokan.models import spec
 from chie_kokan.tui.glyphs import BAR_EMPTY, BAR_FULL, PICKED, numbered
 from chie_kokan.tui.widgets.timebox import clock_face
 
@@ -39,17 +40,25 @@ def speaking_bars(engine: SessionEngine) -> Table:
     return table
 
 
+def cards_per_step(engine: SessionEngine) -> Table:
+    """How many cards each step gave; steps that take none (a break) are left out."""
+    counts = Table(show_header=False, box=None, padding=(0, 2))
+    counts.add_column(no_wrap=True)
+    counts.add_column(justify="right", no_wrap=True)
+    per_step = facts.counts(engine.session).per_step
+    for index, (step, cards) in enumerate(zip(engine.steps, per_step, strict=True)):
+        if spec(step.kind).takes_cards:
+            counts.add_row(
+                f"{numbered(index + 1)} {step.title}", t("tui.summary_cards", count=cards)
+            )
+    return counts
+
+
 def summary_text(engine: SessionEngine) -> Group:
     """Counts per step, picked troubles with votes, action items, speaking time."""
     session = engine.session
     parts: list[Text | Table] = [Text(t("tui.summary_counts"), style="bold")]
-    counts = Table(show_header=False, box=None, padding=(0, 2))
-    counts.add_column(no_wrap=True)
-    counts.add_column(justify="right")
-    per_step = facts.counts(session).per_step
-    for index, (step, cards) in enumerate(zip(engine.steps, per_step, strict=True)):
-        counts.add_row(f"{numbered(index + 1)} {step.title}", t("tui.summary_cards", count=cards))
-    parts.append(counts)
+    parts.append(cards_per_step(engine))
     parts.append(Text("\n" + t("tui.summary_picked"), style="bold"))
     picked = engine.picked_troubles()
     if picked:
