@@ -24,6 +24,7 @@ class StepKind(StrEnum):
     SPREAD = "spread"
     REFLECT = "reflect"
     BREAK = "break"
+    REPORT = "report"
 
 
 class TurnMode(StrEnum):
@@ -111,6 +112,10 @@ KINDS: dict[StepKind, KindSpec] = {
     StepKind.BREAK: KindSpec(
         10, TurnMode.FREE, takes_cards=False, takes_turns=False, minutes_shows="line"
     ),
+    # グループ発表: when tables meet, each table's recorder presents in turn. Each
+    # table runs its own session, so its report cards are that table's, and the
+    # merged minutes already put them under the table (the generic cards block).
+    StepKind.REPORT: KindSpec(10, TurnMode.ROUND),
 }
 
 
