@@ -8,6 +8,7 @@ from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.export import render_minutes
 from chie_kokan.models import Scenario, Session
+from export_helpers import docx_text
 from test_engine_report import WITH_REPORT
 
 HEADINGS = {"ja": "3. グループ発表", "en": "3. Table reports"}
@@ -52,3 +53,19 @@ def test_merged_minutes_put_each_tables_report_under_that_table(
         under_report = section(under_table, report, ("#",))
         assert any(said in line for line in under_report), under_report
         assert not any(other in line for line in under_table)
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_html_and_word_put_each_tables_report_under_that_table(
+    clock: ManualClock, fmt: str
+) -> None:
+    east = table(clock, "ja", "東テーブル", "移動販売の日を回覧で知らせている")
+    west = table(clock, "ja", "西テーブル", "付き添いボランティアを募集中")
+    data = render_minutes([east, west], fmt)
+    text = docx_text(data) if fmt == "docx" else data.decode()
+    # Each table's part runs from its heading's last mention to the next table's.
+    east_at = text.rindex("東テーブル", 0, text.index("東テーブル: バスが減った"))
+    west_at = text.rindex("西テーブル", 0, text.index("西テーブル: バスが減った"))
+    assert east_at < west_at
+    assert east_at < text.index(HEADINGS["ja"], east_at) < text.index("移動販売の日") < west_at
+    assert west_at < text.index(HEADINGS["ja"], west_at) < text.index("付き添いボランティア")
