@@ -25,6 +25,8 @@ from chie_kokan.tui.screens.running import RunningScreen
 from screen_helpers import screen_lines
 
 SIZES = [(120, 36), (80, 24)]
+
+
 def shown_whole(app: App[object], message: str) -> bool:
     """Is ``message`` on screen, every character, on one row or wrapped over several?"""
     lines = [line.strip(" ▌▎▊│\n") for line in screen_lines(app)]
@@ -78,9 +80,7 @@ async def test_notices_never_cover_the_ground_rules(
             assert shown_whole(app, rule), (rule, screen_lines(app))
 
 
-async def test_many_notices_show_the_newest(
-    session_file: Path, clock: ManualClock
-) -> None:
+async def test_many_notices_show_the_newest(session_file: Path, clock: ManualClock) -> None:
     app = make_app(session_path=session_file, sessions_dir=session_file.parent, clock=clock)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()

@@ -70,8 +70,19 @@ _SYMBOLS = {
 """Keys written as the symbol on the keycap, the same in every language."""
 
 _WORDS = frozenset(
-    {"space", "delete", "enter", "escape", "tab", "backspace", "home", "end", "pageup",
-     "pagedown", "insert"}
+    {
+        "space",
+        "delete",
+        "enter",
+        "escape",
+        "tab",
+        "backspace",
+        "home",
+        "end",
+        "pageup",
+        "pagedown",
+        "insert",
+    }
 )
 """Keys written as a word: the catalog says how the UI's language names them."""
 
