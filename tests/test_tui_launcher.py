@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from textual.app import App
+from textual.message import Message
 
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
@@ -258,3 +260,39 @@ async def test_file_names_with_terminal_sequences_are_listed_visibly(
         assert len(shown) == 5
         assert not [p for p in shown if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in p)]
         assert sum("\\x1b]0;pwned\\x07\\x1b[2J" in p for p in shown) == 3
+
+
+class Recorder(App[None]):
+    """A bare Textual app around the launcher: it only hears the screen's messages."""
+
+    def __init__(self, scenarios_dir: Path, sessions_dir: Path) -> None:
+        super().__init__()
+        self.dirs = (scenarios_dir, sessions_dir)
+        self.heard: list[Message] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(LauncherScreen(*self.dirs))
+
+    def on_launcher_screen_open_scenario(self, message: LauncherScreen.OpenScenario) -> None:
+        self.heard.append(message)
+
+    def on_launcher_screen_resume_session(self, message: LauncherScreen.ResumeSession) -> None:
+        self.heard.append(message)
+
+
+async def test_the_launcher_asks_the_app_by_message_and_opens_nothing_itself(
+    clock: ManualClock, shimizu: Scenario, scenarios_dir: Path, sessions_dir: Path
+) -> None:
+    # Any app that answers the messages can host the launcher: it calls no app method.
+    _, path = saved_session(shimizu, sessions_dir, clock)
+    app = Recorder(scenarios_dir, sessions_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)  # type: ignore[arg-type]
+        await pilot.press("down", "enter", "tab", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LauncherScreen)
+    [scenario, session] = app.heard
+    assert isinstance(scenario, LauncherScreen.OpenScenario)
+    assert scenario.path == scenarios_dir / "shimizu.toml"
+    assert isinstance(session, LauncherScreen.ResumeSession)
+    assert session.path == path

@@ -36,6 +36,7 @@ from chie_kokan.tui.keys import Key, key_name, localized
 from chie_kokan.tui.themes import THEMES
 
 if TYPE_CHECKING:
+    from chie_kokan.tui.screens.launcher import LauncherScreen
     from chie_kokan.tui.screens.running import Rescue, RunningScreen
 
 
@@ -122,6 +123,13 @@ class ChieKokanApp(App[int]):
     def resume_session(self, path: Path) -> None:
         """From the launcher: continue this session."""
         self._open(path, scenario=False)
+
+    # The screens' messages, by handler name: the screens stay imported lazily.
+    def on_launcher_screen_open_scenario(self, message: LauncherScreen.OpenScenario) -> None:
+        self.open_scenario(message.path)
+
+    def on_launcher_screen_resume_session(self, message: LauncherScreen.ResumeSession) -> None:
+        self.resume_session(message.path)
 
     @work(thread=True, exclusive=True, group="open")
     def _open(self, path: Path, *, scenario: bool, take_over: bool = False) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,9 +28,6 @@ from chie_kokan.tui.keys import Key, KeyPalette
 from chie_kokan.tui.line_breaking import wrapped
 from chie_kokan.tui.widgets.key_footer import KeyFooter
 from chie_kokan.tui.widgets.wrapped_text import WrappedText
-
-if TYPE_CHECKING:
-    from chie_kokan.tui.app import ChieKokanApp
 
 
 @dataclass(frozen=True)
@@ -245,16 +242,27 @@ class LauncherScreen(KeyPalette, Screen[None]):
             self.scenarios = scenarios
             self.sessions = sessions
 
+    # The screen only shows; the app opens files (these bubble up to it).
+    class OpenScenario(Message):
+        """A scenario was chosen: set up a new session of it."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
+    class ResumeSession(Message):
+        """A session was chosen: continue it."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
     def __init__(self, scenarios_dir: Path, sessions_dir: Path) -> None:
         super().__init__()
         self.scenarios_dir = scenarios_dir
         self.sessions_dir = sessions_dir
         self._scenario_paths: dict[str, Path] = {}
         self._session_paths: dict[str, Path] = {}
-
-    @property
-    def chie(self) -> ChieKokanApp:
-        return cast("ChieKokanApp", self.app)
 
     @staticmethod
     def _label(key: str, folder: Path) -> Content:
@@ -328,9 +336,9 @@ class LauncherScreen(KeyPalette, Screen[None]):
 
     def _open(self, option_id: str | None) -> None:
         if option_id in self._scenario_paths:
-            self.chie.open_scenario(self._scenario_paths[option_id])
+            self.post_message(self.OpenScenario(self._scenario_paths[option_id]))
         elif option_id in self._session_paths:
-            self.chie.resume_session(self._session_paths[option_id])
+            self.post_message(self.ResumeSession(self._session_paths[option_id]))
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
