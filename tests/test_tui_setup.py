@@ -421,3 +421,23 @@ async def test_the_roster_ticks_who_is_present_instead_of_crossing_them_out(
         await pilot.press("space")  # absent now: the mark stays a tick, dimmed, name struck
         assert "山田 花子" not in screen(app).present_names()
         assert "X" not in roster.render_line(0).text
+
+
+async def test_a_file_that_cannot_be_written_leaves_the_setup_to_try_again(
+    clock: ManualClock, tmp_path: Path
+) -> None:
+    # A file where the sessions folder should be: the app cannot write, says so, and
+    # answers the setup screen so that F7 works again once the way is clear.
+    (tmp_path / "sessions").write_text("not a folder", encoding="utf-8")
+    app = setup_app(clock, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f7")
+        await settle(app, pilot)
+        setup = screen(app)
+        assert not setup.starting
+        assert any("sessions" in str(notice.message) for notice in app._notifications)
+        (tmp_path / "sessions").unlink()
+        await pilot.press("f7")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RunningScreen)
+    assert len(session_files(tmp_path)) == 1

@@ -38,6 +38,7 @@ from chie_kokan.tui.themes import THEMES
 if TYPE_CHECKING:
     from chie_kokan.tui.screens.launcher import LauncherScreen
     from chie_kokan.tui.screens.running import Rescue, RunningScreen
+    from chie_kokan.tui.screens.setup import SetupScreen
 
 
 class NoMatchProvider(Provider):
@@ -170,12 +171,12 @@ class ChieKokanApp(App[int]):
 
         self.push_screen(localized(SetupScreen)(scenario, path.stem, clock=self.clock))
 
-    def start_session(self, session: Session) -> None:
+    def on_setup_screen_start(self, message: SetupScreen.Start) -> None:
         """From the setup screen: create the file, then the meeting begins."""
-        self._create_file(session)
+        self._create_file(message.session, message.setup)
 
     @work(thread=True, exclusive=True, group="create")
-    def _create_file(self, session: Session) -> None:
+    def _create_file(self, session: Session, setup: SetupScreen) -> None:
         try:
             path = create_session_file(session, self.sessions_dir)
             # A brand-new name: nobody else can hold it unless they race us.
@@ -184,6 +185,7 @@ class ChieKokanApp(App[int]):
             detail = getattr(error, "strerror", None) or str(error)
             message = t("cli.write_failed", file=visible(self.sessions_dir), detail=detail)
             self.call_from_thread(self.notify, message, severity="error", timeout=20)
+            setup.post_message(setup.NotStarted())
             return
         self.call_from_thread(self.show_session, session, path, resumed=False, lock=lock)
 

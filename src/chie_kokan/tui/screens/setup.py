@@ -13,13 +13,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, SelectionList, Static
@@ -37,9 +38,6 @@ from chie_kokan.tui.screens.dialogs import FormDialog
 from chie_kokan.tui.widgets.key_footer import KeyFooter
 from chie_kokan.tui.widgets.ticks import TickList
 from chie_kokan.tui.widgets.wrapped_text import WrappedText
-
-if TYPE_CHECKING:
-    from chie_kokan.tui.app import ChieKokanApp
 
 
 @dataclass
@@ -161,8 +159,26 @@ class SetupScreen(KeyPalette, Screen[None]):
         Key("ctrl+q", "app.quit", "setup.quit", priority=True),
     )
 
+    # The screen only shows; the app writes the file (Start bubbles up to it).
+    class Start(Message):
+        """F7: create this session's file and begin the meeting."""
+
+        def __init__(self, setup: SetupScreen, session: Session) -> None:
+            super().__init__()
+            self.setup = setup
+            self.session = session
+
+        @property
+        def control(self) -> SetupScreen:
+            return self.setup
+
+    class NotStarted(Message):
+        """From the app: the file could not be written; F7 may try again."""
+
     def __init__(self, scenario: Scenario, scenario_stem: str, *, clock: Clock) -> None:
         super().__init__()
+        self.starting = False
+        """F7 was pressed and the app has not answered: no second file from a second F7."""
         self.scenario = scenario
         self.scenario_stem = scenario_stem
         self.clock = clock
@@ -181,10 +197,6 @@ class SetupScreen(KeyPalette, Screen[None]):
             "public": True,
             **next_meeting_values(None),
         }
-
-    @property
-    def chie(self) -> ChieKokanApp:
-        return cast("ChieKokanApp", self.app)
 
     # -- layout -------------------------------------------------------------
 
@@ -550,19 +562,20 @@ class SetupScreen(KeyPalette, Screen[None]):
         form = FormDialog(t("minutes_fields.title"), form_fields(self.minutes_values))
         self.app.push_screen(form, entered)
 
-    def _creating(self) -> bool:
-        # The app's worker is still writing the file: a second F7 must not make a second one.
-        return any(w.group == "create" and not w.is_finished for w in self.app.workers)
-
     def action_start(self) -> None:
         """Create the session file and begin the meeting."""
-        if self._creating():
+        if self.starting:
             return
         session = self.build_session()
         if session is None:
             return
         self._say(t("setup.starting"))
-        self.chie.start_session(session)
+        self.starting = True
+        self.post_message(self.Start(self, session))
+
+    def on_setup_screen_not_started(self, message: NotStarted) -> None:
+        message.stop()
+        self.starting = False  # the app has said why; the roster is still here to try again
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
