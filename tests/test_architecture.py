@@ -59,3 +59,18 @@ def test_the_import_contracts_are_kept() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{len(CONFIG['contracts'])} kept, 0 broken" in result.stdout
+
+
+def test_screens_talk_to_the_app_by_message_not_by_reaching_into_it() -> None:
+    # Issue 11: a screen posts a message (or is handed what it needs); it never casts
+    # self.app to the app class to call its methods or read its attributes.
+    screens = sorted((Path(chie_kokan.__file__).parent / "tui" / "screens").glob("*.py"))
+    assert {p.stem for p in screens} >= {"launcher", "setup", "running"}
+    reaching = re.compile(r"ChieKokanApp|chie_kokan\.tui\.app\b|getattr\(self\.app\b|\.workers\b")
+    found = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in screens
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if reaching.search(line)
+    ]
+    assert found == []

@@ -974,6 +974,25 @@ async def test_f10_writes_the_minutes_in_three_formats_and_says_where(
         await wait_until(pilot, lambda: any(docx in n for n in notices), "the notice")
 
 
+async def test_f10_writes_where_the_app_says(
+    session_file: Path, clock: ManualClock, tmp_path: Path
+) -> None:
+    # The folder comes from the app (make_app's exports_dir), not a default in the screen.
+    elsewhere = tmp_path / "議事録"
+    app = make_app(
+        session_path=session_file,
+        sessions_dir=session_file.parent,
+        clock=clock,
+        exports_dir=elsewhere,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        await pilot.press("f10")
+        name = f"{screen.engine.session.id}.md"
+        await wait_until(pilot, lambda: (elsewhere / name).is_file(), "the minutes elsewhere")
+    assert not (tmp_path / "exports").exists()
+
+
 async def test_a_card_is_recorded_as_a_local_resource_in_a_small_form(
     session_file: Path, clock: ManualClock
 ) -> None:

@@ -200,7 +200,9 @@ class ChieKokanApp(App[int]):
             resumed = False
         elif resumed:
             engine.resume()
-        screen = localized(RunningScreen)(engine, path, resumed=resumed, lock=lock)
+        screen = localized(RunningScreen)(
+            engine, path, resumed=resumed, lock=lock, exports_dir=self.exports_dir
+        )
         self.running = screen
         # The setup screen (or launcher) is done with; the meeting is the app now.
         if isinstance(self.screen, Screen) and self.screen is not self.screen_stack[0]:
@@ -271,6 +273,7 @@ def make_app(
     language: Language | None = None,
     clock: Clock = system_clock,
     take_over: bool = False,
+    exports_dir: Path | None = None,
 ) -> ChieKokanApp:
     """Build the app. Raises :class:`FileError` for a file that cannot be used.
 
@@ -296,5 +299,9 @@ def make_app(
         scenario_language = "ja"
     set_language(language or scenario_language)
     return localized(ChieKokanApp)(
-        start, sessions_dir=sessions_dir, scenarios_dir=scenarios_dir, clock=clock
+        start,
+        sessions_dir=sessions_dir,
+        scenarios_dir=scenarios_dir,
+        clock=clock,
+        exports_dir=exports_dir,
     )

@@ -184,10 +184,13 @@ class RunningScreen(KeyPalette, Screen[None]):
         *,
         resumed: bool = False,
         lock: SessionLock | None = None,
+        exports_dir: Path = Path("exports"),
     ) -> None:
         super().__init__()
         self.engine = engine
         self.path = path
+        self.exports_dir = exports_dir
+        """Where F10 writes the minutes (the app's choice)."""
         self.resumed = resumed
         self.lock = lock
         """Our hold on the session file (None where none could be written)."""
@@ -1333,9 +1336,8 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _export(self, session: Any) -> None:
         from chie_kokan.export import export_now
 
-        directory: Path = getattr(self.app, "exports_dir", Path("exports"))
         try:
-            paths = export_now(session, directory)
+            paths = export_now(session, self.exports_dir)
         except OSError as error:
             message = t("tui.export_failed", detail=error.strerror or str(error))
             self.app.call_from_thread(self.notify, message, severity="error", timeout=15)
