@@ -25,7 +25,7 @@ from textual.command import CommandList, CommandPalette
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 
 import chie_kokan.autosave as autosave
 from chie_kokan.autosave import AutoSaver
@@ -945,6 +945,24 @@ async def test_an_english_scenario_runs_in_english(
             assert "Saved" in text_of(screen, "#saved")
     finally:
         set_language("ja")
+
+
+async def test_ctrl_q_is_bound_once_by_the_app_and_the_screen_still_shows_it(
+    session_file: Path, clock: ManualClock
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        # One binding, the app's: it asks this screen to save and quit.
+        assert "ctrl+q" not in screen._bindings.key_to_bindings
+        assert [b.action for b in app._bindings.key_to_bindings["ctrl+q"]] == ["quit"]
+        await wait_until(pilot, lambda: bool(screen.query("#btn-save_quit")), "the buttons")
+        button = screen.query_one("#btn-save_quit", Button)
+        assert str(button.label).startswith("Ctrl+Q ")
+        await record(pilot, "閉じる前の一言")
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+    assert [card.text for card in load_session(session_file).cards] == ["閉じる前の一言"]
 
 
 # -- minutes and resources from the screen -------------------------------------------

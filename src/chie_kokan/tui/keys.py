@@ -33,6 +33,8 @@ class Key:
     priority: bool = False
     shown_as: str = ""
     """How to write keys that share one action (0–9), where the first alone would mislead."""
+    bound: bool = True
+    """False for a key another layer binds (Ctrl+Q, the app's): listed here, not bound twice."""
 
     def binding(self, language: Language) -> Binding:
         return Binding(
@@ -113,7 +115,7 @@ N = TypeVar("N", bound=DOMNode)
 @cache
 def _localized(cls: type[N], language: Language) -> type[N]:
     keys: tuple[Key, ...] = getattr(cls, "KEYS", ())
-    bindings = [key.binding(language) for key in keys]
+    bindings = [key.binding(language) for key in keys if key.bound]
     namespace = {"BINDINGS": bindings, "__module__": cls.__module__, "_language": language}
     return type(cls.__name__, (cls,), namespace)
 

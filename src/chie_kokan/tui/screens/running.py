@@ -149,7 +149,9 @@ class RunningScreen(KeyPalette, Screen[None]):
         Key("f9", "vote", "vote"),
         Key("f10", "export", "export"),
         Key("ctrl+z", "undo", "undo"),
-        Key("ctrl+q", "save_quit", "save_quit", show=False),
+        # Bound once, by the app (its Ctrl+Q calls this screen's save_quit);
+        # listed here for the help, the palette and the button.
+        Key("ctrl+q", "save_quit", "save_quit", show=False, bound=False),
         # Ctrl keys the entry line does not use for editing.
         Key("ctrl+n", "record_unsigned", "unsigned", show=False),
         Key("ctrl+o", "edit_card", "edit", show=False),
