@@ -1220,3 +1220,22 @@ async def test_last_meetings_promises_arriving_at_a_closing_screen_are_ignored(
         screen._show_report_back([])  # what the thread's callback does
         await pilot.pause()
     assert app.return_code in (0, None)
+
+
+@pytest.mark.parametrize("over", ["choose", "help"])
+async def test_ctrl_q_over_a_dialog_still_stops_the_clocks_and_saves(
+    session_file: Path, clock: ManualClock, over: str
+) -> None:
+    """Ctrl+Q with the speaker list (F4) or the help (F1) open: the same save-first quit."""
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        assert screen.engine.timer_running
+        await pilot.press("f4" if over == "choose" else "f1")
+        await pilot.pause()
+        assert app.screen is not screen  # something is open on top
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    saved = load_session(session_file)
+    assert all(timer.running_since is None for timer in saved.live.timers)

@@ -211,10 +211,12 @@ class ChieKokanApp(App[int]):
             self.push_screen(screen)
 
     async def action_quit(self) -> None:
-        """Ctrl+Q: on a running session, save first (the screen knows how)."""
-        save_quit = getattr(self.screen, "action_save_quit", None)
-        if save_quit is not None:
-            save_quit()
+        """Ctrl+Q: on a running session, save first (the screen knows how) — also
+        when a dialog or the help is open on top of it: the clocks stop and the
+        last change is flushed before the app goes."""
+        running = self.running
+        if running is not None and running.is_attached:
+            running.action_save_quit()
         else:
             self.exit(0)
 
