@@ -441,3 +441,23 @@ async def test_a_file_that_cannot_be_written_leaves_the_setup_to_try_again(
         await settle(app, pilot)
         assert isinstance(app.screen, RunningScreen)
     assert len(session_files(tmp_path)) == 1
+
+
+@pytest.mark.parametrize("where", ["launcher", "setup"])
+async def test_ctrl_q_is_the_apps_one_binding_on_the_launcher_and_setup_too(
+    clock: ManualClock, tmp_path: Path, where: str
+) -> None:
+    """Listed by the screen (footer, palette with its own words), bound by the app alone."""
+    scenarios = Path(__file__).resolve().parent.parent / "scenarios"
+    if where == "setup":
+        app = setup_app(clock, tmp_path)
+    else:
+        app = make_app(sessions_dir=tmp_path / "sessions", scenarios_dir=scenarios, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "ctrl+q" not in app.screen._bindings.key_to_bindings
+        assert [b.action for b in app._bindings.key_to_bindings["ctrl+q"]] == ["quit"]
+        shown = [str(key.key_display) for key in app.screen.query("FooterKey")]
+        assert "^Q" in shown  # still in the footer
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0

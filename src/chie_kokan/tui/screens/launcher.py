@@ -231,7 +231,7 @@ class LauncherScreen(KeyPalette, Screen[None]):
         Key("enter", "open", "launcher.open", priority=True),
         Key("tab", "switch_list", "launcher.switch"),
         Key("f5", "reload", "launcher.reload"),
-        Key("ctrl+q", "app.quit", "launcher.quit", priority=True),
+        Key("ctrl+q", "app.quit", "launcher.quit", bound=False),  # the app binds it
     )
 
     class Scanned(Message):

@@ -156,7 +156,7 @@ class SetupScreen(KeyPalette, Screen[None]):
         Key("f6", "minutes_fields", "setup.minutes_fields"),  # issue 9
         Key("f7", "start", "setup.start"),
         Key("escape", "back", "setup.back"),
-        Key("ctrl+q", "app.quit", "setup.quit", priority=True),
+        Key("ctrl+q", "app.quit", "setup.quit", bound=False),  # the app binds it
     )
 
     # The screen only shows; the app writes the file (Start bubbles up to it).
