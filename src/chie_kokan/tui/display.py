@@ -41,7 +41,7 @@ from chie_kokan.models import Card, Member, ReportItem, Session, TurnMode, spec
 from chie_kokan.problems import FileError, visible
 from chie_kokan.report_back import report_back, with_status
 from chie_kokan.storage import load_session, recording_path
-from chie_kokan.tui.glyphs import ARROW, CURRENT, DONE, PICKED, SEPARATOR, numbered
+from chie_kokan.tui.glyphs import PICKED, SEPARATOR, numbered
 from chie_kokan.tui.line_breaking import wrap
 from chie_kokan.tui.summary import cards_per_step
 from chie_kokan.tui.themes import THEMES
@@ -69,37 +69,6 @@ def file_signature(path: Path) -> Signature | None:
     except (OSError, ValueError):
         return None
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
-
-
-class DisplayStepTrack(StepTrack):
-    """The step track; in a small window only the current step is named, the rest numbered."""
-
-    compact = False
-    _compact_last: tuple[tuple[str, ...], int, bool] | None = None
-
-    def show(self, titles: list[str], current: int, ended: bool) -> None:
-        if not self.compact:
-            self._compact_last = None
-            super().show(titles, current, ended)
-            return
-        if self._compact_last == (tuple(titles), current, ended):
-            return
-        self._compact_last = (tuple(titles), current, ended)
-        self._last = None  # the full track draws again when the window grows
-        text = Text(justify="center")
-        for index, title in enumerate(titles):
-            if index:
-                text.append(f" {ARROW} ", style="dim")
-            if index == current and not ended:
-                text.append(f"{CURRENT} {numbered(index + 1)} {title} ", style="bold reverse")
-            elif index < current or ended:
-                text.append(f"{DONE}{numbered(index + 1)}")
-            else:
-                text.append(numbered(index + 1), style="dim")
-        if ended:
-            text.append(f" {ARROW} ", style="dim")
-            text.append(f"{CURRENT} {t('tui.summary_title')} ", style="bold reverse")
-        self.update(text)
 
 
 # -- the board: the newest cards, or the troubles by votes ---------------------
@@ -254,7 +223,7 @@ class DisplayApp(App[int]):
         with Vertical(id="body"):
             # The meeting's name, so the room (and a late arrival) knows what this is.
             yield Static(id="title", markup=False)
-            yield DisplayStepTrack(id="track")
+            yield StepTrack(id="track")
             yield Static(id="note", markup=False)
             with Horizontal(id="main"):
                 with Vertical(id="centre"):
@@ -301,7 +270,6 @@ class DisplayApp(App[int]):
         self.fit = fit
         for name in ("tiny", "small", "large"):
             self.screen.set_class(fit == name, f"-{name}")
-        self.query_one(DisplayStepTrack).compact = fit == "small"
         # Pixel size 2 on a wall, 1 in a medium window, Textual's Digits when small.
         self.query_one(ClockDigits).set_limits({"large": 2, "medium": 1}.get(fit, 0), 10)
 
@@ -418,7 +386,7 @@ class DisplayApp(App[int]):
             self._shown["title"] = title
             self.query_one("#title", Static).update(title)
         titles = [t(f"step.{step.kind.value}.short") for step in engine.steps]
-        self.query_one(DisplayStepTrack).show(titles, engine.step_index, engine.ended)
+        self.query_one(StepTrack).show(titles, engine.step_index, engine.ended)
         screen.set_class(engine.ended, "-ended")
         if engine.ended:
             # In a small window the track says it: まとめ.
