@@ -13,6 +13,7 @@ from chie_kokan.i18n import set_language
 from chie_kokan.models import Scenario, StepKind
 from chie_kokan.storage import create_session_file, load_session, save_session
 from test_engine import FOUR, refused, state
+from test_models import chie_key
 
 WITH_BREAK: dict[str, Any] = {
     **FOUR,
@@ -135,16 +136,6 @@ def test_undo_takes_back_the_break_and_what_came_after(
     assert engine.live.speaker == "p2"
 
 
-def test_a_break_with_round_turns_still_gives_nobody_the_floor(clock: ManualClock) -> None:
-    steps = [{"kind": "share", "turns": "round"}, {"kind": "break", "turns": "round"}]
-    scenario = Scenario.model_validate({**FOUR, "steps": steps})
-    engine = SessionEngine(new_session(scenario, session_id="round", clock=clock), clock)
-    engine.begin()
-    engine.next_step()
-    assert engine.live.speaker is None
-    assert all(turn.step == 0 for turn in engine.session.turns)
-
-
 def test_a_session_with_a_break_round_trips(
     engine: SessionEngine, clock: ManualClock, tmp_path: Path
 ) -> None:
@@ -171,3 +162,30 @@ def test_the_summary_counts_cards_only_for_steps_that_take_them(engine: SessionE
     assert any(titles[SHARE] in line for line in lines)
     assert not any(titles[BREAK] in line for line in lines), lines
     assert any(titles[PICK] in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("extra", "key", "field"),
+    [
+        ({"turns": "round"}, "no_turns_here", "turns"),
+        ({"seconds_per_turn": 60}, "no_turns_here", "seconds_per_turn"),
+        ({"questions": ["お茶はいかが"]}, "no_cards_here", "questions"),
+    ],
+)
+def test_a_break_refuses_what_it_would_silently_ignore(
+    extra: dict[str, Any], key: str, field: str
+) -> None:
+    steps = [*WITH_BREAK["steps"]]
+    steps[BREAK] = {**steps[BREAK], **extra}
+    assert chie_key({**WITH_BREAK, "steps": steps}) == (key, ("steps", BREAK, field))
+
+
+def test_a_break_saying_free_is_harmless_and_a_saved_break_loads(
+    engine: SessionEngine, tmp_path: Path
+) -> None:
+    # What a session's copy of the scenario holds for a break.
+    steps = [*WITH_BREAK["steps"]]
+    steps[BREAK] = {**steps[BREAK], "turns": "free", "questions": []}
+    assert Scenario.model_validate({**WITH_BREAK, "steps": steps}).flow[BREAK].turns == "free"
+    again = load_session(create_session_file(engine.session, tmp_path))
+    assert again.scenario.flow[BREAK].kind is StepKind.BREAK

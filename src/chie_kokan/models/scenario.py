@@ -64,6 +64,26 @@ class Step(Strict):
     def _votes_only_on_pick(self) -> Step:
         if self.votes_per_person is not None and not spec(self.kind).takes_votes:
             raise domain_error("votes_not_pick", at=("votes_per_person",))
+        kind = spec(self.kind)
+        # A break has nobody on the floor and nothing recorded: a round, a
+        # per-speaker limit or questions there would be silently ignored.
+        # (turns = "free" is what a session's copy of a break holds: harmless.)
+        if not kind.takes_turns:
+            if self.seconds_per_turn is not None:
+                raise domain_error(
+                    "no_turns_here",
+                    at=("seconds_per_turn",),
+                    field="seconds_per_turn",
+                    kind=self.kind.value,
+                )
+            if self.turns is not None and self.turns is not kind.turns:
+                raise domain_error(
+                    "no_turns_here", at=("turns",), field="turns", kind=self.kind.value
+                )
+        if not kind.takes_cards and self.questions:
+            raise domain_error(
+                "no_cards_here", at=("questions",), field="questions", kind=self.kind.value
+            )
         return self
 
     def resolved(self, language: Language, case_name: str) -> Step:
