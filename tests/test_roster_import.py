@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from chie_kokan import roster_import
 from chie_kokan.cli import main
-from chie_kokan.i18n import t
+from chie_kokan.i18n import Language, t
 from chie_kokan.models import Participant
 from chie_kokan.problems import FileError
 from chie_kokan.roster_import import (
@@ -30,6 +30,7 @@ from chie_kokan.roster_import import (
     roster_text,
     save_roster,
 )
+from chie_kokan.scenario_template import template_text
 from chie_kokan.storage import load_scenario
 
 MEMBERS_JA = """協議体 名簿（令和8年度）
@@ -307,6 +308,35 @@ def test_a_scenario_without_a_roster_or_with_an_inline_one(tmp_path: Path) -> No
     inline = bare + 'participants = [ { name = "A" }, # 最初の人\n]\n'
     path = write(tmp_path / "s.toml", roster_text(inline, [Participant(name="林")]).encode())
     assert [p.name for p in load_scenario(path).participants] == ["A", "林"]
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_template_from_new_changes_only_by_the_people_added(
+    tmp_path: Path, language: Language
+) -> None:
+    original = template_text(language)
+    text = roster_text(original, [Participant(name="林", organization="NPO")])
+    block = '[[participants]]\nname = "林"\norganization = "NPO"\n\n'
+    assert text.count(block) == 1
+    assert text.replace(block, "") == original
+    path = write(tmp_path / "s.toml", text.encode())
+    assert load_scenario(path).participants[-1] == Participant(name="林", organization="NPO")
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # The last line has no line end: the new table still starts on a line of its own.
+        ('[[participants]]\nname = "A"', '[[participants]]\nname = "A"\n\n{new}'),
+        # No roster yet, a comment at the end: the roster comes after it, a blank line between.
+        ('[[steps]]\nkind = "share"\n# 以上\n', '[[steps]]\nkind = "share"\n# 以上\n\n{new}'),
+    ],
+    ids=["no-final-newline", "no-roster"],
+)
+def test_the_ends_of_files(before: str, after: str) -> None:
+    head = 'schema = 1\ntitle = "T"\ntheme = "x"\n\n'
+    new = '[[participants]]\nname = "林"\n'
+    assert roster_text(head + before, [Participant(name="林")]) == head + after.format(new=new)
 
 
 def test_save_keeps_a_bom_and_windows_line_ends(tmp_path: Path) -> None:

@@ -338,6 +338,8 @@ def roster_text(text: str, people: Sequence[Participant], *, replace: bool = Fal
     import tomlkit
     from tomlkit.items import AoT, Array, Comment, Table, Whitespace
 
+    if text and not text.endswith("\n"):
+        text += "\n"  # the last line ends before a table is added after it
     document = tomlkit.parse(text)
     current = document.get("participants")
     if isinstance(current, Array):
@@ -360,8 +362,8 @@ def roster_text(text: str, people: Sequence[Participant], *, replace: bool = Fal
         body = last.value.body
         while body and body[-1][0] is None and isinstance(body[-1][1], Whitespace | Comment):
             trailing.insert(0, body.pop()[1])
-        if trailing and not replace:
-            last.add(tomlkit.nl())
+        if not replace:
+            last.add(tomlkit.nl())  # a blank line between the last person and the first new one
     for table in tables[:-1]:
         table.add(tomlkit.nl())
     if tables:
@@ -371,12 +373,16 @@ def roster_text(text: str, people: Sequence[Participant], *, replace: bool = Fal
         for table in tables:
             current.append(table)
     elif tables:
+        if current is None and not text.endswith("\n\n"):
+            document.add(tomlkit.nl())  # a blank line before the roster added at the end
         document["participants"] = tomlkit.aot()
         for table in tables:
             document["participants"].append(table)
     elif "participants" in document:
         del document["participants"]
-    return tomlkit.dumps(document)
+    written = tomlkit.dumps(document)
+    # The file ends as it did: no blank lines added at its end (none can be inside a string).
+    return written if text.endswith("\n\n") else written.rstrip("\n") + "\n"
 
 
 def _fields(person: Participant) -> dict[str, str]:
