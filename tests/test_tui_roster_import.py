@@ -174,13 +174,17 @@ def test_complete_path(tmp_path: Path) -> None:
     assert complete_path(f"{tmp_path}/名", Path("/nonexistent")) == f"{tmp_path}/名簿/"
 
 
-@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize(
+    ("language", "size"),
+    [("ja", (100, 30)), ("en", (100, 30)), ("ja", (80, 24))],
+    ids=["ja-100x30", "en-100x30", "ja-80x24"],
+)
 def test_snapshot_of_the_preview(
-    snap_compare: Snap, tmp_path: Path, members: Path, language: str
+    snap_compare: Snap, tmp_path: Path, members: Path, language: str, size: tuple[int, int]
 ) -> None:
     set_language(language)  # the dialog's words and keys, as --lang would choose
 
     async def preview(pilot: Pilot[None]) -> None:
         await read(pilot, "members.csv")
 
-    assert snap_compare(Host(tmp_path, ON_ROSTER), terminal_size=(100, 30), run_before=preview)
+    assert snap_compare(Host(tmp_path, ON_ROSTER), terminal_size=size, run_before=preview)

@@ -108,12 +108,13 @@ class RosterImportScreen(LocalizedKeys, KeyPalette, ModalScreen[list[Participant
     def compose(self) -> ComposeResult:
         with Vertical(id="roster-dialog"):
             yield Label(t("roster_import.title"), id="roster-title")
-            yield Label(t("roster_import.path_label"), classes="roster-label")
+            yield Label(t("roster_import.path_label"), id="roster-path-label")
             # localized(): the footer names Tab in the UI's language (a subclass per language).
             yield localized(PathInput)(
                 self.start_dir,
                 placeholder=t("roster_import.path_placeholder"),
                 id="roster-path",
+                compact=True,
             )
             yield Static(t("roster_import.preview_hint"), id="roster-status", markup=False)
             yield Label("", id="roster-added-heading", classes="roster-label")
