@@ -6,8 +6,11 @@ CSV in UTF-8, UTF-8 with a BOM and Shift_JIS (cp932), and a real ``.xlsx``.
 
 from __future__ import annotations
 
+import csv
 import io
 import os
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -249,8 +252,6 @@ NAME = st.text(
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(people=st.lists(NAME, min_size=1, max_size=5, unique_by=name_key))
 def test_names_written_to_csv_come_back_identical(tmp_path: Path, people: list[str]) -> None:
-    import csv
-
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(["氏名", "所属"])
@@ -512,3 +513,32 @@ def test_a_file_changed_while_the_question_waits_is_refused(
     assert main(["roster", "import", str(scenario), str(members)]) == 2
     assert scenario.read_text(encoding="utf-8") == edited
     assert t("roster_import.changed_on_disk") in capsys.readouterr().err
+
+
+def test_the_installed_program_reads_the_answer_from_its_input(files: tuple[Path, Path]) -> None:
+    scenario, members = files
+    program = Path(sys.executable).with_name("chie-kokan")
+    for typed, code, count in (("n\n", 1, 1), ("", 1, 1), ("y\n", 0, 4)):
+        result = subprocess.run(
+            [str(program), "roster", "import", str(scenario), str(members)],
+            input=typed,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=60,
+        )
+        assert result.returncode == code, result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+        assert len(load_scenario(scenario).participants) == count
+
+
+def test_blank_rows_far_down_end_the_reading_and_a_name_there_is_too_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(roster_import, "MAX_SCAN_ROWS", 30)
+    tail = "\n" * 40 + "遠くの人\n"  # a sheet formatted far down: its blank tail is not read
+    path = write(tmp_path / "m.csv", f"氏名\n山田\n{tail}".encode())
+    assert names(read_roster(path)) == ["山田"]
+    rows = "".join(f"人{n}\n" for n in range(40))  # names down past row 30: not a roster
+    message = problem_of(write(tmp_path / "m.csv", f"氏名\n{rows}".encode()))
+    assert message == t("roster_import.too_many_rows", limit="2,000")
