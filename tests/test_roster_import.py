@@ -295,6 +295,25 @@ def test_names_written_to_a_cp932_csv_come_back_identical(
         assert names(read_roster(path)) == people, encoding
 
 
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    people=st.lists(
+        NAME.filter(lambda s: not s.startswith("=")),  # "=…" is a formula in a cell
+        min_size=1,
+        max_size=5,
+        unique_by=name_key,
+    )
+)
+def test_names_written_to_an_xlsx_come_back_identical(tmp_path: Path, people: list[str]) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["名簿"])
+    book.active.append(["氏名", "所属"])
+    for person in people:
+        book.active.append([person, "自治会"])
+    book.save(tmp_path / "m.xlsx")
+    assert names(read_roster(tmp_path / "m.xlsx")) == people
+
+
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(people=st.lists(NAME, min_size=1, max_size=5, unique_by=name_key))
 def test_names_added_to_a_scenario_come_back_identical(tmp_path: Path, people: list[str]) -> None:
