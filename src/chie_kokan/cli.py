@@ -350,6 +350,88 @@ def _add_serve(command: Callable[[str, Handler, str], argparse.ArgumentParser]) 
 # --- end serve command ---
 
 
+# --- roster command ---
+EXIT_DECLINED = 1
+"""``roster import`` answered no (or no answer): nothing written, and not an error."""
+_YES = {"y", "yes", "はい", "ｙ"}
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    """Preview the people of a member list, ask, then add them to the scenario."""
+    from chie_kokan.roster_import import open_scenario, read_roster, save_roster
+
+    file = open_scenario(Path(args.scenario))
+    listed = read_roster(Path(args.members))
+    shown_path = visible(file.path)
+    before = len(file.scenario.participants)
+    people = listed if args.replace else listed.against(file.scenario.participants)
+    count = len(people.participants)
+    if count:
+        key = "replacing_heading" if args.replace else "added_heading"
+        print(t(f"roster_import.{key}", file=shown_path, count=count, before=before))
+        columns = ("col_row", "col_name", "col_organization", "col_role")
+        _print_table([t(f"roster_import.{c}") for c in columns], people.added_rows())
+    if people.skipped:
+        print(t("roster_import.skipped_heading", count=len(people.skipped)))
+        columns = ("col_row", "col_name", "col_why")
+        _print_table([t(f"roster_import.{c}") for c in columns], people.skipped_rows())
+    if not count:
+        print(t("roster_import.nothing_to_add", file=shown_path))
+        # Everyone listed is on the roster already: done. A list with nobody usable: an error.
+        return EXIT_OK if listed.participants else EXIT_ERROR
+    if not args.yes and not _roster_confirmed():
+        print(t("roster_import.declined", file=shown_path))
+        return EXIT_DECLINED
+    scenario = save_roster(file, people.participants, replace=args.replace)
+    done = "replaced" if args.replace else "written"
+    count = len(scenario.participants) if args.replace else count
+    print(t(f"roster_import.{done}", file=shown_path, count=count))
+    return EXIT_OK
+
+
+def _roster_confirmed() -> bool:
+    try:
+        answer = input(t("roster_import.question"))
+    except EOFError:
+        print()
+        print(t("roster_import.no_terminal"))
+        return False
+    return answer.strip().lower() in _YES
+
+
+def _print_table(headers: list[str], rows: list[tuple[str, ...]]) -> None:
+    """Columns lined up as a terminal shows them (a full-width character is two cells)."""
+    table = [headers, *([visible(cell) for cell in row] for row in rows)]
+    widths = [max(_cells(row[i]) for row in table) for i in range(len(headers))]
+    for row in table:
+        padded = [
+            cell + " " * (width - _cells(cell)) for cell, width in zip(row, widths, strict=True)
+        ]
+        print("  " + "  ".join(padded).rstrip())
+
+
+def _cells(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _add_roster(command: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
+    roster = command("roster", cmd_roster_import, "roster_import.help")
+    actions = roster.add_subparsers(dest="roster_command", metavar="COMMAND", required=True)
+    found = actions.add_parser(
+        "import", help=t("roster_import.import_help"), description=t("roster_import.import_help")
+    )
+    _add_lang(found, default=argparse.SUPPRESS)
+    found.add_argument("scenario", metavar="SCENARIO", help=t("roster_import.scenario_help"))
+    found.add_argument("members", metavar="MEMBERS", help=t("roster_import.members_help"))
+    found.add_argument("--replace", action="store_true", help=t("roster_import.replace_help"))
+    found.add_argument("--yes", "-y", action="store_true", help=t("roster_import.yes_help"))
+
+
+# --- end roster command ---
+
+
 def _add_lang(parser: argparse.ArgumentParser, *, default: object) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.lang_help"))
 
@@ -432,6 +514,9 @@ def build_parser() -> argparse.ArgumentParser:
     # --- serve command ---
     _add_serve(command)
     # --- end serve command ---
+    # --- roster command ---
+    _add_roster(command)
+    # --- end roster command ---
     return parser
 
 

@@ -148,7 +148,11 @@ def _open_problem(path: Path, error: OSError | ValueError) -> Problem:
 
 def read_text(path: Path) -> str:
     """The file's text, or a FileError saying plainly why not."""
-    raw = read_bytes(path)
+    return decode_text(path, read_bytes(path))
+
+
+def decode_text(path: Path, raw: bytes) -> str:
+    """The text of a file's bytes (UTF-8, a BOM dropped), or a FileError naming ``path``."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -290,6 +294,11 @@ def _as_session(path: Path, text: str, data: dict[str, Any]) -> Session:
 def load_scenario(path: Path) -> Scenario:
     """A scenario file, validated and with every default filled in."""
     return _as_scenario(path, *_read_document(path))
+
+
+def scenario_from_text(path: Path, text: str) -> Scenario:
+    """A scenario from text read or about to be written, checked as :func:`load_scenario` does."""
+    return _as_scenario(path, text, parse_toml(path, text))
 
 
 def load_session(path: Path) -> Session:
