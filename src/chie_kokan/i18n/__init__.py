@@ -8,6 +8,7 @@ for content such as default questions, lists of strings.
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -57,3 +58,16 @@ def t(key: str, /, language: Language | None = None, **values: Any) -> str:
 def t_list(key: str, /, language: Language | None = None) -> list[str]:
     """A list-valued catalog entry (default questions, ground rules)."""
     return list(catalog(language or _current)[key])
+
+
+def table_label(name: str, /, language: Language | None = None) -> str:
+    """How a table is called on screen and in the minutes.
+
+    A bare letter or number (``A``, ``3``, full-width too) reads as テーブルA /
+    Table A; anything else (東テーブル, Aグループ, みどり班) as it was written.
+    """
+    name = name.strip()
+    bare = unicodedata.normalize("NFKC", name)
+    if bare.isascii() and bare.isalnum() and len(bare) <= 3:
+        return t("tables.label", language, table=bare)
+    return name
