@@ -10,7 +10,6 @@ the screen) that something changed.
 from __future__ import annotations
 
 import threading
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from pydantic import ValidationError
 
 from chie_kokan import facts
 from chie_kokan.clock import Clock, system_clock
-from chie_kokan.facts import Trouble
+from chie_kokan.facts import Trouble, table_key
 from chie_kokan.i18n import t
 from chie_kokan.models import (
     ActionItem,
@@ -117,11 +116,6 @@ def members_from_roster(participants: list[Participant]) -> list[Member]:
         Member(id=f"p{i}", name=p.name, organization=p.organization, role=p.role, table=p.table)
         for i, p in enumerate(participants, start=1)
     ]
-
-
-def table_key(name: str) -> str:
-    """The same table however it was typed: ``Ａ`` and ``A ``, ``東 1`` and ``東　1``."""
-    return " ".join(unicodedata.normalize("NFKC", name).split())
 
 
 def round_seats(members: list[Member], *, by_table: bool) -> list[list[Member]]:
