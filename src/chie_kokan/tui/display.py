@@ -450,6 +450,7 @@ class DisplayApp(App[int]):
                 None if self.fit == "small" else engine.turn_elapsed(),
                 step.seconds_per_turn,
                 engine.live.round,
+                engine.table_round(),
             )
         self._shown.pop("timer", None)
         self._shown.pop("turn", None)

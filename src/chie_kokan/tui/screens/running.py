@@ -29,7 +29,7 @@ from chie_kokan.autosave import AutoSaver, SaveReport
 from chie_kokan.engine import CURRENT, DomainError, Draft, SessionEngine, Trouble
 from chie_kokan.examples import example_fields
 from chie_kokan.facts import question_number
-from chie_kokan.i18n import t
+from chie_kokan.i18n import t, table_label
 from chie_kokan.lock import LockLost, SessionLock, lock_session
 from chie_kokan.models import (
     ActionItem,
@@ -560,6 +560,7 @@ class RunningScreen(KeyPalette, Screen[None]):
                 engine.turn_elapsed(),
                 step.seconds_per_turn,
                 engine.live.round,
+                engine.table_round(),
             )
         self._tick()
         self.query_one("#entry", EntryLine).placeholder = self._placeholder()
@@ -943,9 +944,19 @@ class RunningScreen(KeyPalette, Screen[None]):
         engine = self.engine
         status = engine.round_status()
         marks = {Outcome.SPOKE: "✓", Outcome.PASSED: t("tui.pass_mark")}
+        by_table = engine.by_table  # a report: who sits at which table, to find its recorder
         options = [
-            (member.id, f"{marks.get(status.get(member.id), '・')} {self._member_label(member)}")
+            (
+                member.id,
+                f"{marks.get(status.get(member.id), '・')} "
+                + (
+                    t("tables.speaker", table=table_label(member.table), name=label)
+                    if by_table and member.table.strip()
+                    else label
+                ),
+            )
             for member in engine.members
+            for label in (self._member_label(member),)
         ]
         options.append(("__walk_in__", t("tui.add_walk_in")))
         waiting = engine.not_yet_spoken()
