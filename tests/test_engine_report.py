@@ -11,6 +11,7 @@ import pytest
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, members_from_roster, new_session, round_seats
 from chie_kokan.models import Outcome, Scenario, Session, StepKind, TurnMode
+from chie_kokan.scenario_template import template_text
 from chie_kokan.storage import create_session_file, load_scenario, load_session, session_text
 from test_cli import run
 from test_engine import FOUR, state
@@ -235,3 +236,12 @@ def test_an_older_session_file_without_tables_still_loads(clock: ManualClock) ->
     loaded = Session.model_validate(data)
     assert [m.table for m in loaded.members] == [""] * 4
     assert all(card.table is None for card in loaded.cards)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_template_shows_a_table_that_validates_once_uncommented(language: str) -> None:
+    text = template_text(language)
+    line = next(line for line in text.splitlines() if line.startswith('# table = "A"'))
+    scenario = Scenario.model_validate(tomllib.loads(text.replace(line, line[2:], 1)))
+    assert scenario.participants[0].table == "A"
+    assert Scenario.model_validate(tomllib.loads(text)).participants[0].table == ""

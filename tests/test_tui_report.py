@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
+import tomli_w
+from textual.widgets import SelectionList, Static
 
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
@@ -175,3 +176,26 @@ async def test_a_report_goes_round_by_table_on_the_screen(
             ("p1", "A", "移動販売の日を回覧で知らせている"),
             ("p8", "B", "見守りの当番表を作った"),
         ]
+
+
+async def test_setup_shows_each_members_table_and_the_session_keeps_it(
+    clock: ManualClock, tmp_path: Path
+) -> None:
+    data = tomllib.loads((SCENARIOS / "shimizu.toml").read_text("utf-8"))
+    for person, table in zip(data["participants"], TABLES, strict=True):
+        person["table"] = table
+    scenario_path = tmp_path / "tables.toml"
+    scenario_path.write_text(tomli_w.dumps(data), "utf-8")
+    app = make_app(scenario_path=scenario_path, sessions_dir=tmp_path / "sessions", clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        roster = app.screen.query_one("#setup-roster", SelectionList)
+        assert "テーブルA　第三団地自治会・会長" in roster.render_line(0).text
+        last = roster.render_line(len(TABLES) - 1).text
+        assert "小林 直子" in last and "テーブル" not in last  # no table: as before
+        await pilot.press("f7")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    (path,) = (tmp_path / "sessions").glob("*.toml")
+    assert [m.table for m in load_session(path).members] == TABLES
