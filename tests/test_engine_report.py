@@ -245,3 +245,13 @@ def test_the_template_shows_a_table_that_validates_once_uncommented(language: st
     scenario = Scenario.model_validate(tomllib.loads(text.replace(line, line[2:], 1)))
     assert scenario.participants[0].table == "A"
     assert Scenario.model_validate(tomllib.loads(text)).participants[0].table == ""
+
+
+def test_a_walk_in_may_sit_at_a_table_and_then_presents_for_it(clock: ManualClock) -> None:
+    engine = through_to_the_report(clock, AT_TABLES)
+    assert engine.tables() == ["A", "B", "Ｃ"]
+    newcomer = engine.add_walk_in("木村 洋平", "民生委員", " D ")
+    assert newcomer.table == "D" and engine.tables() == ["A", "B", "Ｃ", "D"]
+    assert [m.id for m in engine.upcoming(5)] == ["p2", "p5", newcomer.id]
+    # Without any table, there are none to offer.
+    assert through_to_the_report(clock, WITH_REPORT).tables() == []

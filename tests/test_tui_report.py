@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-from textual.widgets import SelectionList, Static
+from textual.widgets import Input, SelectionList, Static
 
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
@@ -16,12 +16,12 @@ from chie_kokan.models import Scenario, StepKind
 from chie_kokan.storage import create_session_file, load_session
 from chie_kokan.tui.app import make_app
 from chie_kokan.tui.display import make_display
-from chie_kokan.tui.screens.dialogs import ChoiceList
+from chie_kokan.tui.screens.dialogs import ChoiceList, ChooseDialog, FormDialog
 from chie_kokan.tui.widgets.speaker_panel import SpeakerPanel
 from test_snapshots_display import settled as display_settled
 from test_snapshots_running import SCENARIOS, settled
 from test_tui_break import panel_text
-from test_tui_running import build, running, saved, type_line
+from test_tui_running import build, running, saved, type_line, wait_until
 
 SHARE = 1
 
@@ -199,3 +199,35 @@ async def test_setup_shows_each_members_table_and_the_session_keeps_it(
         await pilot.pause()
     (path,) = (tmp_path / "sessions").glob("*.toml")
     assert [m.table for m in load_session(path).members] == TABLES
+
+
+async def test_a_walk_in_joins_a_table_from_f4(tables_file: Path, clock: ManualClock) -> None:
+    app = build(tables_file, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = running(pilot)
+        engine = screen.engine
+        await pilot.press("f7", "f7", "f4")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the speaker list")
+        await pilot.press("end", "enter")  # the last entry: add a walk-in
+        await wait_until(pilot, lambda: isinstance(app.screen, FormDialog), "the walk-in form")
+        app.screen.query_one("#field-name", Input).value = "木村 洋平"
+        tables = app.screen.query_one("#field-table", ChoiceList)
+        labels = [str(option.prompt) for option in tables.options]
+        assert labels == ["テーブルの指定なし", "テーブルA", "テーブルB", "テーブルC"]
+        tables.highlighted = labels.index("テーブルB")
+        await pilot.click("#ok")
+        await wait_until(pilot, lambda: engine.live.speaker == "p10", "the walk-in to speak")
+        assert engine.members[-1].table == "B"
+        assert "テーブルB　木村 洋平" in round_text(screen.query_one(SpeakerPanel))
+
+
+async def test_without_tables_the_walk_in_form_asks_for_none(
+    report_file: Path, clock: ManualClock
+) -> None:
+    app = build(report_file, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f7", "f7", "f4")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseDialog), "the speaker list")
+        await pilot.press("end", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, FormDialog), "the walk-in form")
+        assert not app.screen.query("#field-table")

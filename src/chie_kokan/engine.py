@@ -1248,8 +1248,14 @@ class SessionEngine:
             self.session.report_back = kept
             return reported
 
-    def add_walk_in(self, name: str, organization: str = "") -> Member:
-        """Someone not on the roster joins; they take the last seat."""
+    def tables(self) -> list[str]:
+        """The tables members sit at, in the seat order of their first member."""
+        if not any(table_key(m.table) for m in self.members):
+            return []
+        return [seat[0].table.strip() for seat in round_seats(self.members, by_table=True)]
+
+    def add_walk_in(self, name: str, organization: str = "", table: str = "") -> Member:
+        """Someone not on the roster joins; they take the last seat (at ``table``, if any)."""
         if not name.strip():
             raise DomainError("empty_text")
         with self._change("walk_in", name=_short(name)):
@@ -1258,6 +1264,7 @@ class SessionEngine:
                 name=name.strip(),
                 organization=organization.strip(),
                 walk_in=True,
+                table=table.strip(),
             )
             journal.append(self.session.members, member)
             return member

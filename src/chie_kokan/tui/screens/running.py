@@ -982,7 +982,9 @@ class RunningScreen(KeyPalette, Screen[None]):
                 self._give_line_back(typed)
                 return
             member = self._do(
-                lambda: self.engine.add_walk_in(values["name"], values["organization"])
+                lambda: self.engine.add_walk_in(
+                    values["name"], values["organization"], values.get("table", "")
+                )
             )
             if member is None:
                 self._give_line_back(typed)
@@ -995,6 +997,10 @@ class RunningScreen(KeyPalette, Screen[None]):
             Field("name", t("tui.field_name")),
             Field("organization", t("tui.field_organization")),
         ]
+        tables = self.engine.tables()
+        if tables:  # members sit at tables: the walk-in joins one (a report goes by table)
+            choices = [("", t("tables.no_table")), *((n, table_label(n)) for n in tables)]
+            fields.append(Field("table", t("tables.field"), choices=tuple(choices)))
         self.app.push_screen(FormDialog(t("tui.add_walk_in"), fields), added)
 
     def action_toggle_timer(self) -> None:
