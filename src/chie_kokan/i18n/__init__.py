@@ -71,3 +71,17 @@ def table_label(name: str, /, language: Language | None = None) -> str:
     if bare.isascii() and bare.isalnum() and len(bare) <= 3:
         return t("tables.label", language, table=bare)
     return name
+
+
+def at_table(
+    name: str, table: str | None, /, language: Language | None = None, *, compact: bool = False
+) -> str:
+    """``name`` with the table it is at or speaks for (テーブルA　山田 花子), or alone.
+
+    ``compact``: for a card's line on the board, with no space to wrap at
+    (テーブルA・山田花子).
+    """
+    if table is None or not table.strip():
+        return name
+    key = "tables.compact" if compact else "tables.speaker"
+    return t(key, language, table=table_label(table), name=name)

@@ -29,7 +29,7 @@ from chie_kokan.autosave import AutoSaver, SaveReport
 from chie_kokan.engine import CURRENT, DomainError, Draft, SessionEngine, Trouble
 from chie_kokan.examples import example_fields
 from chie_kokan.facts import question_number
-from chie_kokan.i18n import t, table_label
+from chie_kokan.i18n import at_table, t, table_label
 from chie_kokan.lock import LockLost, SessionLock, lock_session
 from chie_kokan.models import (
     ActionItem,
@@ -637,7 +637,9 @@ class RunningScreen(KeyPalette, Screen[None]):
             details = " / ".join(part for part in (card.runs_by, card.place) if part)
             text.append(f"  〔{details}〕")
         # No space after the mark: a wrapped line never ends in "／" with the name below.
-        text.append(f"  {SEPARATOR}{self._speaker_label(card, compact=True)}", style="italic")
+        # A report's words are the table's: say which.
+        who = at_table(self._speaker_label(card, compact=True), card.table, compact=True)
+        text.append(f"  {SEPARATOR}{who}", style="italic")
         if card.resource is not None:
             text.append(f"  {t('tui.resource_mark')}", style="bold")
         return text
@@ -645,7 +647,15 @@ class RunningScreen(KeyPalette, Screen[None]):
     @staticmethod
     def _card_signature(card: Card, prefix: str) -> tuple[object, ...]:
         """Everything a card's row shows: equal signatures, same row."""
-        return (prefix, card.text, card.speaker, card.runs_by, card.place, card.resource is None)
+        return (
+            prefix,
+            card.text,
+            card.speaker,
+            card.runs_by,
+            card.place,
+            card.resource is None,
+            card.table,
+        )
 
     def _card_row(self, card: Card, prefix: str = "") -> Row:
         # The Text is built only when the board needs a new row (a thousand
@@ -949,14 +959,9 @@ class RunningScreen(KeyPalette, Screen[None]):
             (
                 member.id,
                 f"{marks.get(status.get(member.id), '・')} "
-                + (
-                    t("tables.speaker", table=table_label(member.table), name=label)
-                    if by_table and member.table.strip()
-                    else label
-                ),
+                + at_table(self._member_label(member), member.table if by_table else None),
             )
             for member in engine.members
-            for label in (self._member_label(member),)
         ]
         options.append(("__walk_in__", t("tui.add_walk_in")))
         waiting = engine.not_yet_spoken()

@@ -28,7 +28,7 @@ from textual.widgets.selection_list import Selection
 
 from chie_kokan.clock import Clock
 from chie_kokan.engine import new_session
-from chie_kokan.i18n import t, table_label
+from chie_kokan.i18n import at_table, t
 from chie_kokan.models import ROLES, Member, Roles, Scenario, Session
 from chie_kokan.models.bounds import FIRST_YEAR, LAST_YEAR, MAX_OBSERVERS
 from chie_kokan.tui.glyphs import ABSENT
@@ -329,10 +329,7 @@ class SetupScreen(KeyPalette, Screen[None]):
                 if organization
                 else attendee.role
             )
-        if attendee.table.strip():
-            organization = t(
-                "tables.roster", table=table_label(attendee.table), organization=organization
-            ).strip()
+        organization = at_table(organization, attendee.table).strip()
         if seat is None:
             return Content.assemble(
                 (f"  {ABSENT} ", "$text-muted"),

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from chie_kokan.engine import TableTurn
-from chie_kokan.i18n import t, table_label
+from chie_kokan.i18n import at_table, t, table_label
 from chie_kokan.models import Member, Outcome, StepKind
 from chie_kokan.tui.glyphs import ARROW, CURRENT, DONE
 from chie_kokan.tui.widgets.timebox import clock_face
@@ -66,8 +66,8 @@ class SpeakerPanel(Vertical):
             else t("tui.speaking_now")
         )
         name = speaker.name if speaker else t("tui.floor_open")
-        if tables and speaker is not None and speaker.table.strip():
-            name = t("tables.speaker", table=table_label(speaker.table), name=speaker.name)
+        if tables and speaker is not None:
+            name = at_table(name, speaker.table)
         self._put("#speaker-name", Text(name, style="bold"))
         self._put("#speaker-org", speaker.organization if speaker else "")
         self.show_turn_timer(turn_elapsed, turn_limit)
