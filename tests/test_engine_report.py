@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, members_from_roster, new_session, round_seats
@@ -255,3 +258,32 @@ def test_a_walk_in_may_sit_at_a_table_and_then_presents_for_it(clock: ManualCloc
     assert [m.id for m in engine.upcoming(5)] == ["p2", "p5", newcomer.id]
     # Without any table, there are none to offer.
     assert through_to_the_report(clock, WITH_REPORT).tables() == []
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    tables=st.lists(
+        st.sampled_from(["", "A", "Ａ", "B", " B", "東", "東 1", "東　1"]), min_size=4, max_size=4
+    )
+)
+def test_any_seating_gives_one_turn_a_table_in_the_order_of_its_first_seat(
+    clock: ManualClock, tables: list[str]
+) -> None:
+    people = [
+        {**person, "table": table}
+        for person, table in zip(FOUR["participants"], tables, strict=True)
+    ]
+    engine = through_to_the_report(clock, {**WITH_REPORT, "participants": people})
+    keys = [" ".join(unicodedata.normalize("NFKC", table).split()) for table in tables]
+    if any(keys):
+        firsts = [i for i, key in enumerate(keys) if key and key not in keys[:i]]
+    else:
+        firsts = list(range(4))  # nobody at a table: everyone, in seat order
+    expected = [f"p{i + 1}" for i in firsts]
+    heard = []
+    while engine.live.speaker is not None:
+        heard.append(engine.live.speaker)
+        engine.advance_speaker()
+    assert heard == expected
