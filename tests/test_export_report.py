@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import docx
 import pytest
 
 from chie_kokan.clock import ManualClock
@@ -9,7 +12,7 @@ from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.export import render_minutes
 from chie_kokan.models import Scenario, Session
 from export_helpers import docx_text
-from test_engine_report import WITH_REPORT
+from test_engine_report import AT_TABLES, WITH_REPORT
 
 HEADINGS = {"ja": "3. グループ発表", "en": "3. Table reports"}
 
@@ -69,3 +72,105 @@ def test_html_and_word_put_each_tables_report_under_that_table(
     assert east_at < west_at
     assert east_at < text.index(HEADINGS["ja"], east_at) < text.index("移動販売の日") < west_at
     assert west_at < text.index(HEADINGS["ja"], west_at) < text.index("付き添いボランティア")
+
+
+# -- one room, members at tables: the report's cards under each table ----------
+
+
+def room_at_tables(clock: ManualClock, language: str = "ja", table: str = "") -> Session:
+    """One session file for the whole room: 山田 presents for A, 佐藤 for B, and one
+    unsigned word; 高橋 (the facilitator) has no table."""
+    scenario = Scenario.model_validate({**AT_TABLES, "language": language})
+    session = new_session(scenario, session_id="room", table=table, clock=clock)
+    engine = SessionEngine(session, clock)
+    engine.begin()
+    engine.next_step()
+    engine.record_card("バスが減った")
+    engine.next_step()
+    engine.record_card("Aは移動販売の日を回覧で知らせる")
+    engine.advance_speaker()
+    engine.record_card("Bは付き添いボランティアを募る")
+    engine.record_card("会場から一言", speaker=None)
+    engine.finish()
+    return engine.session
+
+
+SUBHEADINGS = {
+    "ja": ("#### テーブルA", "#### テーブルB", "#### テーブルの指定なし"),
+    "en": ("#### Table A", "#### Table B", "#### No table given"),
+}
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_markdown_puts_each_tables_report_under_its_own_subheading(
+    clock: ManualClock, language: str
+) -> None:
+    lines = render_minutes([room_at_tables(clock, language)], "md").decode().splitlines()
+    report = next(line for line in lines if line.endswith(HEADINGS[language]))
+    under_report = section(lines, report, ("## ", "### "))
+    a, b, none = SUBHEADINGS[language]
+    assert [line for line in under_report if line.startswith("#")] == [a, b, none]
+    said = {heading: "".join(section(under_report, heading, ("#",))) for heading in (a, b, none)}
+    assert "Aは移動販売の日を回覧で知らせる" in said[a] and "山田 花子" in said[a]
+    assert "Bは付き添いボランティアを募る" in said[b] and "Aは" not in said[b]
+    assert "会場から一言" in said[none] and "Bは" not in said[none]
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_html_and_word_put_each_tables_report_under_its_own_subheading(
+    clock: ManualClock, fmt: str
+) -> None:
+    data = render_minutes([room_at_tables(clock)], fmt)
+    if fmt == "docx":
+        document = docx.Document(io.BytesIO(data))
+        found = [(p.style.name, p.text) for p in document.paragraphs]
+        report = found.index(("Heading 2", HEADINGS["ja"]))
+        a = found.index(("Heading 3", "テーブルA"), report)
+        b = found.index(("Heading 3", "テーブルB"), a)
+        none = found.index(("Heading 3", "テーブルの指定なし"), b)
+        assert (
+            a
+            < [text for _, text in found].index("Aは移動販売の日を回覧で知らせる（山田 花子）")
+            < b
+        )
+        assert (
+            b
+            < [text for _, text in found].index("Bは付き添いボランティアを募る（佐藤 一郎）")
+            < none
+        )
+    else:
+        text = data.decode()
+        a = text.index("<h4>テーブルA</h4>", text.index(f"<h3>{HEADINGS['ja']}</h3>"))
+        b = text.index("<h4>テーブルB</h4>", a)
+        assert a < text.index("Aは移動販売の日を回覧で知らせる") < b
+        assert (
+            b
+            < text.index("Bは付き添いボランティアを募る")
+            < text.index("<h4>テーブルの指定なし</h4>")
+        )
+
+
+def test_public_minutes_keep_the_table_names(clock: ManualClock) -> None:
+    text = render_minutes([room_at_tables(clock)], "md", redact=True).decode()
+    assert "#### テーブルA" in text and "#### テーブルB" in text
+    assert "山田" not in text  # the people are by organisation, as ever
+    assert "- Aは移動販売の日を回覧で知らせる（自治会）" in text
+
+
+def test_merged_tables_group_report_cards_by_card_or_else_by_session_table(
+    clock: ManualClock,
+) -> None:
+    # The room's file (its own table 本部) heard A and B; the east table's own
+    # file recorded its report without member tables: its cards are 東テーブル's.
+    room = room_at_tables(clock, table="本部")
+    east = table(clock, "ja", "東テーブル", "移動販売の日を回覧で知らせている")
+    lines = render_minutes([room, east], "md").decode().splitlines()
+    subheadings = [line for line in lines if line.startswith("##### ")]
+    # Merged: tables are "##", steps "####", a report's tables "#####". The east
+    # table's report is all its own: no subheading repeats its section's name.
+    assert subheadings == ["##### テーブルA", "##### テーブルB", "##### 本部"]
+    east_part = section(
+        lines, next(x for x in lines if x.startswith("## ") and "東テーブル" in x), ("## ",)
+    )
+    report = next(line for line in east_part if line.endswith(HEADINGS["ja"]))
+    assert any("移動販売の日を回覧で知らせている" in x for x in section(east_part, report, ("#",)))

@@ -109,7 +109,13 @@ def scenario_data(
             "private_names": draw(st.lists(non_blank, max_size=2)),
             "case": draw(st.none() | case),
             "participants": [
-                {"name": name, "organization": draw(typed), "role": draw(typed)} for name in names
+                {
+                    "name": name,
+                    "organization": draw(typed),
+                    "role": draw(typed),
+                    "table": draw(typed),
+                }
+                for name in names
             ],
             "steps": [
                 {
@@ -139,10 +145,13 @@ SHARE, PICK, EXCHANGE, SPREAD = range(4)
 def sessions(draw: st.DrawFn) -> Session:
     scenario = Scenario.model_validate(draw(scenario_data()))
     members = [
-        Member(id=f"p{i}", name=p.name, organization=p.organization, role=p.role)
+        Member(id=f"p{i}", name=p.name, organization=p.organization, role=p.role, table=p.table)
         for i, p in enumerate(scenario.participants, start=1)
     ]
-    members.append(Member(id="walk-in", name=draw(typed), organization=draw(typed), walk_in=True))
+    walk_in = Member(
+        id="walk-in", name=draw(typed), organization=draw(typed), walk_in=True, table=draw(typed)
+    )
+    members.append(walk_in)
     ids = [m.id for m in members]
     later = T0 + timedelta(seconds=draw(st.integers(0, 10_000)), microseconds=7)
     cards = [
@@ -158,6 +167,7 @@ def sessions(draw: st.DrawFn) -> Session:
             picked=draw(st.booleans()),
             created_at=T0,
             edited_at=draw(st.none() | st.just(later)),
+            table=draw(st.none() | typed),
         )
         for i, text in enumerate(draw(st.lists(typed, min_size=1, max_size=4)), start=1)
     ]

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from chie_kokan import facts
 from chie_kokan.clock import Clock, system_clock
-from chie_kokan.facts import Trouble
+from chie_kokan.facts import Trouble, table_key
 from chie_kokan.i18n import t
 from chie_kokan.models import (
     ActionItem,
@@ -113,9 +113,44 @@ CURRENT: Any = _Current()
 def members_from_roster(participants: list[Participant]) -> list[Member]:
     """Everyone on the roster, present, in roster order, with stable ids."""
     return [
-        Member(id=f"p{i}", name=p.name, organization=p.organization, role=p.role)
+        Member(id=f"p{i}", name=p.name, organization=p.organization, role=p.role, table=p.table)
         for i, p in enumerate(participants, start=1)
     ]
+
+
+def round_seats(members: list[Member], *, by_table: bool) -> list[list[Member]]:
+    """What a round goes round, in order: each seat is one turn of the round.
+
+    Usually everyone, one by one, in seat order. On a step that goes by table
+    (a report) when anyone carries a table: one seat per table, in the seat
+    order of its first member, holding its members in seat order; the first
+    of them presents (F4 can give the floor to another, e.g. the recorder,
+    and the table has had its turn all the same). Members without a table
+    (the facilitator, the secretariat) sit such a round out: F4 still gives
+    them the floor. If nobody has a table, the round is everyone, as usual.
+    """
+    if not by_table or not any(table_key(m.table) for m in members):
+        return [[m] for m in members]
+    tables: dict[str, list[Member]] = {}
+    for member in members:
+        key = table_key(member.table)
+        if key:
+            tables.setdefault(key, []).append(member)
+    return list(tables.values())
+
+
+@dataclass(frozen=True)
+class TableTurn:
+    """One table in a round that goes by table: what the speaker panel lists."""
+
+    table: str
+    """As its first member's table was written."""
+    presenter: Member
+    """Who has the floor when the table's turn comes (its first member)."""
+    outcome: Outcome | None
+    """Spoke or passed this round (by whichever of its members), None not yet."""
+    current: bool
+    """One of its members has the floor now."""
 
 
 def new_session(
@@ -384,24 +419,70 @@ class SessionEngine:
                 status[turn.speaker] = turn.outcome
         return status
 
+    @property
+    def by_table(self) -> bool:
+        """This step's round goes by table (a report, and someone carries a table)."""
+        return spec(self.step.kind).by_table and any(table_key(m.table) for m in self.members)
+
+    def round_seats(self) -> list[list[Member]]:
+        """What this step's round goes round (see :func:`round_seats`)."""
+        return round_seats(self.members, by_table=spec(self.step.kind).by_table)
+
     def not_yet_spoken(self) -> list[Member]:
-        """Who has had no turn yet this round, in seat order."""
+        """Who waits for a turn this round, in order: everyone without one yet,
+        or on a round by table, the presenter of each table not heard yet."""
         had = {turn.speaker for turn in self._round_turns()}
-        return [m for m in self.members if m.id not in had]
+        return [seat[0] for seat in self.round_seats() if not any(m.id in had for m in seat)]
 
     def upcoming(self, count: int = 3) -> list[Member]:
-        """Who speaks after the current speaker, in seat order (round steps)."""
+        """Who speaks after the current speaker, in round order (round steps)."""
         if self.step.turns is not TurnMode.ROUND:
             return []
         waiting = {m.id for m in self.not_yet_spoken()}
-        order = self._seat_order_after(self.live.speaker)
+        order = [seat[0] for seat in self._seats_after(self.live.speaker)]
         return [m for m in order if m.id in waiting and m.id != self.live.speaker][:count]
 
-    def _seat_order_after(self, member_id: str | None) -> list[Member]:
-        members = self.members
-        ids = [m.id for m in members]
-        start = ids.index(member_id) + 1 if member_id in ids else 0
-        return members[start:] + members[:start]
+    def table_round(self) -> list[TableTurn]:
+        """On a round by table, each table and how it stands; else empty."""
+        if not self.by_table or self.step.turns is not TurnMode.ROUND:
+            return []
+        status = self.round_status()
+        speaker = self.live.speaker
+        turns = []
+        for seat in self.round_seats():
+            outcomes = [status[m.id] for m in seat if status.get(m.id) is not None]
+            turns.append(
+                TableTurn(
+                    table=seat[0].table.strip(),
+                    presenter=seat[0],
+                    outcome=outcomes[-1] if outcomes else None,
+                    current=any(m.id == speaker for m in seat),
+                )
+            )
+        return turns
+
+    def _seats_after(self, member_id: str | None) -> list[list[Member]]:
+        """The round's seats, from the one after ``member_id``'s (from the first if none).
+
+        Someone who sits the round out (no table, given the floor by F4) is
+        followed by the first seat whose first member sits after them.
+        """
+        seats = self.round_seats()
+        ids = [m.id for m in self.members]
+        start = 0
+        if member_id in ids:
+            where = next(
+                (i for i, seat in enumerate(seats) if any(m.id == member_id for m in seat)), None
+            )
+            if where is not None:
+                start = where + 1
+            else:
+                place = ids.index(member_id)
+                start = next(
+                    (i for i, seat in enumerate(seats) if ids.index(seat[0].id) > place),
+                    len(seats),
+                )
+        return seats[start:] + seats[:start]
 
     # -- timers -------------------------------------------------------------
 
@@ -671,9 +752,9 @@ class SessionEngine:
         if not spec(self.step.kind).takes_turns:
             return
         waiting = {m.id for m in self.not_yet_spoken()}
-        for member in self._seat_order_after(after):
-            if member.id in waiting:
-                self._start_turn(member.id, now)
+        for seat in self._seats_after(after):
+            if seat[0].id in waiting:
+                self._start_turn(seat[0].id, now)
                 return
         if next_question and self.live.question + 1 < len(self.questions):
             self.live.question += 1
@@ -929,10 +1010,16 @@ class SessionEngine:
             answers=target,
             runs_by=runs_by.strip(),
             place=place.strip(),
+            table=self._table_of(who) if spec(self.step.kind).by_table else None,
             created_at=now,
         )
         journal.append(self.session.cards, card)
         return card
+
+    def _table_of(self, member_id: str | None) -> str | None:
+        """The table a member sits at now (None: unsigned, or no table)."""
+        member = self.session.member(member_id)
+        return member.table.strip() if member is not None and member.table.strip() else None
 
     def edit_card(
         self,
@@ -956,6 +1043,11 @@ class SessionEngine:
                 card.text = visible_controls(text.strip())
             if speaker is not CURRENT:
                 card.speaker = speaker
+                # A corrected speaker's words were presented for their table;
+                # corrected to everyone (全体), they stay with the table they were.
+                table = self._table_of(speaker)
+                if spec(card.kind).by_table and table is not None:
+                    card.table = table
             if runs_by is not None:
                 card.runs_by = visible_controls(runs_by.strip())
             if place is not None:
@@ -1156,8 +1248,14 @@ class SessionEngine:
             self.session.report_back = kept
             return reported
 
-    def add_walk_in(self, name: str, organization: str = "") -> Member:
-        """Someone not on the roster joins; they take the last seat."""
+    def tables(self) -> list[str]:
+        """The tables members sit at, in the seat order of their first member."""
+        if not any(table_key(m.table) for m in self.members):
+            return []
+        return [seat[0].table.strip() for seat in round_seats(self.members, by_table=True)]
+
+    def add_walk_in(self, name: str, organization: str = "", table: str = "") -> Member:
+        """Someone not on the roster joins; they take the last seat (at ``table``, if any)."""
         if not name.strip():
             raise DomainError("empty_text")
         with self._change("walk_in", name=_short(name)):
@@ -1166,6 +1264,7 @@ class SessionEngine:
                 name=name.strip(),
                 organization=organization.strip(),
                 walk_in=True,
+                table=table.strip(),
             )
             journal.append(self.session.members, member)
             return member

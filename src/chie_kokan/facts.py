@@ -9,6 +9,7 @@ and one instant always give the same facts, wherever they are shown.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -213,3 +214,28 @@ __all__ = [
     "speaking",
     "troubles",
 ]
+
+
+# -- tables (a report step) ---------------------------------------------------
+
+
+def table_key(name: str) -> str:
+    """The same table however it was typed: ``Ａ`` and ``A ``, ``東 1`` and ``東　1``."""
+    return " ".join(unicodedata.normalize("NFKC", name).split())
+
+
+def cards_by_table(session: Session, step: int) -> list[tuple[str, list[Card]]]:
+    """A report step's cards under the table each was presented for, in order of
+    each table's first card: ``(table, cards)``, the table as first written.
+
+    A card without a table (recorded before members carried one, or unsigned)
+    is the session's table (each table's own file, merged); with none either,
+    the table is "".
+    """
+    tables: dict[str, tuple[str, list[Card]]] = {}
+    for card in session.cards:
+        if card.step != step:
+            continue
+        name = (card.table or session.table).strip()
+        tables.setdefault(table_key(name), (name, []))[1].append(card)
+    return list(tables.values())

@@ -25,7 +25,7 @@ from chie_kokan.export.formatting import (
     format_span,
 )
 from chie_kokan.export.redact import PublicHolders, Redactor, case_placeholder
-from chie_kokan.i18n import Language, t
+from chie_kokan.i18n import Language, t, table_label
 from chie_kokan.models import ROLES, Card, Member, Participant, Resource, Session, spec
 from chie_kokan.models.session import NextMeeting  # minutes fields (issue 9)
 
@@ -151,6 +151,16 @@ class Speaking:
 
 
 @dataclass(frozen=True)
+class TableCards:
+    """A report step's cards presented for one table."""
+
+    name: str
+    """How the table is called (テーブルA, 東テーブル); "" when no table was given,
+    or when every card is the session's own table (its section names it)."""
+    cards: list[CardView]
+
+
+@dataclass(frozen=True)
 class StepMinutes:
     number: int
     kind: str
@@ -186,6 +196,9 @@ class StepMinutes:
     """reflect: each person's closing words, in seat order."""
     actions: list[ActionView]
     """Action items recorded during this step."""
+    tables: list[TableCards] = field(default_factory=list)
+    """report: the cards under each table they were presented for (a card
+    without a table: the session's table), in order of each table's first card."""
 
 
 @dataclass(frozen=True)
@@ -611,6 +624,7 @@ class _Table:
             questions=self._questions(index) if shows == "questions" else [],
             examples=cards if shows == "examples" else [],
             closings=self._closings(index) if shows == "closings" else [],
+            tables=self._tables(index) if shows == "tables" else [],
             actions=[
                 a
                 for a, item in zip(actions, self.session.actions, strict=True)
@@ -637,6 +651,22 @@ class _Table:
             text = self.redact(questions[key]) if key is not None else ""
             out.append(QuestionIdeas(mark, text, [OrgIdeas(o, i) for o, i in by_org.items()]))
         return out
+
+    def _tables(self, index: int) -> list[TableCards]:
+        """Table names are not personal: shown in both versions (a private name
+        in one is replaced, as in any text). Only the session's own table (or
+        none): no name, the section it is in says it already."""
+        grouped = facts.cards_by_table(self.session, index)
+        own = facts.table_key(self.session.table)
+        if len(grouped) == 1 and facts.table_key(grouped[0][0]) == own:
+            grouped = [("", grouped[0][1])]
+        return [
+            TableCards(
+                self.redact(table_label(name, self.lang)) if name else "",
+                [self.card_views[card.id] for card in cards],
+            )
+            for name, cards in grouped
+        ]
 
     def _closings(self, index: int) -> list[Closing]:
         cards = [c for c in self.session.cards if c.step == index]
@@ -849,6 +879,7 @@ __all__ = [
     "RoleEntry",
     "Speaking",
     "StepMinutes",
+    "TableCards",
     "TableMinutes",
     "TroubleView",
     "build_minutes",

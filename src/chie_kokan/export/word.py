@@ -359,7 +359,7 @@ class _Writer:
         self.heading(self.L("proceedings"), h)
         for step in tb.steps:
             self.heading(f"{step.number}. {step.line or step.title}", h + 1)
-            self._step(step)
+            self._step(step, h + 2)
         self.doc.add_page_break()
         self._report_back(tb, h)
         self.heading(self.L("decisions"), h)
@@ -411,7 +411,8 @@ class _Writer:
         if not cards:
             self.nothing()
 
-    def _step(self, s: StepMinutes) -> None:
+    def _step(self, s: StepMinutes, h: int) -> None:
+        """``h``: the heading level under the step's own (a report's tables)."""
         internal = self.m.internal
         if s.shows == "line":
             return  # the heading said it all (a break)
@@ -466,6 +467,13 @@ class _Writer:
                 for text in cl.texts:
                     self.item(text, level=2)
             if not s.closings:
+                self.nothing()
+        elif s.shows == "tables":
+            for group in s.tables:
+                if group.name or len(s.tables) > 1:
+                    self.heading(group.name or t("tables.no_table", self.lang), h)
+                self._cards(group.cards)
+            if not s.tables:
                 self.nothing()
         else:
             self._cards(s.cards)

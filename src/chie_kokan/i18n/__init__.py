@@ -8,6 +8,7 @@ for content such as default questions, lists of strings.
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -57,3 +58,30 @@ def t(key: str, /, language: Language | None = None, **values: Any) -> str:
 def t_list(key: str, /, language: Language | None = None) -> list[str]:
     """A list-valued catalog entry (default questions, ground rules)."""
     return list(catalog(language or _current)[key])
+
+
+def table_label(name: str, /, language: Language | None = None) -> str:
+    """How a table is called on screen and in the minutes.
+
+    A bare letter or number (``A``, ``3``, full-width too) reads as テーブルA /
+    Table A; anything else (東テーブル, Aグループ, みどり班) as it was written.
+    """
+    name = name.strip()
+    bare = unicodedata.normalize("NFKC", name)
+    if bare.isascii() and bare.isalnum() and len(bare) <= 3:
+        return t("tables.label", language, table=bare)
+    return name
+
+
+def at_table(
+    name: str, table: str | None, /, language: Language | None = None, *, compact: bool = False
+) -> str:
+    """``name`` with the table it is at or speaks for (テーブルA　山田 花子), or alone.
+
+    ``compact``: for a card's line on the board, with no space to wrap at
+    (テーブルA・山田花子).
+    """
+    if table is None or not table.strip():
+        return name
+    key = "tables.compact" if compact else "tables.speaker"
+    return t(key, language, table=table_label(table), name=name)

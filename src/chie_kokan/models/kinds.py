@@ -34,10 +34,13 @@ class TurnMode(StrEnum):
     """Whoever raises a hand."""
 
 
-MinutesBlock = Literal["cards", "troubles", "results", "questions", "examples", "closings", "line"]
+MinutesBlock = Literal[
+    "cards", "troubles", "results", "questions", "examples", "closings", "line", "tables"
+]
 """How a step's cards appear in the minutes (the templates' ``s.shows``):
 ``cards`` is the generic list; ``line`` is one line with the time box, no
-heading and no cards (a break)."""
+heading and no cards (a break); ``tables`` the cards under each table's name
+(a report)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,9 @@ class KindSpec:
     """Votes per person when the scenario gives none (kinds that take votes)."""
     minutes_shows: MinutesBlock = "cards"
     """How its cards appear in the minutes."""
+    by_table: bool = False
+    """Its round goes by table, one presenter a table, and each card keeps the
+    table it reports for (when members carry tables; see ``engine.round_seats``)."""
 
 
 KINDS: dict[StepKind, KindSpec] = {
@@ -112,10 +118,10 @@ KINDS: dict[StepKind, KindSpec] = {
     StepKind.BREAK: KindSpec(
         10, TurnMode.FREE, takes_cards=False, takes_turns=False, minutes_shows="line"
     ),
-    # グループ発表: when tables meet, each table's recorder presents in turn. Each
-    # table runs its own session, so its report cards are that table's, and the
-    # merged minutes already put them under the table (the generic cards block).
-    StepKind.REPORT: KindSpec(10, TurnMode.ROUND),
+    # グループ発表: when tables meet, each table's recorder presents in turn: the
+    # round goes by table, each card keeps its table, and the minutes group the
+    # cards by table (also when each table ran its own session file).
+    StepKind.REPORT: KindSpec(10, TurnMode.ROUND, by_table=True, minutes_shows="tables"),
 }
 
 

@@ -39,6 +39,9 @@ class Participant(Strict):
     """Organisation the person speaks for, e.g. 自治会."""
     role: Text = ""
     """Role in the organisation, e.g. 会長."""
+    table: Text = ""
+    """The table they sit at when several tables meet (e.g. A): a report step's
+    round goes by table, and their report cards are that table's."""
 
 
 class Step(Strict):

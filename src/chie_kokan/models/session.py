@@ -62,6 +62,9 @@ class Member(Strict):
     role: Text = ""
     walk_in: StrictBool = False
     """Came without being on the scenario's roster."""
+    table: Text = ""
+    """The table they sit at ("" none; older files have none): a report step's
+    round goes by table (see ``engine.round_seats``)."""
 
 
 class Resource(Strict):
@@ -104,6 +107,11 @@ class Card(Strict):
     place: Text = ""
     """Success examples: where."""
     resource: Resource | None = None
+    table: Text | None = None
+    """Report steps: the table the words were presented for (the speaker's
+    table when recorded, kept here so a later change of the member's table does
+    not move them). None: no table (the minutes then take the session's);
+    left out of the file then, so cards of other steps stay as they were."""
     created_at: Stamp
     edited_at: Stamp | None = None
 

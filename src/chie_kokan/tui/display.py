@@ -36,7 +36,7 @@ from textual.worker import get_current_worker
 from chie_kokan.clock import Clock, system_clock
 from chie_kokan.engine import SessionEngine
 from chie_kokan.facts import Trouble, question_number
-from chie_kokan.i18n import Language, set_language, t
+from chie_kokan.i18n import Language, at_table, set_language, t
 from chie_kokan.models import Card, Member, ReportItem, Session, TurnMode, spec
 from chie_kokan.problems import FileError, visible
 from chie_kokan.report_back import report_back, with_status
@@ -450,6 +450,7 @@ class DisplayApp(App[int]):
                 None if self.fit == "small" else engine.turn_elapsed(),
                 step.seconds_per_turn,
                 engine.live.round,
+                engine.table_round(),
             )
         self._shown.pop("timer", None)
         self._shown.pop("turn", None)
@@ -538,7 +539,9 @@ class DisplayApp(App[int]):
         if card.runs_by or card.place:
             details = " / ".join(part for part in (card.runs_by, card.place) if part)
             text.append(f"  〔{details}〕")
-        label = Content.styled(f"{SEPARATOR} {self._speaker_label(card)}", "italic")
+        # A report's words are the table's: say which.
+        who = at_table(self._speaker_label(card), card.table)
+        label = Content.styled(f"{SEPARATOR} {who}", "italic")
         return Content.from_rich_text(text), label
 
     def _card_entries(self, cards: list[Card]) -> list[Entry]:

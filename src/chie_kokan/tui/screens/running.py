@@ -29,7 +29,7 @@ from chie_kokan.autosave import AutoSaver, SaveReport
 from chie_kokan.engine import CURRENT, DomainError, Draft, SessionEngine, Trouble
 from chie_kokan.examples import example_fields
 from chie_kokan.facts import question_number
-from chie_kokan.i18n import t
+from chie_kokan.i18n import at_table, t, table_label
 from chie_kokan.lock import LockLost, SessionLock, lock_session
 from chie_kokan.models import (
     ActionItem,
@@ -560,6 +560,7 @@ class RunningScreen(KeyPalette, Screen[None]):
                 engine.turn_elapsed(),
                 step.seconds_per_turn,
                 engine.live.round,
+                engine.table_round(),
             )
         self._tick()
         self.query_one("#entry", EntryLine).placeholder = self._placeholder()
@@ -636,7 +637,9 @@ class RunningScreen(KeyPalette, Screen[None]):
             details = " / ".join(part for part in (card.runs_by, card.place) if part)
             text.append(f"  〔{details}〕")
         # No space after the mark: a wrapped line never ends in "／" with the name below.
-        text.append(f"  {SEPARATOR}{self._speaker_label(card, compact=True)}", style="italic")
+        # A report's words are the table's: say which.
+        who = at_table(self._speaker_label(card, compact=True), card.table, compact=True)
+        text.append(f"  {SEPARATOR}{who}", style="italic")
         if card.resource is not None:
             text.append(f"  {t('tui.resource_mark')}", style="bold")
         return text
@@ -644,7 +647,15 @@ class RunningScreen(KeyPalette, Screen[None]):
     @staticmethod
     def _card_signature(card: Card, prefix: str) -> tuple[object, ...]:
         """Everything a card's row shows: equal signatures, same row."""
-        return (prefix, card.text, card.speaker, card.runs_by, card.place, card.resource is None)
+        return (
+            prefix,
+            card.text,
+            card.speaker,
+            card.runs_by,
+            card.place,
+            card.resource is None,
+            card.table,
+        )
 
     def _card_row(self, card: Card, prefix: str = "") -> Row:
         # The Text is built only when the board needs a new row (a thousand
@@ -943,8 +954,13 @@ class RunningScreen(KeyPalette, Screen[None]):
         engine = self.engine
         status = engine.round_status()
         marks = {Outcome.SPOKE: "✓", Outcome.PASSED: t("tui.pass_mark")}
+        by_table = engine.by_table  # a report: who sits at which table, to find its recorder
         options = [
-            (member.id, f"{marks.get(status.get(member.id), '・')} {self._member_label(member)}")
+            (
+                member.id,
+                f"{marks.get(status.get(member.id), '・')} "
+                + at_table(self._member_label(member), member.table if by_table else None),
+            )
             for member in engine.members
         ]
         options.append(("__walk_in__", t("tui.add_walk_in")))
@@ -971,7 +987,9 @@ class RunningScreen(KeyPalette, Screen[None]):
                 self._give_line_back(typed)
                 return
             member = self._do(
-                lambda: self.engine.add_walk_in(values["name"], values["organization"])
+                lambda: self.engine.add_walk_in(
+                    values["name"], values["organization"], values.get("table", "")
+                )
             )
             if member is None:
                 self._give_line_back(typed)
@@ -984,6 +1002,10 @@ class RunningScreen(KeyPalette, Screen[None]):
             Field("name", t("tui.field_name")),
             Field("organization", t("tui.field_organization")),
         ]
+        tables = self.engine.tables()
+        if tables:  # members sit at tables: the walk-in joins one (a report goes by table)
+            choices = [("", t("tables.no_table")), *((n, table_label(n)) for n in tables)]
+            fields.append(Field("table", t("tables.field"), choices=tuple(choices)))
         self.app.push_screen(FormDialog(t("tui.add_walk_in"), fields), added)
 
     def action_toggle_timer(self) -> None:

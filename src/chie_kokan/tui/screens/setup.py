@@ -28,7 +28,7 @@ from textual.widgets.selection_list import Selection
 
 from chie_kokan.clock import Clock
 from chie_kokan.engine import new_session
-from chie_kokan.i18n import t
+from chie_kokan.i18n import at_table, t
 from chie_kokan.models import ROLES, Member, Roles, Scenario, Session
 from chie_kokan.models.bounds import FIRST_YEAR, LAST_YEAR, MAX_OBSERVERS
 from chie_kokan.tui.glyphs import ABSENT
@@ -51,6 +51,8 @@ class Attendee:
     role: str = ""
     walk_in: bool = False
     present: bool = True
+    table: str = ""
+    """From the roster (``table = "A"``): a report step goes round by table."""
 
 
 _DATE = re.compile(r"^\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*$")
@@ -183,7 +185,7 @@ class SetupScreen(KeyPalette, Screen[None]):
         self.scenario_stem = scenario_stem
         self.clock = clock
         self.attendees = [
-            Attendee(f"r{i}", p.name, p.organization, p.role)
+            Attendee(f"r{i}", p.name, p.organization, p.role, table=p.table)
             for i, p in enumerate(scenario.participants, start=1)
         ]
         self._walk_ins = 0
@@ -327,6 +329,7 @@ class SetupScreen(KeyPalette, Screen[None]):
                 if organization
                 else attendee.role
             )
+        organization = at_table(organization, attendee.table).strip()
         if seat is None:
             return Content.assemble(
                 (f"  {ABSENT} ", "$text-muted"),
@@ -508,6 +511,7 @@ class SetupScreen(KeyPalette, Screen[None]):
                 organization=attendee.organization,
                 role=attendee.role,
                 walk_in=attendee.walk_in,
+                table=attendee.table,
             )
             for seat, attendee in enumerate(present, start=1)
         ]

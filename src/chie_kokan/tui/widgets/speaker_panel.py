@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from chie_kokan.i18n import t
+from chie_kokan.engine import TableTurn
+from chie_kokan.i18n import at_table, t, table_label
 from chie_kokan.models import Member, Outcome, StepKind
 from chie_kokan.tui.glyphs import ARROW, CURRENT, DONE
 from chie_kokan.tui.widgets.timebox import clock_face
@@ -52,7 +55,10 @@ class SpeakerPanel(Vertical):
         turn_elapsed: float | None,
         turn_limit: int | None,
         round_number: int = 1,
+        tables: Sequence[TableTurn] = (),
     ) -> None:
+        """``tables``: a round by table (a report): the speaker and who is next
+        are named with their table, and the round lists the tables."""
         # From the second round on, the room sees which round it is.
         self.border_title = (
             t("tui.speaking_round", number=round_number)
@@ -60,15 +66,31 @@ class SpeakerPanel(Vertical):
             else t("tui.speaking_now")
         )
         name = speaker.name if speaker else t("tui.floor_open")
+        if tables and speaker is not None:
+            name = at_table(name, speaker.table)
         self._put("#speaker-name", Text(name, style="bold"))
         self._put("#speaker-org", speaker.organization if speaker else "")
         self.show_turn_timer(turn_elapsed, turn_limit)
-        nexts = f" {ARROW} ".join(short_name(m) for m in upcoming)
+        nexts = f" {ARROW} ".join(
+            t("tables.next", table=table_label(m.table), name=short_name(m))
+            if tables and m.table.strip()
+            else short_name(m)
+            for m in upcoming
+        )
         self._put("#speaker-next", t("tui.next_speakers", names=nexts) if nexts else "")
+        # ``members`` empty: no room (or no order) for the round; by table too.
+        if not members:
+            seats = []
+        elif tables:
+            seats = [(tt.current, tt.outcome, table_label(tt.table)) for tt in tables]
+        else:
+            seats = [
+                (bool(speaker and m.id == speaker.id), status.get(m.id), short_name(m))
+                for m in members
+            ]
         marks = Text()
-        for member in members:
-            outcome = status.get(member.id)
-            if speaker and member.id == speaker.id:
+        for current, outcome, label in seats:
+            if current:
                 mark, style = CURRENT, "bold reverse"
             elif outcome is Outcome.SPOKE:
                 mark, style = DONE, ""
@@ -78,7 +100,7 @@ class SpeakerPanel(Vertical):
                 mark, style = "・", "dim"
             if marks:
                 marks.append("  ")
-            marks.append(f"{mark}{short_name(member)}", style=style)
+            marks.append(f"{mark}{label}", style=style)
         self._put("#round-status", marks)
 
     def show_no_turns(self, kind: StepKind) -> None:
