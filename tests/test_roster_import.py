@@ -131,6 +131,31 @@ def test_the_japanese_headings_people_use(tmp_path: Path, headings: str) -> None
     assert imported.participants == [Participant(name="清水 一郎", organization="NPO", role="理事")]
 
 
+def test_a_table_column_is_read_written_and_previewed_only_when_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Several tables meet: the office's list says who sits where (テーブル/卓/班).
+    text = "氏名,所属,卓\n林 一郎,自治会,A\n森 花子,NPO,Ｂ\n"
+    imported = read_roster(write(tmp_path / "m.csv", text.encode("cp932")))
+    assert [(p.name, p.table) for p in imported.participants] == [
+        ("林 一郎", "A"),
+        ("森 花子", "Ｂ"),
+    ]
+    assert imported.added_columns()[-1] == "table"
+    assert imported.added_rows()[0] == ("2", "林 一郎", "自治会", "", "A")
+    without = read_roster(write(tmp_path / "n.csv", "氏名\n林\n".encode()))
+    assert "table" not in without.added_columns()
+    assert without.added_rows() == [("2", "林", "", "")]
+    scenario = write(tmp_path / "s.toml", SCENARIO.encode())
+    answer(monkeypatch, "y")
+    assert main(["roster", "import", str(scenario), str(tmp_path / "m.csv")]) == 0
+    assert "テーブル" in capsys.readouterr().out.splitlines()[1]
+    assert [(p.name, p.table) for p in load_scenario(scenario).participants][-2:] == [
+        ("林 一郎", "A"),
+        ("森 花子", "Ｂ"),
+    ]
+
+
 def test_a_name_column_alone_is_enough_and_short_rows_are_read(tmp_path: Path) -> None:
     imported = read_roster(write(tmp_path / "m.csv", "氏名,所属\n田中\n".encode()))
     assert imported.participants == [Participant(name="田中")]

@@ -369,8 +369,8 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     if count:
         key = "replacing_heading" if args.replace else "added_heading"
         print(t(f"roster_import.{key}", file=shown_path, count=count, before=before))
-        columns = ("col_row", "col_name", "col_organization", "col_role")
-        _print_table([t(f"roster_import.{c}") for c in columns], people.added_rows())
+        columns = people.added_columns()
+        _print_table([t(f"roster_import.col_{c}") for c in columns], people.added_rows())
     if people.skipped:
         print(t("roster_import.skipped_heading", count=len(people.skipped)))
         columns = ("col_row", "col_name", "col_why")

@@ -49,6 +49,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "organisation",
     ),
     "role": ("役職", "役割", "role"),
+    "table": ("テーブル", "テーブル名", "卓", "班", "グループ", "table", "group"),
 }
 """The headings recognised for each column, compared by :func:`heading_key`."""
 
@@ -65,6 +66,9 @@ def name_key(name: str) -> str:
     """
     return "".join(unicodedata.normalize("NFKC", name).casefold().split())
 
+
+ADDED_COLUMNS = ("row", "name", "organization", "role", "table")
+"""The columns of the preview of who is added."""
 
 _KEYS = {heading_key(word): column for column, words in HEADINGS.items() for word in words}
 
@@ -115,10 +119,17 @@ class RosterImport:
         skipped.sort(key=lambda skip: skip.row)
         return RosterImport(self.source, [p for _, p in keep], skipped, [row for row, _ in keep])
 
-    def added_rows(self) -> list[tuple[str, str, str, str]]:
-        """The preview of who is added: row, name, organisation, role."""
+    def added_columns(self) -> tuple[str, ...]:
+        """The preview's columns (``roster_import.col_<name>``): the table only if used."""
+        if any(person.table for person in self.participants):
+            return ADDED_COLUMNS
+        return ADDED_COLUMNS[:-1]
+
+    def added_rows(self) -> list[tuple[str, ...]]:
+        """The preview of who is added, one value per :meth:`added_columns`."""
+        width = len(self.added_columns())
         return [
-            (str(row), person.name, person.organization, person.role)
+            (str(row), person.name, person.organization, person.role, person.table)[:width]
             for row, person in zip(self.rows, self.participants, strict=True)
         ]
 
@@ -244,6 +255,7 @@ class _Columns:
     name: int
     organization: int | None
     role: int | None
+    table: int | None
 
 
 def _find_header(rows: Sequence[Sequence[str]]) -> tuple[int, _Columns] | None:
@@ -255,7 +267,9 @@ def _find_header(rows: Sequence[Sequence[str]]) -> tuple[int, _Columns] | None:
             if key is not None:
                 found.setdefault(key, column)
         if "name" in found:
-            return index, _Columns(found["name"], found.get("organization"), found.get("role"))
+            return index, _Columns(
+                found["name"], found.get("organization"), found.get("role"), found.get("table")
+            )
     return None
 
 
@@ -300,6 +314,7 @@ def _collect(path: Path, rows: Iterable[list[str]]) -> RosterImport:
                 name=name,
                 organization=_at(cells, columns.organization),
                 role=_at(cells, columns.role),
+                table=_at(cells, columns.table),
             )
         )
         numbers.append(number)
@@ -392,6 +407,8 @@ def _fields(person: Participant) -> dict[str, str]:
         fields["organization"] = person.organization
     if person.role:
         fields["role"] = person.role
+    if person.table:
+        fields["table"] = person.table
     return fields
 
 

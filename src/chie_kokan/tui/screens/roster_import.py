@@ -21,11 +21,10 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from chie_kokan.i18n import t
 from chie_kokan.models import Participant
 from chie_kokan.problems import FileError
-from chie_kokan.roster_import import RosterImport, read_roster
+from chie_kokan.roster_import import ADDED_COLUMNS, RosterImport, read_roster
 from chie_kokan.tui.keys import Key, KeyPalette, LocalizedKeys, key_name, localized
 from chie_kokan.tui.widgets.key_footer import KeyFooter
 
-_COLUMNS_ADDED = ("col_row", "col_name", "col_organization", "col_role")
 _COLUMNS_SKIPPED = ("col_row", "col_name", "col_why")
 
 
@@ -134,12 +133,8 @@ class RosterImportScreen(LocalizedKeys, KeyPalette, ModalScreen[list[Participant
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        for table_id, columns in (
-            ("#roster-added", _COLUMNS_ADDED),
-            ("#roster-skipped", _COLUMNS_SKIPPED),
-        ):
-            table = self.query_one(table_id, DataTable)
-            table.add_columns(*(t(f"roster_import.{column}") for column in columns))
+        skipped = self.query_one("#roster-skipped", DataTable)
+        skipped.add_columns(*(t(f"roster_import.{column}") for column in _COLUMNS_SKIPPED))
         self._show(None)
         self.query_one(PathInput).focus()
 
@@ -186,7 +181,10 @@ class RosterImportScreen(LocalizedKeys, KeyPalette, ModalScreen[list[Participant
     def _show(self, found: RosterImport | None) -> None:
         added = self.query_one("#roster-added", DataTable)
         skipped = self.query_one("#roster-skipped", DataTable)
-        added.clear()
+        # The table column shows only when someone in the file has a table.
+        added.clear(columns=True)
+        columns = found.added_columns() if found else ADDED_COLUMNS[:-1]
+        added.add_columns(*(t(f"roster_import.col_{column}") for column in columns))
         skipped.clear()
         people = found.added_rows() if found else []
         left_out = found.skipped_rows() if found else []
