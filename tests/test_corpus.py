@@ -36,7 +36,7 @@ from chie_kokan.problems import FileError
 from chie_kokan.storage import load_session
 from chie_kokan.tui.app import ChieKokanApp, make_app
 from hang_guard import deadline
-from test_cli import EXPECTED, HOSTILE_VALID
+from test_cli import EXPECTED, HOSTILE_VALID, WIDTH_MISTAKES, problem_lines
 from text_helpers import CONTROL
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -201,6 +201,24 @@ def test_every_command_answers_clearly_at_once_and_writes_only_exports(
             assert written.is_file() and not written.is_symlink()
             stem = written.name.split(".")[0].removesuffix("-public")
             assert safe_session_id(stem) == stem or stem == "resources", written.name
+
+
+# -- full-width slips (issue 13): each named exactly, in both languages -----
+
+
+@pytest.mark.parametrize("name", list(WIDTH_MISTAKES))
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_width_mistake_is_named_with_its_place_and_what_to_type(
+    name: str, language: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = BAD / name
+    code = main(["--lang", language, "validate", str(path)])
+    out, _ = capsys.readouterr()
+    assert code == 2
+    expected = [
+        f"{path} {ja}" if language == "ja" else f"{path} {en}" for ja, en in WIDTH_MISTAKES[name]
+    ]
+    assert problem_lines(out) == expected
 
 
 # -- resume ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from chie_kokan.i18n import catalog, get_language, t
+from chie_kokan.widths import WidthMistake
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Problem:
     """The field path as the file spells it: ``steps[1].minutes`` (lists count from 0)."""
     loc: tuple[int | str, ...] = ()
     """The same path as parts, to say the positions as people count them."""
+    fixable: bool = False
+    """A width mistake that ``validate --fix`` can repair."""
 
     def __str__(self) -> str:
         file = visible(self.file)
@@ -131,6 +134,21 @@ def toml_problem(file: Path, error: Exception, text: str) -> Problem:
     if line is None and message.endswith(_AT_END):
         line = last_line(text)
     return Problem(file, t("validation.toml_syntax", detail=detail), line, col)
+
+
+def width_problems(file: Path, mistakes: list[WidthMistake]) -> list[Problem]:
+    """Each full-width twin of TOML syntax: what was typed, where, and what to type."""
+    problems = [
+        Problem(
+            file,
+            t(f"width.{m.kind}", wide=m.wide, narrow=m.narrow),
+            line=m.line,
+            column=m.column,
+            fixable=True,
+        )
+        for m in mistakes[:MAX_PROBLEMS]
+    ]
+    return _capped(file, problems, len(mistakes))
 
 
 def last_line(text: str) -> int | None:

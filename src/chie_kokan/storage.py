@@ -36,7 +36,9 @@ from chie_kokan.problems import (
     shown,
     toml_problem,
     validation_problems,
+    width_problems,
 )
+from chie_kokan.widths import width_mistakes
 
 try:
     import tomli as _tomli  # see _fast_loads
@@ -201,6 +203,7 @@ def _deeper_than(data: dict[str, Any], limit: int) -> bool:
 
 
 def parse_toml(path: Path, text: str) -> dict[str, Any]:
+    """The TOML in ``text``, or a FileError whose problems say where and what to write."""
     bomb = dotted_key_bomb_line(text)
     if bomb is not None:
         raise FileError([Problem(path, t("validation.too_deep"), line=bomb)])
@@ -209,7 +212,7 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
         if data is None:
             data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise FileError([toml_problem(path, error, text)]) from None
+        raise FileError(_syntax_problems(path, error, text)) from None
     except RecursionError:
         # tomllib recurses once per level of nesting: a bomb, or a broken file.
         problem = Problem(path, t("validation.too_deep"), line=deepest_line(text))
@@ -221,6 +224,23 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
     if not data:
         raise FileError([Problem(path, t("validation.empty"))])  # comments only
     return data
+
+
+def _syntax_problems(path: Path, error: tomllib.TOMLDecodeError, text: str) -> list[Problem]:
+    """Full-width twins of TOML syntax, each named (else the parser's own complaint).
+
+    Any such twin is an error TOML stops at, so a file that parses has none:
+    they are looked for only here. The parser's complaint is kept as well
+    when it is about an earlier line, a mistake of another sort.
+    """
+    general = toml_problem(path, error, text)
+    mistakes = width_mistakes(text)
+    if not mistakes:
+        return [general]
+    widths = width_problems(path, mistakes)
+    if general.line is not None and general.line < mistakes[0].line:
+        return [general, *widths]
+    return widths
 
 
 def is_session_document(data: dict[str, Any]) -> bool:
