@@ -1,4 +1,4 @@
-"""Full-width slips in TOML syntax (issue 13): named clearly, and made half-width.
+"""Full-width slips in TOML syntax (issue 13): named clearly, and ``validate --fix``.
 
 Scenarios are typed in Notepad by people whose IME is often left in
 full-width mode. Outside quoted text each full-width twin of TOML's syntax
@@ -9,6 +9,9 @@ characters. Quoted text and comments are the author's words: never touched.
 
 from __future__ import annotations
 
+import io
+import re
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -17,10 +20,13 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chie_kokan import storage
+from chie_kokan.cli import main
 from chie_kokan.i18n import set_language
 from chie_kokan.problems import MAX_PROBLEMS, FileError
-from chie_kokan.storage import parse_toml
+from chie_kokan.storage import load_scenario, parse_toml
 from chie_kokan.widths import TWINS, fix_widths, width_mistakes
+from text_helpers import CONTROL
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WIDE = {narrow: wide for wide, narrow in TWINS.items() if ord(wide) >= 0xFF00}
@@ -152,6 +158,214 @@ def test_without_twins_the_parsers_own_message_stays() -> None:
     assert "TOML" in problem
 
 
+# -- validate --fix -------------------------------------------------------------------------
+
+
+def answer(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def slipped(tmp_path: Path) -> Path:
+    """A scenario with slips on three lines and full-width text in strings and comments."""
+    path = tmp_path / "meeting.toml"
+    text = (
+        SCENARIO.replace("theme = ", "theme ＝ ")
+        .replace("[[steps]]", "［［steps］］")
+        .replace("minutes = 20", "minutes = ２０")
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_fix_shows_the_diff_and_a_no_leaves_the_file_byte_identical(
+    slipped: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = slipped.read_bytes()
+    answer(monkeypatch, "n\n")
+    code, out, _ = run(["validate", "--fix", str(slipped)], capsys)
+    assert code == 2
+    assert slipped.read_bytes() == before
+    diff = [line for line in out.splitlines() if line[:1] in "-+@"]
+    assert diff == [
+        f"--- {slipped}",
+        f"+++ {slipped}（直したあと）",
+        "@@ -3 +3 @@",
+        '-theme ＝ "買い物と移動"',
+        '+theme = "買い物と移動"',
+        "@@ -9 +9 @@",
+        "-［［steps］］",
+        "+[[steps]]",
+        "@@ -11 +11 @@",
+        "-minutes = ２０",
+        "+minutes = 20",
+    ]
+    assert "この通りに書き換えますか？ [y/N]" in out
+    assert "書き換えませんでした" in out
+    assert f"NG  {slipped}" in out  # and it is still checked
+
+
+@pytest.mark.parametrize("said", ["", "no\n", "yes please\n"])
+def test_anything_but_yes_is_a_no(
+    said: str, slipped: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = slipped.read_bytes()
+    answer(monkeypatch, said)  # "" is the end of input: nobody to ask
+    assert run(["validate", "--fix", str(slipped)], capsys)[0] == 2
+    assert slipped.read_bytes() == before
+
+
+@pytest.mark.parametrize("said", ["y\n", "Y\n", "yes\n", "はい\n", "ｙ\n"])
+def test_yes_fixes_only_those_characters_and_checks_again(
+    said: str, slipped: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer(monkeypatch, said)
+    code, out, err = run(["validate", "--fix", str(slipped)], capsys)
+    assert code == 0, out + err
+    assert slipped.read_text("utf-8") == SCENARIO  # the strings and comment untouched
+    assert out.rstrip().endswith(f"OK  {slipped}")
+    assert "書き換えました" in out
+
+
+def test_yes_on_the_command_line_asks_nothing(
+    slipped: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer(monkeypatch, "n\n")  # would be a no, if asked
+    code, out, _ = run(["--lang", "en", "validate", "--fix", "--yes", str(slipped)], capsys)
+    assert code == 0
+    assert "Rewrite the file" not in out
+    assert slipped.read_text("utf-8") == SCENARIO
+    assert f"+++ {slipped} (fixed)" in out  # the diff is still shown
+
+
+def test_fixing_twice_changes_nothing_more(
+    slipped: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["validate", "--fix", "--yes", str(slipped)], capsys)[0] == 0
+    once = slipped.read_bytes()
+    code, out, _ = run(["validate", "--fix", "--yes", str(slipped)], capsys)
+    assert code == 0
+    assert slipped.read_bytes() == once
+    assert out.splitlines() == [f"{slipped}: 半角に直すところはありません。", f"OK  {slipped}"]
+
+
+def test_with_nothing_to_fix_a_broken_file_is_still_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text(SCENARIO.replace("minutes = 20", "minutes = 20分"), encoding="utf-8")
+    before = path.read_bytes()
+    code, out, _ = run(["--lang", "en", "validate", "--fix", str(path)], capsys)
+    assert code == 2
+    assert out.startswith(f"{path}: nothing to make half-width.\nERR {path}\n")
+    assert path.read_bytes() == before
+
+
+def test_the_bom_and_line_endings_are_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "notepad.toml"
+    typed = SCENARIO.replace("minutes = 20", "minutes = ２０").replace("\n", "\r\n")
+    path.write_bytes(b"\xef\xbb\xbf" + typed.encode("utf-8"))
+    assert run(["validate", "--fix", "--yes", str(path)], capsys)[0] == 0
+    assert path.read_bytes() == b"\xef\xbb\xbf" + SCENARIO.replace("\n", "\r\n").encode("utf-8")
+
+
+def test_a_link_is_followed_and_stays_a_link(
+    slipped: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    link = tmp_path / "link.toml"
+    link.symlink_to(slipped)
+    assert run(["validate", "--fix", "--yes", str(link)], capsys)[0] == 0
+    assert link.is_symlink()
+    assert slipped.read_text("utf-8") == SCENARIO
+
+
+def test_a_session_is_never_fixed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good-session.toml"
+    shutil.copyfile(FIXTURES / "session-minimal.toml", good)
+    slipped = tmp_path / "slipped-session.toml"
+    text = (FIXTURES / "session-minimal.toml").read_text("utf-8")
+    slipped.write_text(text.replace("[live]", "［live］"), encoding="utf-8")
+    before = {path: path.read_bytes() for path in (good, slipped)}
+    code, out, err = run(["validate", "--fix", "--yes", str(good), str(slipped)], capsys)
+    assert code == 2
+    assert {path: path.read_bytes() for path in before} == before
+    assert err.count("セッション）ファイルです") == 2
+    assert "+++" not in out
+
+
+def test_a_scenario_that_only_mentions_a_sessions_table_is_fixed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mentions.toml"
+    text = SCENARIO.replace('theme = "買い物と移動"', 'theme = """\n[scenario]\n[live]\n"""')
+    path.write_text(text.replace("minutes = 20", "minutes = ２０"), encoding="utf-8")
+    assert run(["validate", "--fix", "--yes", str(path)], capsys)[0] == 0
+    assert path.read_text("utf-8") == text
+
+
+def test_a_file_changed_while_the_diff_was_shown_is_not_overwritten(
+    slipped: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def edited_meanwhile(question: str) -> str:
+        slipped.write_text("# saved from Notepad meanwhile\n", encoding="utf-8")
+        return "y"
+
+    monkeypatch.setattr("builtins.input", edited_meanwhile)
+    code, _, err = run(["--lang", "en", "validate", "--fix", str(slipped)], capsys)
+    assert code == 2
+    assert "changed" in err
+    assert slipped.read_text("utf-8") == "# saved from Notepad meanwhile\n"
+
+
+def test_a_file_that_cannot_be_replaced_is_said_and_kept(
+    slipped: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = slipped.read_bytes()
+
+    def refused(source: Path, target: Path) -> None:
+        raise PermissionError(13, "Permission denied")  # a read-only share, an open file
+
+    monkeypatch.setattr(storage, "replace", refused)
+    code, _, err = run(["validate", "--fix", "--yes", str(slipped)], capsys)
+    assert code == 2
+    assert str(slipped) in err and "Permission denied" in err and "Traceback" not in err
+    assert slipped.read_bytes() == before
+    assert sorted(p.name for p in slipped.parent.iterdir()) == [slipped.name]  # no temp file
+
+
+def test_control_characters_in_the_diff_are_shown_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "escape.toml"
+    path.write_text(SCENARIO.replace("minutes = 20", "minutes = ２０ # \x1b[2J"), "utf-8")
+    code, out, err = run(["validate", "--fix", "--yes", str(path)], capsys)
+    assert not CONTROL.search(out + err)
+    assert "-minutes = ２０ # \\x1b[2J" in out
+    assert code == 2  # TOML allows no escape character in a comment: still reported
+
+
+def test_several_files_each_fixed_or_left(
+    slipped: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text(SCENARIO, encoding="utf-8")
+    missing = tmp_path / "missing.toml"
+    code, out, _ = run(
+        ["validate", "--fix", "--yes", str(good), str(slipped), str(missing)], capsys
+    )
+    assert code == 2  # the missing one
+    verdicts = [line for line in out.splitlines() if re.match(r"(OK|NG)  ", line)]
+    assert verdicts == [f"OK  {good}", f"OK  {slipped}", f"NG  {missing}"]
+
+
 # -- properties -----------------------------------------------------------------------------
 
 # What people type into a scenario's strings and comments: full-width text,
@@ -251,6 +465,23 @@ def test_fix_restores_the_scenario_exactly_strings_and_comments_untouched(
     assert fix_widths(original) == original  # valid: nothing to do
     assert fix_widths(typed) == original
     assert fix_widths(fix_widths(typed)) == fix_widths(typed)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(texts=mistyped_scenarios())
+def test_validate_fix_on_any_scenario_text_restores_it_and_a_second_run_changes_nothing(
+    texts: tuple[str, str], tmp_path: Path
+) -> None:
+    original, typed = texts
+    path = tmp_path / "property.toml"
+    path.write_text(typed, encoding="utf-8")
+    assert main(["validate", "--fix", "--yes", str(path)]) == 0
+    assert path.read_text("utf-8") == original
+    assert main(["validate", "--fix", "--yes", str(path)]) == 0
+    assert path.read_text("utf-8") == original
+    load_scenario(path)
 
 
 _ANY = st.text(

@@ -55,6 +55,9 @@ _ANY_TWIN = re.compile("[" + re.escape("".join(TWINS)) + "]")
 _SEPARATORS = " \t\r\n=[]{},"
 _ENDS_RUN = _SEPARATORS + "\"'#" + "".join(c for c, p in TWINS.items() if p in _SEPARATORS + "\"'")
 _RUN = re.compile(f"[^{re.escape(_ENDS_RUN)}]+")
+_WORDS = re.compile("[^\x00-\x7f" + re.escape("".join(TWINS)) + "]")
+"""A character that is neither half-width nor a twin: the run is words, not syntax."""
+_MATTERS = re.compile("[" + re.escape("\"'#" + "".join(TWINS)) + "]")
 _BASIC = re.compile(r'(?:[^"\\\n]|\\[^\n])*')
 _LITERAL = re.compile(r"[^'\n]*")
 _MULTI_BASIC_END = re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""', re.DOTALL)
@@ -89,24 +92,37 @@ def _kind(char: str) -> Kind:
 
 
 def _twin_offsets(text: str) -> list[int]:
-    """Where the twins that stand for TOML syntax are, in order."""
+    """Where the twins that stand for TOML syntax are, in order.
+
+    Jumps from one character that matters (a quote, a #, a twin) to the next:
+    everything between them is half-width syntax, or words, and changes nothing.
+    """
     if not _ANY_TWIN.search(text):
         return []  # nearly every file: nothing to read closely
     found: list[int] = []
-    at, end = 0, len(text)
-    while at < end:
-        char = text[at]
+    at = 0
+    while (match := _MATTERS.search(text, at)) is not None:
+        here = match.start()
+        char = text[here]
         plain = TWINS.get(char, char)
-        if char != plain and (plain in _SEPARATORS or plain in "\"'#"):
-            found.append(at)
-        if plain == "#":
-            at = _line_end(text, at)
+        if char == "#":
+            at = _line_end(text, here)
+        elif plain in _SEPARATORS:  # a twin: half-width separators do not matter
+            found.append(here)
+            at = here + 1
         elif plain in "\"'":
-            at = _string_end(text, at, plain, found)
-        elif plain in _SEPARATORS:
-            at += 1
+            if char != plain:
+                found.append(here)
+            at = _string_end(text, here, plain, found)
         else:
-            at = _run_end(text, at, found)
+            start = here  # the start of the run (key, bare value or words) it is in
+            while start > at and text[start - 1] not in _ENDS_RUN:
+                start -= 1
+            if plain == "#" and start == here:  # ＃ where a comment can start
+                found.append(here)
+                at = _line_end(text, here)
+            else:
+                at = _run_end(text, start, found)
     return found
 
 
@@ -119,14 +135,12 @@ def _run_end(text: str, at: int, found: list[int]) -> int:
     """After a key or a bare value; its twins are found unless it is words."""
     match = _RUN.match(text, at)
     assert match is not None  # called on a character that starts a run
-    run = match.group()
-    if not all(char.isascii() or char in TWINS for char in run):
+    if _WORDS.search(match.group()):
         return match.end()  # words without their quotes: text, not syntax
-    for index, char in enumerate(run):
-        if char in TWINS:
-            found.append(at + index)
-            if TWINS[char] == "#":  # ２０＃… : the rest of the line is a comment
-                return _line_end(text, at + index)
+    for twin in _ANY_TWIN.finditer(text, at, match.end()):
+        found.append(twin.start())
+        if twin.group() == "＃":  # ２０＃… : the rest of the line is a comment
+            return _line_end(text, twin.start())
     return match.end()
 
 
@@ -182,6 +196,7 @@ def width_mistakes(text: str) -> list[WidthMistake]:
     """The twins of TOML syntax in ``text``, consecutive ones of a kind together."""
     mistakes: list[WidthMistake] = []
     offsets = _twin_offsets(text)
+    line, line_start, counted = 1, 0, 0  # lines counted up to ``counted``, once over the text
     index = 0
     while index < len(offsets):
         first = offsets[index]
@@ -193,11 +208,15 @@ def width_mistakes(text: str) -> list[WidthMistake]:
             and _kind(text[offsets[last + 1]]) == kind
         ):
             last += 1
-        line_start = text.rfind("\n", 0, first) + 1
+        newlines = text.count("\n", counted, first)
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", counted, first) + 1
+        counted = first
         mistakes.append(
             WidthMistake(
                 offset=first,
-                line=text.count("\n", 0, first) + 1,
+                line=line,
                 column=first - line_start + 1,
                 wide=text[first : offsets[last] + 1],
                 kind=kind,
