@@ -277,6 +277,12 @@ def test_the_bom_and_line_endings_are_kept(
     assert path.read_bytes() == b"\xef\xbb\xbf" + SCENARIO.replace("\n", "\r\n").encode("utf-8")
 
 
+def test_the_files_permissions_are_kept(slipped: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    slipped.chmod(0o640)
+    assert run(["validate", "--fix", "--yes", str(slipped)], capsys)[0] == 0
+    assert slipped.stat().st_mode & 0o777 == 0o640
+
+
 def test_a_link_is_followed_and_stays_a_link(
     slipped: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
