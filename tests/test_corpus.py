@@ -33,10 +33,11 @@ from chie_kokan import storage
 from chie_kokan.cli import main
 from chie_kokan.models.ids import safe_session_id
 from chie_kokan.problems import FileError
-from chie_kokan.storage import load_session
+from chie_kokan.storage import load_scenario, load_session
 from chie_kokan.tui.app import ChieKokanApp, make_app
+from chie_kokan.widths import TWINS
 from hang_guard import deadline
-from test_cli import EXPECTED, HOSTILE_VALID
+from test_cli import EXPECTED, HOSTILE_VALID, WIDTH_MISTAKES, problem_lines
 from text_helpers import CONTROL
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -201,6 +202,43 @@ def test_every_command_answers_clearly_at_once_and_writes_only_exports(
             assert written.is_file() and not written.is_symlink()
             stem = written.name.split(".")[0].removesuffix("-public")
             assert safe_session_id(stem) == stem or stem == "resources", written.name
+
+
+# -- full-width slips (issue 13): each named exactly, in both languages, and fixable -----
+
+
+@pytest.mark.parametrize("name", list(WIDTH_MISTAKES))
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_width_mistake_is_named_with_its_place_and_what_to_type(
+    name: str, language: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = BAD / name
+    code = main(["--lang", language, "validate", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    expected = [
+        f"{path} {ja}" if language == "ja" else f"{path} {en}" for ja, en in WIDTH_MISTAKES[name]
+    ]
+    assert problem_lines(out) == expected
+    assert "--fix" in err  # the way to repair them all at once
+
+
+@pytest.mark.parametrize("name", list(WIDTH_MISTAKES))
+def test_fix_makes_each_width_mistake_valid_changing_only_the_twins(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / name
+    shutil.copyfile(BAD / name, path)
+    before = path.read_text("utf-8")
+    assert main(["validate", "--fix", "--yes", str(path)]) == 0, capsys.readouterr()
+    after = path.read_text("utf-8")
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed and all(TWINS[a] == b for a, b in changed)
+    # Only the lines the messages named are touched.
+    named = {int(en.split(",")[0].removeprefix("line ")) for _, en in WIDTH_MISTAKES[name]}
+    pairs = enumerate(zip(before.splitlines(), after.splitlines(), strict=True), start=1)
+    assert {number for number, (old, new) in pairs if old != new} == named
+    load_scenario(path)
 
 
 # -- resume ------------------------------------------------------------------------------

@@ -249,6 +249,12 @@ def test_go_to_any_step_and_not_beyond(started: SessionEngine) -> None:
     for wrong in (-1, 6, 99):
         with refused(started, "no_step"):
             started.go_to_step(wrong)
+    with pytest.raises(DomainError) as caught:
+        started.go_to_step(6)
+    set_language("ja")
+    assert str(caught.value) == "7番目の手順はありません（手順は 6 個）。"  # counted from one
+    set_language("en")
+    assert str(caught.value) == "There is no step 7 (there are 6)."
 
 
 # -- speakers ----------------------------------------------------------------

@@ -17,6 +17,7 @@ from chie_kokan.problems import (
     Problem,
     field_path,
     locate,
+    position,
     shown,
     toml_problem,
     validation_problems,
@@ -70,6 +71,40 @@ def line_of(text: str, fragment: str, after: int = 0) -> int:
 )
 def test_field_paths_read_like_the_file(loc: tuple[int | str, ...], expected: str) -> None:
     assert field_path(loc) == expected
+
+
+@pytest.mark.parametrize(
+    ("loc", "ja", "en"),
+    [
+        (("steps", 1, "minutes"), "2番目の手順", "step 2"),
+        (("steps", 1, "questions", 0), "2番目の手順の1番目の問い", "step 2, question 1"),
+        (("participants", 2, "name"), "名簿の3人目", "participant 3"),
+        (("groups", 0, "cards", 1), "1番目のグループの2枚目のカード", "group 1, card 2"),
+        (("scenario", "steps", 0, "minutes"), "1番目の手順", "step 1"),
+        (("live", "timers", 5, "elapsed"), "6番目のタイマー", "timer 6"),
+        (("mystery", 9), "mystery の10番目", "mystery item 10"),
+        (("case", "name"), None, None),
+        ((), None, None),
+    ],
+)
+def test_positions_count_from_one_as_people_do(
+    loc: tuple[int | str, ...], ja: str | None, en: str | None
+) -> None:
+    set_language("ja")
+    assert position(loc) == ja
+    set_language("en")
+    assert position(loc) == en
+
+
+def test_a_problem_says_the_position_and_keeps_the_field_path() -> None:
+    loc = ("steps", 1, "minutes")
+    problem = Problem(Path("s.toml"), "…", line=20, field=field_path(loc), loc=loc)
+    set_language("ja")
+    assert str(problem) == "s.toml 20行目: 2番目の手順（steps[1].minutes）: …"
+    set_language("en")
+    assert str(problem) == "s.toml line 20: step 2 (steps[1].minutes): …"
+    unlisted = Problem(Path("s.toml"), "…", field="case.name", loc=("case", "name"))
+    assert str(unlisted) == "s.toml: case.name: …"
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import re
 import sys
 import tempfile
 import traceback
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -41,12 +42,20 @@ def _error(message: str) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check every file; list every problem; 0 only when all are good."""
+    """Check every file; list every problem; 0 only when all are good.
+
+    With ``--fix``, each file's full-width slips in TOML syntax are shown as a
+    diff and, once confirmed, rewritten before the file is checked.
+    """
     from chie_kokan.storage import load_any
 
     bad = 0
+    fixable = False
     for name in args.files:
         path = Path(name)
+        if args.fix and not _fix_widths(path, assume_yes=args.yes):
+            bad += 1
+            continue
         try:
             load_any(path)
         except FileError as error:
@@ -54,12 +63,59 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(t("cli.validate_bad", file=visible(path)))
             for problem in error.problems:
                 print(f"  {problem}")
+            fixable = fixable or any(problem.fixable for problem in error.problems)
         else:
             print(t("cli.validate_ok", file=visible(path)))
     if bad:
         print(t("cli.validate_summary_bad", bad=bad), file=sys.stderr)
+        if fixable and not args.fix:
+            print(t("width.fix_hint"), file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _fix_widths(path: Path, *, assume_yes: bool) -> bool:
+    """Show the repair of full-width slips, ask, write; False when refused (a session)."""
+    from chie_kokan.storage import apply_width_fix, plan_width_fix
+
+    shown_path = visible(path)
+    try:
+        fix = plan_width_fix(path)
+    except FileError:
+        return True  # unreadable: checking it says why
+    if fix.session:
+        print(t("width.fix_session", file=shown_path), file=sys.stderr)
+        return False
+    if fix.after == fix.before:
+        print(t("width.fix_nothing", file=shown_path))
+        return True
+    print(t("width.fix_found", file=shown_path, count=fix.count))
+    for line in fix.diff():
+        print(visible(line))
+    if not assume_yes and not _ask_yes(t("width.fix_question")):
+        print(t("width.fix_declined", file=shown_path))
+        return True
+    try:
+        apply_width_fix(fix)
+    except FileError as error:
+        print(error, file=sys.stderr)
+        return False
+    except OSError as error:
+        _error(t("cli.write_failed", file=shown_path, detail=error.strerror))
+        return False
+    print(t("width.fix_written", file=shown_path))
+    return True
+
+
+def _ask_yes(question: str) -> bool:
+    """Ask at the terminal; only y / yes / はい (in either width) is a yes."""
+    try:
+        answer = input(question)
+    except EOFError:
+        answer = ""
+    if not sys.stdin.isatty():
+        print()  # the answer came from a pipe, not typed: end the question's line
+    return unicodedata.normalize("NFKC", answer).strip().lower() in {"y", "yes", "はい"}
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -131,11 +187,7 @@ def _confirm_take_over(locked: SessionLocked) -> bool:
     if not sys.stdin.isatty():
         print(t("lock.take_over_no_terminal"), file=sys.stderr)
         return False
-    try:
-        answer = input(t("lock.take_over_question"))
-    except EOFError:
-        answer = ""
-    if answer.strip().lower() in {"y", "yes", "はい", "ｙ"}:
+    if _ask_yes(t("lock.take_over_question")):
         return True
     print(t("lock.take_over_declined"), file=sys.stderr)
     return False
@@ -458,6 +510,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = command("validate", cmd_validate, "cli.validate_help")
     validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument("--fix", action="store_true", help=t("width.fix_help"))
+    validate.add_argument("--yes", action="store_true", help=t("width.yes_help"))
     new = command("new", cmd_new, "cli.new_help")
     new.add_argument("path", metavar="PATH")
     run = command("run", cmd_run, "cli.run_help")

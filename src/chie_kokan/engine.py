@@ -769,7 +769,7 @@ class SessionEngine:
         """
         self._require_started()
         if not 0 <= index < len(self.steps):
-            raise DomainError("no_step", index=index, last=len(self.steps) - 1)
+            raise DomainError("no_step", number=index + 1, count=len(self.steps))
         pending = self._pending(record)
         label = self._labelled("step", pending, title=self._step_title(index))
         with self._change(**label) as now:
@@ -914,7 +914,7 @@ class SessionEngine:
         """
         self._require_running()
         if not 0 <= index < len(self.questions):
-            raise DomainError("no_question", index=index, count=len(self.questions))
+            raise DomainError("no_question", number=index + 1, count=len(self.questions))
         with self._change("question") as now:
             self._end_turn(now, Outcome.SPOKE)
             self.live.question = index

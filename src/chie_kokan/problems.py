@@ -15,7 +15,8 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from chie_kokan.i18n import t
+from chie_kokan.i18n import catalog, get_language, t
+from chie_kokan.widths import WidthMistake
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ class Problem:
     line: int | None = None
     column: int | None = None
     field: str | None = None
+    """The field path as the file spells it: ``steps[1].minutes`` (lists count from 0)."""
+    loc: tuple[int | str, ...] = ()
+    """The same path as parts, to say the positions as people count them."""
+    fixable: bool = False
+    """A width mistake that ``validate --fix`` can repair."""
 
     def __str__(self) -> str:
         file = visible(self.file)
@@ -36,7 +42,11 @@ class Problem:
             where = t("validation.at_line", file=file, line=self.line)
         else:
             where = t("validation.file_label", file=file)
-        field = f" {self.field}:" if self.field else ""
+        field = ""
+        if self.field:
+            place = position(self.loc)
+            named = t("position.field", place=place, path=self.field) if place else self.field
+            field = f" {named}:"
         return f"{where}:{field} {self.message}"
 
 
@@ -60,6 +70,25 @@ def field_path(loc: tuple[int | str, ...]) -> str:
         else:
             out += f".{shown(part)}" if out else shown(part)
     return out
+
+
+def position(loc: tuple[int | str, ...]) -> str | None:
+    """The list positions in ``loc`` counted from one, as people count them.
+
+    ``('steps', 1, 'questions', 0)`` → 2番目の手順の1番目の問い / step 2, question 1;
+    None when the path goes through no list.
+    """
+    words = catalog(get_language())
+    parts: list[str] = []
+    name = ""
+    for part in loc:
+        if not isinstance(part, int):
+            name = str(part)
+        elif f"position.{name}" in words:
+            parts.append(t(f"position.{name}", n=part + 1))
+        else:
+            parts.append(t("position.item", name=shown(name), n=part + 1))
+    return t("position.join").join(parts) or None
 
 
 # Every control character as a Python-style escape, so a message quoting a
@@ -105,6 +134,21 @@ def toml_problem(file: Path, error: Exception, text: str) -> Problem:
     if line is None and message.endswith(_AT_END):
         line = last_line(text)
     return Problem(file, t("validation.toml_syntax", detail=detail), line, col)
+
+
+def width_problems(file: Path, mistakes: list[WidthMistake]) -> list[Problem]:
+    """Each full-width twin of TOML syntax: what was typed, where, and what to type."""
+    problems = [
+        Problem(
+            file,
+            t(f"width.{m.kind}", wide=m.wide, narrow=m.narrow),
+            line=m.line,
+            column=m.column,
+            fixable=True,
+        )
+        for m in mistakes[:MAX_PROBLEMS]
+    ]
+    return _capped(file, problems, len(mistakes))
 
 
 def last_line(text: str) -> int | None:
@@ -263,11 +307,17 @@ def validation_problems(
                 _message(dict(item), root),
                 line=locate(text, loc),
                 field=field_path(loc) or None,
+                loc=loc,
             )
         )
-    if len(items) > MAX_PROBLEMS:
-        more = t("validation.more_problems", count=len(items) - MAX_PROBLEMS, shown=MAX_PROBLEMS)
-        problems.append(Problem(file, more))
+    return _capped(file, problems, len(items))
+
+
+def _capped(file: Path, problems: list[Problem], total: int) -> list[Problem]:
+    """The first MAX_PROBLEMS of ``total`` problems, and how many more there are."""
+    if total > MAX_PROBLEMS:
+        more = t("validation.more_problems", count=total - MAX_PROBLEMS, shown=MAX_PROBLEMS)
+        return [*problems, Problem(file, more)]
     return problems
 
 

@@ -8,14 +8,17 @@ new one, never half of each.
 
 from __future__ import annotations
 
+import difflib
 import errno
 import os
+import re
 import stat
 import sys
 import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,7 +39,9 @@ from chie_kokan.problems import (
     shown,
     toml_problem,
     validation_problems,
+    width_problems,
 )
+from chie_kokan.widths import fix_widths, width_mistakes
 
 try:
     import tomli as _tomli  # see _fast_loads
@@ -205,6 +210,7 @@ def _deeper_than(data: dict[str, Any], limit: int) -> bool:
 
 
 def parse_toml(path: Path, text: str) -> dict[str, Any]:
+    """The TOML in ``text``, or a FileError whose problems say where and what to write."""
     bomb = dotted_key_bomb_line(text)
     if bomb is not None:
         raise FileError([Problem(path, t("validation.too_deep"), line=bomb)])
@@ -213,7 +219,7 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
         if data is None:
             data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise FileError([toml_problem(path, error, text)]) from None
+        raise FileError(_syntax_problems(path, error, text)) from None
     except RecursionError:
         # tomllib recurses once per level of nesting: a bomb, or a broken file.
         problem = Problem(path, t("validation.too_deep"), line=deepest_line(text))
@@ -225,6 +231,23 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
     if not data:
         raise FileError([Problem(path, t("validation.empty"))])  # comments only
     return data
+
+
+def _syntax_problems(path: Path, error: tomllib.TOMLDecodeError, text: str) -> list[Problem]:
+    """Full-width twins of TOML syntax, each named (else the parser's own complaint).
+
+    Any such twin is an error TOML stops at, so a file that parses has none:
+    they are looked for only here. The parser's complaint is kept as well
+    when it is about an earlier line, a mistake of another sort.
+    """
+    general = toml_problem(path, error, text)
+    mistakes = width_mistakes(text)
+    if not mistakes:
+        return [general]
+    widths = width_problems(path, mistakes)
+    if general.line is not None and general.line < mistakes[0].line:
+        return [general, *widths]
+    return widths
 
 
 def is_session_document(data: dict[str, Any]) -> bool:
@@ -560,6 +583,79 @@ def _fsync_directory(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# A session's own tables: a scenario has none of them (seen in a file that may not parse).
+_SESSION_TABLE = re.compile(
+    r"^[ \t]*\[{1,2}[ \t]*(?:scenario|live|members|cards|step_log|turns)[ \t]*[\].]", re.M
+)
+
+
+@dataclass(frozen=True)
+class WidthFix:
+    """What ``validate --fix`` would write: the file with its full-width slips made half-width."""
+
+    path: Path
+    before: bytes
+    after: bytes
+    count: int
+    """How many places change (a run like ２０ is one)."""
+    session: bool
+    """A session, written by the app: never rewritten by hand tools."""
+
+    def diff(self) -> list[str]:
+        """The changed lines as a unified diff, without context."""
+        before, after = (data.decode("utf-8").splitlines() for data in (self.before, self.after))
+        name = str(self.path)
+        fixed = t("width.fixed_label", file=name)
+        return list(difflib.unified_diff(before, after, name, fixed, n=0, lineterm=""))
+
+
+def plan_width_fix(path: Path) -> WidthFix:
+    """The repair of ``path``'s full-width twins of TOML syntax; nothing written yet.
+
+    Only a file that is not valid TOML can have any (see ``widths``). Quoted
+    strings and comments are left as written. The BOM and line endings stay.
+    A file that cannot be read is a FileError; one that is not UTF-8 has
+    nothing this repair can do (``validate`` says what is wrong with it).
+    """
+    raw = read_bytes(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return WidthFix(path, raw, raw, 0, session=False)
+    body = text.removeprefix("\ufeff")
+    data = _parsed(body)
+    if data is not None:
+        return WidthFix(path, raw, raw, 0, session=is_session_document(data))
+    fixed = fix_widths(body)
+    data = _parsed(fixed)
+    if data is not None:
+        session = is_session_document(data)
+    else:  # still broken in other ways: its tables say what it is
+        session = _SESSION_TABLE.search(fixed) is not None
+    after = (text[: len(text) - len(body)] + fixed).encode("utf-8")
+    return WidthFix(path, raw, after, len(width_mistakes(body)), session)
+
+
+def _parsed(text: str) -> dict[str, Any] | None:
+    """The TOML in ``text`` if it is valid, else None (no problems worked out: not shown)."""
+    if dotted_key_bomb_line(text) is not None:
+        return None
+    try:
+        return _fast_loads(text) or tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+        return None
+
+
+def apply_width_fix(fix: WidthFix) -> None:
+    """Write the repaired file atomically, unless it changed since it was read.
+
+    A link is followed: the file it points to is rewritten, the link stays.
+    """
+    if read_bytes(fix.path) != fix.before:
+        raise FileError([Problem(fix.path, t("width.changed_meanwhile"))])
+    atomic_write(Path(os.path.realpath(fix.path)), fix.after)
 
 
 def save_session(session: Session, path: Path, *, create: bool = False) -> None:

@@ -309,7 +309,9 @@ class Session(Strict):
 
         def step_ok(index: int, *at: int | str) -> None:
             if not 0 <= index <= last:
-                raise domain_error("step_out_of_range", index=index, last=last, at=at)
+                raise domain_error(
+                    "step_out_of_range", index=index, last=last, count=last + 1, at=at
+                )
 
         def question_ok(step: int, question: int | None, *at: int | str) -> None:
             count = len(flow[step].questions or [])
