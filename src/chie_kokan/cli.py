@@ -107,12 +107,18 @@ def _fix_widths(path: Path, *, assume_yes: bool) -> bool:
     return True
 
 
-def _ask_yes(question: str) -> bool:
-    """Ask at the terminal; only y / yes / はい (in either width) is a yes."""
+def _ask_yes(question: str, *, no_answer: str | None = None) -> bool:
+    """Ask at the terminal; only y / yes / はい (in either width) is a yes.
+
+    End of input is a no; ``no_answer`` then says what to do instead (e.g. ``--yes``).
+    """
     try:
         answer = input(question)
     except EOFError:
-        answer = ""
+        print()
+        if no_answer:
+            print(no_answer)
+        return False
     if not sys.stdin.isatty():
         print()  # the answer came from a pipe, not typed: end the question's line
     return unicodedata.normalize("NFKC", answer).strip().lower() in {"y", "yes", "はい"}
@@ -405,7 +411,6 @@ def _add_serve(command: Callable[[str, Handler, str], argparse.ArgumentParser]) 
 # --- roster command ---
 EXIT_DECLINED = 1
 """``roster import`` answered no (or no answer): nothing written, and not an error."""
-_YES = {"y", "yes", "はい", "ｙ"}
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
@@ -431,7 +436,9 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         print(t("roster_import.nothing_to_add", file=shown_path))
         # Everyone listed is on the roster already: done. A list with nobody usable: an error.
         return EXIT_OK if listed.participants else EXIT_ERROR
-    if not args.yes and not _roster_confirmed():
+    if not args.yes and not _ask_yes(
+        t("roster_import.question"), no_answer=t("roster_import.no_terminal")
+    ):
         print(t("roster_import.declined", file=shown_path))
         return EXIT_DECLINED
     scenario = save_roster(file, people.participants, replace=args.replace)
@@ -439,16 +446,6 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     count = len(scenario.participants) if args.replace else count
     print(t(f"roster_import.{done}", file=shown_path, count=count))
     return EXIT_OK
-
-
-def _roster_confirmed() -> bool:
-    try:
-        answer = input(t("roster_import.question"))
-    except EOFError:
-        print()
-        print(t("roster_import.no_terminal"))
-        return False
-    return answer.strip().lower() in _YES
 
 
 def _print_table(headers: list[str], rows: list[tuple[str, ...]]) -> None:
