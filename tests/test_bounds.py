@@ -34,6 +34,7 @@ from chie_kokan.models.bounds import (
 from chie_kokan.problems import FileError, shown
 from chie_kokan.storage import load_any, load_session, save_session
 from chie_kokan.tui.app import make_app
+from test_tui_running import save_and_quit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 JST = timezone(timedelta(hours=9))
@@ -256,7 +257,7 @@ async def test_the_screen_runs_a_session_at_the_bounds(
             await pilot.press(key)
             clock.advance(1)
         await pilot.pause()
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
     assert app.return_code == 0
     saved = load_session(path)
     assert saved.observers == MAX_OBSERVERS

@@ -38,6 +38,7 @@ from chie_kokan.tui.app import ChieKokanApp, make_app
 from chie_kokan.widths import TWINS
 from hang_guard import deadline
 from test_cli import EXPECTED, HOSTILE_VALID, WIDTH_MISTAKES, problem_lines
+from test_tui_running import save_and_quit
 from text_helpers import CONTROL
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -278,7 +279,7 @@ async def test_resume_refuses_before_any_screen_or_opens_and_quits_cleanly(
     with deadline(15, what=f"resume {case!r} on screen"):
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            await pilot.press("ctrl+q")
+            await save_and_quit(pilot)
     assert app.return_code == 0
     load_session(path)  # saved on quit, and still valid
     after = tree(tmp_path)

@@ -26,6 +26,7 @@ from chie_kokan.problems import FileError
 from chie_kokan.storage import create_session_file, load_session, session_path
 from chie_kokan.tui.app import make_app
 from chie_kokan.tui.screens.running import RunningScreen
+from test_tui_running import save_and_quit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,7 +197,7 @@ async def test_a_scenario_file_of_any_name_starts_a_session_on_screen(
             if isinstance(app.screen, RunningScreen):
                 break
         assert isinstance(app.screen, RunningScreen)
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
     (path,) = sessions.glob("*.toml")
     assert load_session(path).id == path.stem
     assert safe_session_id(path.stem) == path.stem

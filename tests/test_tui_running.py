@@ -9,6 +9,7 @@ that the file on disk holds exactly that state.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import html
 import re
@@ -106,6 +107,26 @@ async def wait_until(pilot: Pilot[Any], condition: Any, what: str) -> None:
             return
         await pilot.pause(POLL)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+async def save_and_quit(pilot: Pilot[Any], key: str = "ctrl+q") -> None:
+    """Ctrl+Q (or its button), then wait for the app to decide to go: saving runs
+    off the screen's thread, so the key returns before the file is written."""
+    if key.startswith("#"):
+        await pilot.click(key)
+    else:
+        await pilot.press(key)
+    await quitted(pilot)
+
+
+async def quitted(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    for _ in range(POLLS):
+        if app.return_code is not None:
+            return
+        # Not pilot.pause(): once the app has decided to exit it has no screen to wait on.
+        await asyncio.sleep(POLL)
+    raise AssertionError("timed out waiting for the app to quit")
 
 
 async def saved(pilot: Pilot[Any], screen: RunningScreen) -> None:
@@ -418,7 +439,7 @@ async def test_a_full_session_by_keys(
         await saved(pilot, screen)
         final = engine.session.model_dump()
 
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
     assert app.return_code == 0
     assert load_session(session_file).model_dump() == final
 
@@ -472,7 +493,7 @@ async def test_buttons_do_what_their_keys_do(session_file: Path, clock: ManualCl
         await pilot.press("escape")
         assert app.screen is screen
         await saved(pilot, screen)
-        await pilot.click("#btn-save_quit")
+        await save_and_quit(pilot, "#btn-save_quit")
     assert app.return_code == 0
 
 
@@ -643,18 +664,21 @@ async def test_a_save_failure_shows_a_banner_and_loses_nothing(
         assert screen.saver.written_revision < engine.revision
         assert load_session(session_file).cards == []  # the last good file is intact
 
-        # Quitting now asks first; Escape keeps the meeting going.
+        # Quitting now asks first, the banner still there; Escape keeps the meeting going.
         await pilot.press("ctrl+q")
-        assert isinstance(app.screen, ConfirmDialog)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+        assert app.return_code is None
+        assert banner.display
         await pilot.press("escape")
         assert app.screen is screen
+        assert load_session(session_file).cards == []
 
         disk.full.clear()
         await wait_until(pilot, lambda: not banner.display, "the banner to go away")
         await saved(pilot, screen)
         assert len(load_session(session_file).cards) == 2
         assert disk.threads == {"chie-kokan-autosave"}  # never the screen's thread
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
     assert app.return_code == 0
 
 
@@ -720,6 +744,78 @@ async def test_closing_with_a_save_in_flight_is_quick_and_clean(
     assert took < 0.9, f"closing took {took:.2f}s: the UI and the saver waited for each other"
 
 
+async def test_quitting_writes_the_last_change_first(
+    session_file: Path, clock: ManualClock
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await record(pilot, "言いかけたこと")
+        await save_and_quit(pilot)  # at once, before the saver has said anything
+    assert app.return_code == 0
+    assert [c.text for c in load_session(session_file).cards] == ["言いかけたこと"]
+
+
+async def test_a_slow_disk_does_not_freeze_the_screen_while_quitting(
+    session_file: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+Q on a slow stick: the meeting stays on screen, says it is saving,
+    keys still work, and the app goes only once the last change is written."""
+    slow = threading.Event()
+    writing = threading.Event()
+    release = threading.Event()
+
+    def slow_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+        if slow.is_set():
+            writing.set()
+            release.wait(10.0)
+        atomic_write(path, data, overwrite=overwrite)
+
+    monkeypatch.setattr(autosave, "atomic_write", slow_write)
+    app = build(session_file, clock)
+    notices = recording_notices(app)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        await pilot.press("f7")  # share: cards and a running clock
+        await saved(pilot, screen)
+        slow.set()
+        await pilot.press("ctrl+q")
+        assert writing.wait(5.0)
+        assert t("quit.saving") in notices
+        assert not screen.engine.timer_running  # the clocks stopped at Ctrl+Q
+        # The screen's thread is free: a line typed now is recorded…
+        await record(pilot, "最後のひとこと")
+        assert [c.text for c in screen.engine.session.cards] == ["最後のひとこと"]
+        assert "保存中" in text_of(screen, "#saved")
+        await pilot.press("ctrl+q")  # a second Ctrl+Q changes nothing
+        assert app.return_code is None  # …and nothing has quit before the disk answered
+        release.set()
+        await quitted(pilot)
+    assert (app.return_code, app.return_value) == (0, 0)
+    on_disk = load_session(session_file)
+    # …and is in the file: the app waited for the change made while it was waiting.
+    assert [c.text for c in on_disk.cards] == ["最後のひとこと"]
+    assert all(timer.running_since is None for timer in on_disk.live.timers)
+
+
+async def test_quit_anyway_while_the_disk_fails_exits_with_status_1(
+    session_file: Path, clock: ManualClock, disk: FullDisk
+) -> None:
+    app = build(session_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = running(pilot)
+        await saved(pilot, screen)
+        disk.full.set()
+        await record(pilot, "Not saved")
+        await wait_until(pilot, lambda: screen.query_one("#save-banner").display, "the banner")
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+        assert app.return_code is None
+        await pilot.press("y")
+        await quitted(pilot)
+    # Exit status 1 (the command's), not a crash.
+    assert (app.return_code, app.return_value) == (0, 1)
+
+
 # -- resuming ----------------------------------------------------------------------
 
 
@@ -763,7 +859,7 @@ async def test_resume_reopens_where_it_stopped_with_the_timer_paused(
             await pilot.press("f5")  # the resumed timer is paused: F5 starts it
             assert screen.engine.timer_running
             await saved(pilot, screen)
-            await pilot.press("ctrl+q")
+            await save_and_quit(pilot)
         assert app.return_code == 0
     before = load_session(session_file)
     live = before.live
@@ -814,7 +910,7 @@ async def test_resume_reopens_where_it_stopped_with_the_timer_paused(
         await record(pilot, "再開後のカード")
         assert resumed.session.cards[-1].speaker == "p3"
         await saved(pilot, screen)
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
     assert app.return_code == 0
 
 
@@ -828,7 +924,7 @@ async def test_time_that_ran_before_quitting_still_counts_after_resume(
         await saved(pilot, screen)
         clock.advance(300)  # five minutes of talk, nothing typed
         assert screen.engine.step_elapsed() == 300
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
     clock.advance(600)  # closed for ten minutes
     app = build(session_file, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -960,7 +1056,7 @@ async def test_ctrl_q_is_bound_once_by_the_app_and_the_screen_still_shows_it(
         button = screen.query_one("#btn-save_quit", Button)
         assert str(button.label).startswith("Ctrl+Q ")
         await record(pilot, "閉じる前の一言")
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
     assert app.return_code == 0
     assert [card.text for card in load_session(session_file).cards] == ["閉じる前の一言"]
 
@@ -1234,8 +1330,7 @@ async def test_ctrl_q_over_a_dialog_still_stops_the_clocks_and_saves(
         await pilot.press("f4" if over == "choose" else "f1")
         await pilot.pause()
         assert app.screen is not screen  # something is open on top
-        await pilot.press("ctrl+q")
-        await pilot.pause()
+        await save_and_quit(pilot)
     assert app.return_code == 0
     saved = load_session(session_file)
     assert all(timer.running_since is None for timer in saved.live.timers)

@@ -34,6 +34,7 @@ from test_tui_running import (
     build,
     recording_notices,
     running,
+    save_and_quit,
     saved,
     text_of,
     wait_until,
@@ -70,12 +71,12 @@ async def test_a_second_screen_on_an_open_session_is_refused(
             build(session_file, clock)
         assert str(os.getpid()) in str(refused.value)
         assert session_file.read_bytes() == before
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
     assert app.return_code == 0
     assert lock_holder(session_file) is None  # gone on exit: resuming works again
     again = build(session_file, clock)
     async with again.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
 
 
 async def test_a_session_opened_through_links_is_one_session(
@@ -92,7 +93,7 @@ async def test_a_session_opened_through_links_is_one_session(
             build(stick, clock)
         await pilot.press(*"link", "enter")
         await saved(pilot, screen)
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
     assert desk.is_symlink() and stick.is_symlink()
     assert [card.text for card in load_session(session_file).cards] == ["link"]
     assert not lock_path(session_file).exists() and not lock_path(desk).exists()
@@ -114,7 +115,7 @@ async def test_a_stale_lock_is_taken_over_with_a_notice(
         assert any(str(child.pid) in n for n in notices)
         holder = lock_holder(session_file)
         assert holder is not None and holder.pid == os.getpid()
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
 
 
 async def test_a_screen_whose_session_was_taken_over_stops_saving_there(
@@ -152,7 +153,7 @@ async def test_a_screen_whose_session_was_taken_over_stops_saving_there(
         await saved(pilot, screen)
         assert [c.text for c in load_session(kept).cards] == ["mine", "more"]
         assert lock_holder(session_file) == theirs.info  # theirs, untouched
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
     assert app.return_code == 0
     assert lock_holder(kept) is None
     assert lock_holder(session_file) == theirs.info
@@ -191,7 +192,7 @@ async def test_save_elsewhere_never_replaces_another_session_of_the_same_name(
         await saved(pilot, screen)
         assert [c.text for c in load_session(moved).cards] == ["A card", "next"]
         assert [c.text for c in load_session(session_file).cards] == ["A card"]
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
     assert lock_holder(moved) is None
 
 
@@ -223,7 +224,7 @@ async def test_every_line_typed_fast_is_one_card(session_file: Path, clock: Manu
         await pilot.pause(0.2)
         assert [c.text for c in screen.engine.cards_of_step(SHARE)] == lines
         assert screen.query_one("#entry", Input).value == "unfinished"
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
 
 
 async def test_ctrl_n_typed_fast_records_unsigned_exactly_its_line(
@@ -244,7 +245,7 @@ async def test_ctrl_n_typed_fast_records_unsigned_exactly_its_line(
         cards = [(c.text, c.speaker) for c in screen.engine.session.cards]
         assert cards == [("for the speaker", "p1"), ("for everyone", None)]
         assert screen.query_one("#entry", Input).value == "next one"
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
 
 
 async def test_a_line_that_cannot_be_recorded_stays_in_the_entry(
@@ -256,7 +257,7 @@ async def test_a_line_that_cannot_be_recorded_stays_in_the_entry(
         screen.engine.record_card = _refuse  # type: ignore[method-assign]
         await pilot.press(*"keep me", "enter")
         assert screen.query_one("#entry", Input).value == "keep me"
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
 
 
 def _refuse(*args: object, **kwargs: object) -> None:
@@ -326,7 +327,7 @@ async def test_the_launcher_says_who_has_a_session_and_takes_over_only_when_aske
         await wait_until(pilot, lambda: isinstance(app.screen, RunningScreen), "the meeting")
         holder = lock_holder(session_file)
         assert holder is not None and holder.pid == os.getpid()
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
     assert lock_holder(session_file) is None
 
 
@@ -363,6 +364,6 @@ async def test_a_change_to_approved_minutes_says_they_are_a_draft_again(
         await pilot.press(*"after approval", "enter")
         await saved(pilot, screen)
         assert t("tui.approval_reset") in notices
-        await pilot.press("ctrl+q")
+        await save_and_quit(pilot)
     after = load_session(session_file)
     assert (after.status, after.approval) == (Status.DRAFT, None)

@@ -8,6 +8,7 @@ of the meeting.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -179,6 +180,9 @@ class RunningScreen(KeyPalette, Screen[None]):
     )  # fmt: skip
     BUTTONS += ("next_meeting", "approve")  # the summary's minutes fields (issue 9)
 
+    QUIT_WAIT = 5.0
+    """Seconds Ctrl+Q waits for the disk before asking whether to quit anyway."""
+
     def __init__(
         self,
         engine: SessionEngine,
@@ -205,6 +209,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         self._lost = False
         """The session was taken over elsewhere: nothing more is written to its file."""
         self._rescued: Rescue | None = None
+        self._quitting = False
+        """Ctrl+Q was pressed and the last change is on its way to the disk."""
         self._board_step: int | None = None
         self._applicable: frozenset[str] = frozenset()
         self._shown: dict[str, Text | str] = {}
@@ -1370,13 +1376,34 @@ class RunningScreen(KeyPalette, Screen[None]):
         self.app.call_from_thread(self.notify, t("tui.exported", files=names), timeout=12)
 
     def action_save_quit(self) -> None:
+        """Ctrl+Q: stop the clocks, then quit once the last change is on disk.
+
+        The wait runs off the screen's thread: the meeting stays on screen,
+        says it is saving, and keys still work (what they change is saved too).
+        """
         assert self.saver is not None
+        if self._quitting:
+            return  # already on its way out
+        self._quitting = True
         # The clocks stop now, so the minutes they ran are in the file.
         self.engine.pause_all_timers(at=self.engine.clock())
-        if self.saver.flush(timeout=5.0):
-            self.app.exit(0)
-            return
+        self.notify(t("quit.saving"), timeout=self.QUIT_WAIT)
+        self._save_then_quit()
 
+    @work(exclusive=True, group="quit")
+    async def _save_then_quit(self) -> None:
+        saver = self.saver
+        assert saver is not None
+        try:
+            # A change made while waiting (a key still works) is waited for too.
+            while await asyncio.to_thread(saver.flush, self.QUIT_WAIT):
+                if saver.written_revision >= self.engine.revision:
+                    self.app.exit(0)
+                    return
+        finally:
+            self._quitting = False
+
+        # Not on disk: the banner says why; the meeting stays open unless asked.
         def decided(quit_anyway: bool | None) -> None:
             if quit_anyway:
                 self.app.exit(1)
