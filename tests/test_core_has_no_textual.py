@@ -10,6 +10,7 @@ CORE = [
     "chie_kokan.engine",
     "chie_kokan.facts",
     "chie_kokan.approval",
+    "chie_kokan.session_plan",
     "chie_kokan.storage",
     "chie_kokan.problems",
     "chie_kokan.clock",

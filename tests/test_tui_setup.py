@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from chie_kokan.storage import load_session
 from chie_kokan.tui.app import ChieKokanApp, make_app
 from chie_kokan.tui.glyphs import DONE
 from chie_kokan.tui.screens.running import RunningScreen
-from chie_kokan.tui.screens.setup import SetupScreen, at_local_time, parse_date, parse_time
+from chie_kokan.tui.screens.setup import SetupScreen
 from chie_kokan.tui.widgets.wrapped_text import WrappedText
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -350,36 +350,6 @@ async def test_english_scenario_speaks_english(clock: ManualClock, tmp_path: Pat
         await pilot.press("f7")
         await settle(app, pilot)
     assert len(only_session(tmp_path).members) == 6
-
-
-# -- the pieces, without the screen -----------------------------------------------
-
-
-def test_parse_date_and_time() -> None:
-    assert parse_date("2026-11-27") == date(2026, 11, 27)
-    assert parse_date("2026/1/5") == date(2026, 1, 5)
-    assert parse_date("2026年11月27日") == date(2026, 11, 27)
-    assert parse_date("２０２６－１１－２７") == date(2026, 11, 27)
-    assert parse_date("2026-02-30") is None
-    assert parse_date("明日") is None
-    assert parse_time("9:05") == time(9, 5)
-    assert parse_time("１４：００") == time(14, 0)
-    assert parse_time("14時30分") == time(14, 30)
-    assert parse_time("24:00") is None
-    assert parse_time("1400") is None
-
-
-def test_chosen_time_keeps_a_foreign_clocks_zone() -> None:
-    now = datetime(2026, 11, 27, 14, 0, tzinfo=JST)
-    chosen = at_local_time(date(2026, 12, 1), time(9, 30), now)
-    assert chosen.utcoffset() == timedelta(hours=9)
-    assert (chosen.year, chosen.month, chosen.day, chosen.hour, chosen.minute) == (
-        2026,
-        12,
-        1,
-        9,
-        30,
-    )
 
 
 @pytest.mark.parametrize(

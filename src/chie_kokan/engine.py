@@ -10,11 +10,11 @@ the screen) that something changed.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -30,7 +30,6 @@ from chie_kokan.models import (
     Live,
     Member,
     Outcome,
-    Participant,
     ReportItem,
     ReportStatus,
     Resource,
@@ -110,11 +109,36 @@ class _Current:
 CURRENT: Any = _Current()
 
 
-def members_from_roster(participants: list[Participant]) -> list[Member]:
-    """Everyone on the roster, present, in roster order, with stable ids."""
+class Person(Protocol):
+    """Someone to seat: a line of the roster (``Participant``) or of the setup screen."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def organization(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def table(self) -> str: ...
+
+
+def members_from_roster(people: Iterable[Person]) -> list[Member]:
+    """The members, in the order given (the seat order), with stable ids ``p1``, ``p2``….
+
+    The one place a member is made from a person: the table they sit at is
+    kept, and a walk-in (``walk_in`` set, as the setup screen's lines have
+    it) stays marked as one.
+    """
     return [
-        Member(id=f"p{i}", name=p.name, organization=p.organization, role=p.role, table=p.table)
-        for i, p in enumerate(participants, start=1)
+        Member(
+            id=f"p{seat}",
+            name=person.name,
+            organization=person.organization,
+            role=person.role,
+            walk_in=getattr(person, "walk_in", False),
+            table=person.table,
+        )
+        for seat, person in enumerate(people, start=1)
     ]
 
 

@@ -46,10 +46,11 @@ from chie_kokan.models import (
 from chie_kokan.problems import FileError, visible
 from chie_kokan.report_back import report_back, with_status
 from chie_kokan.resources import CardResource, card_resource, details_of
+from chie_kokan.session_plan import FormError, read_next_meeting
 from chie_kokan.storage import create_new_file, free_path, save_session
 from chie_kokan.tui.glyphs import ARROW, MARKED, PICKED, SEPARATOR, numbered
 from chie_kokan.tui.keys import Key, KeyPalette, localized
-from chie_kokan.tui.minutes_fields import form_fields, next_meeting_values, read_next_meeting
+from chie_kokan.tui.minutes_fields import form_fields, next_meeting_values
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, FormDialog
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.summary import summary_text
@@ -1331,7 +1332,7 @@ class RunningScreen(KeyPalette, Screen[None]):
                 return
             try:
                 meeting = read_next_meeting(values)
-            except ValueError as error:
+            except FormError as error:
                 self.notify(str(error), severity="warning")
                 return
             if self._accepted(lambda: self.engine.update_details(next_meeting=meeting)):

@@ -8,11 +8,8 @@ replaces this screen with the running screen.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from typing import Any
 
 from rich.cells import cell_len
@@ -27,13 +24,12 @@ from textual.widgets import Button, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from chie_kokan.clock import Clock
-from chie_kokan.engine import new_session
 from chie_kokan.i18n import at_table, t
-from chie_kokan.models import ROLES, Member, Roles, Scenario, Session
-from chie_kokan.models.bounds import FIRST_YEAR, LAST_YEAR, MAX_OBSERVERS
+from chie_kokan.models import ROLES, Scenario, Session
+from chie_kokan.session_plan import FormError, SessionForm, plan_session, read_next_meeting
 from chie_kokan.tui.glyphs import ABSENT
 from chie_kokan.tui.keys import Key, KeyPalette, localized
-from chie_kokan.tui.minutes_fields import form_fields, next_meeting_values, read_next_meeting
+from chie_kokan.tui.minutes_fields import form_fields, next_meeting_values
 from chie_kokan.tui.screens.dialogs import FormDialog
 from chie_kokan.tui.widgets.key_footer import KeyFooter
 from chie_kokan.tui.widgets.ticks import TickList
@@ -53,50 +49,6 @@ class Attendee:
     present: bool = True
     table: str = ""
     """From the roster (``table = "A"``): a report step goes round by table."""
-
-
-_DATE = re.compile(r"^\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*$")
-_TIME = re.compile(r"^\s*(\d{1,2})[:時](\d{2})分?\s*$")
-
-
-def _normalize(text: str) -> str:
-    # An IME left on types full-width digits (２０２６／１１／２７): read them as ASCII.
-    return unicodedata.normalize("NFKC", text).strip()
-
-
-def parse_date(text: str) -> date | None:
-    """``2026-11-27``, ``2026/11/27`` or ``2026年11月27日``; None when unreadable."""
-    match = _DATE.match(_normalize(text))
-    if match is None:
-        return None
-    try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return None
-
-
-def parse_time(text: str) -> time | None:
-    """``14:00`` or ``14時00分``; None when unreadable."""
-    match = _TIME.match(_normalize(text))
-    if match is None:
-        return None
-    hour, minute = (int(part) for part in match.groups())
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
-
-
-def at_local_time(day: date, clock_time: time, now: datetime) -> datetime:
-    """The chosen wall-clock time as an aware instant in the local time zone.
-
-    The system zone knows daylight saving for the chosen date, so it is used
-    whenever the clock reads in it (always, outside tests); a clock set to
-    another zone (tests) keeps its own offset.
-    """
-    naive = datetime.combine(day, clock_time)
-    if now.astimezone().utcoffset() == now.utcoffset():
-        return naive.astimezone()
-    return naive.replace(tzinfo=now.tzinfo)
 
 
 class PresentNames(Suggester):
@@ -189,9 +141,8 @@ class SetupScreen(KeyPalette, Screen[None]):
             for i, p in enumerate(scenario.participants, start=1)
         ]
         self._walk_ins = 0
-        opened = clock()
-        self._default_date = opened.date().isoformat()
-        self._default_time = opened.strftime("%H:%M")
+        self.opened = clock()
+        """When the form opened: its date and time start as this."""
         # The minutes fields (issue 9), as last typed in their form (F6).
         self.minutes_values: dict[str, Any] = {
             "secretariat": "",
@@ -256,9 +207,9 @@ class SetupScreen(KeyPalette, Screen[None]):
                 yield Static(t("setup.meeting"), classes="setup-section")
                 with Grid(classes="setup-form"):
                     yield Label(t("setup.date"), classes="setup-label")
-                    yield Input(self._default_date, id="setup-date", compact=True)
+                    yield Input(self.opened.date().isoformat(), id="setup-date", compact=True)
                     yield Label(t("setup.time"), classes="setup-label")
-                    yield Input(self._default_time, id="setup-time", compact=True)
+                    yield Input(f"{self.opened:%H:%M}", id="setup-time", compact=True)
                     yield Label(t("setup.place"), classes="setup-label")
                     yield Input(
                         placeholder=t("setup.place_placeholder"), id="setup-place", compact=True
@@ -474,80 +425,26 @@ class SetupScreen(KeyPalette, Screen[None]):
 
     def build_session(self) -> Session | None:
         """The session as set up on screen, or None (with a message saying why)."""
-        present = self.present()
-        if not present:
-            self._problem(t("setup.nobody_present"))
-            return None
-        day = parse_date(self._value("setup-date"))
-        if day is None:
-            self._problem(t("setup.bad_date"))
-            self.query_one("#setup-date").focus()
-            return None
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            # A session file may not hold it (models/bounds.py): say so now.
-            self._problem(t("setup.date_range", first=FIRST_YEAR, last=LAST_YEAR))
-            self.query_one("#setup-date").focus()
-            return None
-        start_time = parse_time(self._value("setup-time"))
-        if start_time is None:
-            self._problem(t("setup.bad_time"))
-            self.query_one("#setup-time").focus()
-            return None
-        observers_text = _normalize(self._value("setup-observers"))
-        if observers_text and not observers_text.isdigit():
-            self._problem(t("setup.bad_observers"))
-            self.query_one("#setup-observers").focus()
-            return None
-        # Length first: int() refuses more than 4,300 digits with a ValueError.
-        digits = observers_text.lstrip("0")
-        if digits and (len(digits) > 4 or int(digits) > MAX_OBSERVERS):
-            self._problem(t("setup.observers_range", max=MAX_OBSERVERS))
-            self.query_one("#setup-observers").focus()
-            return None
-        members = [
-            Member(
-                id=f"p{seat}",
-                name=attendee.name,
-                organization=attendee.organization,
-                role=attendee.role,
-                walk_in=attendee.walk_in,
-                table=attendee.table,
-            )
-            for seat, attendee in enumerate(present, start=1)
-        ]
-        roles = Roles(**{field: self._value(f"setup-role-{field}") for field in ROLES})
-        session = new_session(
-            self.scenario,
-            session_id=self.scenario_stem,
-            members=members,
+        form = SessionForm(
+            present=self.present(),
+            opened=self.opened,
+            day=self._value("setup-date"),
+            time=self._value("setup-time"),
             place=self._value("setup-place"),
-            roles=roles,
             table=self._value("setup-table"),
-            clock=self.clock,
+            observers=self._value("setup-observers"),
+            roles={field: self._value(f"setup-role-{field}") for field in ROLES},
+            minutes=self.minutes_values,
         )
-        # Untouched, the session starts now; edited (a meeting recorded
-        # afterwards, or set up the day before), it carries the chosen time.
-        default = (parse_date(self._default_date), parse_time(self._default_time))
-        if (day, start_time) != default:
-            session.created_at = at_local_time(day, start_time, session.created_at)
-        session.observers = int(observers_text) if observers_text else 0
-        if not self._apply_minutes_fields(session):
+        try:
+            return plan_session(self.scenario, self.scenario_stem, form, clock=self.clock)
+        except FormError as error:
+            self._problem(str(error))
+            for widget in self.query(f"Input#setup-{error.field}"):
+                widget.focus()  # the date, the time or the observers
             return None
-        return session
 
     # -- the minutes fields (issue 9) ---------------------------------------
-
-    def _apply_minutes_fields(self, session: Session) -> bool:
-        values = self.minutes_values
-        try:
-            session.next_meeting = read_next_meeting(values)
-        except ValueError as error:
-            self._problem(str(error))
-            return False
-        session.secretariat = str(values["secretariat"]).strip()
-        session.author = str(values["author"]).strip()
-        session.public = bool(values["public"])
-        return True
 
     def action_minutes_fields(self) -> None:
         """The secretariat, the author, open or closed, the next meeting: a form."""
@@ -558,7 +455,7 @@ class SetupScreen(KeyPalette, Screen[None]):
             self.minutes_values = values
             try:
                 read_next_meeting(values)
-            except ValueError as error:
+            except FormError as error:
                 self._problem(str(error))
                 return
             self._say(t("minutes_fields.set"))
