@@ -16,7 +16,7 @@ from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.export.actions import actions_markdown, open_actions, parse_due
 from chie_kokan.i18n import t
 from chie_kokan.models import Scenario, Session
-from chie_kokan.storage import save_session
+from chie_kokan.storage import read_sessions, save_session
 from export_helpers import FIXTURES
 
 MEETING = date(2026, 11, 27)
@@ -129,9 +129,9 @@ ORDER = [
 
 
 def test_open_items_overdue_first_then_by_date_then_undated(folder: Path) -> None:
-    from chie_kokan.export import load_folder
-
-    sessions, skipped = load_folder(folder)
+    files = read_sessions(folder)
+    sessions = [file.session for file in files if file.session is not None]
+    skipped = [file.error for file in files if file.error is not None]
     assert len(sessions) == 3 and [e.problems[0].file.name for e in skipped] == ["broken.toml"]
     items = open_actions(sessions, TODAY)
     assert [item.what for item in items] == ORDER

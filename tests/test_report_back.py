@@ -158,6 +158,22 @@ def test_three_sessions_nothing_promised_disappears(
     assert whats(next_week("four")[2]) == ["C: 話さなかったこと", "D: 新しい約束"]
 
 
+def test_the_report_back_reads_the_folder_as_the_launcher_lists_it(
+    first: SessionEngine, shimizu: Scenario, clock: ManualClock, tmp_path: Path
+) -> None:
+    """Only session files count: a Mac's ``._`` copy of the first session is not
+    a second source of the same promises, and a missing folder reports nothing."""
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    first_path = create_session_file(first.session, folder)
+    (folder / f"._{first_path.name}").write_bytes(first_path.read_bytes())
+    second, _ = a_week_later(first, shimizu, clock)
+    second_path = create_session_file(second.session, folder)
+    due = report_back(second.session, second_path)
+    assert whats(due) == ["買い物バスの時刻表を配る", "サロンに声をかける"]
+    assert report_back(second.session, tmp_path / "gone" / "second.toml") == []
+
+
 def test_a_continued_item_whose_file_is_gone_still_carries(
     first: SessionEngine, shimizu: Scenario, clock: ManualClock
 ) -> None:

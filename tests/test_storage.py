@@ -25,9 +25,11 @@ from chie_kokan.storage import (
     load_any,
     load_scenario,
     load_session,
+    read_sessions,
     save_session,
     session_path,
     session_text,
+    toml_files,
 )
 from hang_guard import deadline
 
@@ -716,3 +718,38 @@ def test_a_minimal_hand_written_session_loads() -> None:
     assert [m.id for m in session.members] == ["p1", "p2"]
     assert [c.speaker for c in session.cards] == ["p1", "p2"]
     assert len(session.scenario.flow) == 6
+
+
+# -- a sessions folder: read once, for everyone ----------------------------------------
+
+
+def test_a_sessions_folder_is_read_once_each_file_a_session_or_why_not(
+    tmp_path: Path, session: Session
+) -> None:
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    save_session(session, folder / "b.toml", create=True)
+    save_session(session, folder / "a.toml", create=True)
+    (folder / "broken.toml").write_text("this is = = not toml", encoding="utf-8")
+    (folder / "._a.toml").write_bytes(b"\x00\x05\x16\x07")  # what a Mac leaves on a stick
+    (folder / ".editor.toml").write_text("", encoding="utf-8")
+    (folder / "notes.txt").write_text("not a session", encoding="utf-8")
+    (folder / "folder.toml").mkdir()
+    read = read_sessions(folder)
+    assert [file.path.name for file in read] == ["a.toml", "b.toml", "broken.toml"]
+    assert [file.session == session for file in read] == [True, True, False]
+    broken = read[2]
+    assert broken.session is None and broken.error is not None
+    assert broken.error.problems[0].file == folder / "broken.toml"
+    assert toml_files(folder) == [file.path for file in read]
+
+
+@pytest.mark.parametrize("what", ["missing", "a file"])
+def test_a_sessions_folder_that_is_not_one_is_a_file_error(tmp_path: Path, what: str) -> None:
+    folder = tmp_path / "sessions"
+    if what == "a file":
+        folder.write_text("", encoding="utf-8")
+    key = "actions.folder_not_found" if what == "missing" else "actions.not_a_folder"
+    with pytest.raises(FileError) as caught:
+        read_sessions(folder)
+    assert [problem.message for problem in caught.value.problems] == [t(key)]

@@ -15,7 +15,7 @@ from pathlib import Path
 from chie_kokan.facts import meeting_start
 from chie_kokan.models import ReportItem, ReportStatus, Session
 from chie_kokan.problems import FileError
-from chie_kokan.storage import load_session
+from chie_kokan.storage import read_sessions
 
 CARRIED = frozenset({None, ReportStatus.CONTINUES})
 """Statuses that carry an item on to the next session: not discussed, and 継続."""
@@ -95,15 +95,15 @@ def items_due(current: Session, others: Iterable[Session]) -> list[ReportItem]:
 
 def load_others(folder: Path, current: Path) -> list[Session]:
     """Every readable session in ``folder`` but ``current``; bad files are skipped."""
-    sessions = []
-    for path in sorted(folder.glob("*.toml")):
-        if path.resolve() == current.resolve():
-            continue
-        try:
-            sessions.append(load_session(path))
-        except FileError:
-            continue  # not a session, or damaged: it has nothing to report
-    return sessions
+    try:
+        files = read_sessions(folder)
+    except FileError:
+        return []  # the folder is gone or unreadable: nothing to report
+    return [
+        file.session
+        for file in files
+        if file.session is not None and file.path.resolve() != current.resolve()
+    ]
 
 
 def report_back(current: Session, path: Path) -> list[ReportItem]:

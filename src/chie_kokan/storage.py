@@ -339,6 +339,58 @@ def load_any(path: Path) -> Scenario | Session:
     return _as_scenario(path, text, data)
 
 
+def toml_files(directory: Path) -> list[Path]:
+    """The ``*.toml`` files in ``directory``, by name.
+
+    Not dot files (an editor's, or the ``._`` copies a Mac leaves on a stick)
+    and not folders. Raises :class:`FileError` when the folder cannot be read.
+    """
+    try:
+        with os.scandir(directory) as scan:
+            names = sorted(
+                entry.name
+                for entry in scan
+                if entry.name.endswith(".toml") and not entry.name.startswith(".")
+                and entry.is_file()
+            )  # fmt: skip
+    except FileNotFoundError:
+        raise FileError([Problem(directory, t("actions.folder_not_found"))]) from None
+    except NotADirectoryError:
+        raise FileError([Problem(directory, t("actions.not_a_folder"))]) from None
+    except (OSError, ValueError) as error:
+        detail = getattr(error, "strerror", None) or str(error)
+        raise FileError(
+            [Problem(directory, t("actions.folder_unreadable", detail=detail))]
+        ) from None
+    return [directory / name for name in names]
+
+
+@dataclass(frozen=True)
+class SessionFile:
+    """One file of a sessions folder, read: its session, or why it cannot be used."""
+
+    path: Path
+    session: Session | None
+    error: FileError | None = None
+
+
+def read_sessions(directory: Path) -> list[SessionFile]:
+    """Every session file in ``directory`` (see :func:`toml_files`), each read once.
+
+    The one scan of a sessions folder: the launcher lists it, the report back
+    finds the earlier sessions in it, ``actions`` gathers their items. A bad
+    file does not stop the others; a folder that cannot be read is a
+    :class:`FileError`.
+    """
+    files = []
+    for path in toml_files(directory):
+        try:
+            files.append(SessionFile(path, load_session(path)))
+        except FileError as error:
+            files.append(SessionFile(path, None, error))
+    return files
+
+
 def session_document(session: Session) -> dict[str, Any]:
     """The session as the file holds it: a JSON-mode dump (TOML has no null: no None)."""
     return session.model_dump(mode="json", exclude_none=True)

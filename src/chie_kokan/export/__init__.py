@@ -37,7 +37,14 @@ from chie_kokan.facts import meeting_day
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Session
 from chie_kokan.problems import FileError, Problem
-from chie_kokan.storage import atomic_write, file_mode, free_stem, load_any, load_session
+from chie_kokan.storage import (
+    atomic_write,
+    file_mode,
+    free_stem,
+    load_any,
+    load_session,
+    read_sessions,
+)
 from chie_kokan.storage import taken as _taken
 
 MinutesFormat = Literal["md", "html", "docx"]
@@ -337,35 +344,6 @@ class ActionsListing:
     """Files in the folder that could not be read, each with its problems."""
 
 
-def load_folder(directory: Path) -> tuple[list[Session], list[FileError]]:
-    """Every session file (``*.toml``) in ``directory``, and the problems of those that fail.
-
-    A bad file does not stop the others. Only a folder that cannot be read
-    at all is a :class:`FileError`.
-    """
-    try:
-        names = sorted(entry.name for entry in os.scandir(directory))
-    except FileNotFoundError:
-        raise FileError([Problem(directory, t("actions.folder_not_found"))]) from None
-    except NotADirectoryError:
-        raise FileError([Problem(directory, t("actions.not_a_folder"))]) from None
-    except (OSError, ValueError) as error:
-        detail = getattr(error, "strerror", None) or str(error)
-        raise FileError(
-            [Problem(directory, t("actions.folder_unreadable", detail=detail))]
-        ) from None
-    sessions: list[Session] = []
-    skipped: list[FileError] = []
-    for name in names:
-        if not name.endswith(".toml") or name.startswith("."):
-            continue
-        try:
-            sessions.append(load_session(directory / name))
-        except FileError as error:
-            skipped.append(error)
-    return sessions, skipped
-
-
 def export_actions(
     directory: Path,
     *,
@@ -380,7 +358,9 @@ def export_actions(
     Written to ``out`` (a folder: ``actions.<fmt>`` in it) as exports are,
     never over a session; without ``out`` the caller prints ``data``.
     """
-    sessions, skipped = load_folder(directory)
+    files = read_sessions(directory)  # a folder that cannot be read: FileError
+    sessions = [file.session for file in files if file.session is not None]
+    skipped = [file.error for file in files if file.error is not None]
     items = open_actions(sessions, today)
     if fmt == "csv":
         data = actions_csv(items, language)
@@ -408,7 +388,6 @@ __all__ = [
     "export_minutes",
     "export_now",
     "export_resources",
-    "load_folder",
     "load_sessions",
     "render_article",
     "render_minutes",

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from chie_kokan.i18n import t
 from chie_kokan.lock import holder_of
 from chie_kokan.problems import FileError, visible
-from chie_kokan.storage import load_scenario, load_session
+from chie_kokan.storage import load_scenario, read_sessions, toml_files
 from chie_kokan.tui.keys import Key, KeyPalette
 from chie_kokan.tui.line_breaking import wrapped
 from chie_kokan.tui.widgets.key_footer import KeyFooter
@@ -62,10 +62,10 @@ class SessionEntry:
 
 
 def _files(folder: Path) -> list[Path]:
-    # Dot files are the atomic writer's temp files (or an editor's): not ours to list.
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.glob("*.toml") if not p.name.startswith(".") and p.is_file())
+    try:
+        return toml_files(folder)
+    except FileError:
+        return []  # no folder yet (or an unreadable one): nothing to list
 
 
 def _problem_note(error: FileError) -> str:
@@ -98,13 +98,19 @@ def scan_scenarios(folder: Path) -> list[ScenarioEntry]:
 def scan_sessions(folder: Path) -> list[SessionEntry]:
     """Every ``*.toml`` in ``folder`` as a session, the latest worked on first."""
     entries: list[SessionEntry] = []
-    for path in _files(folder):
-        try:
-            session = load_session(path)
-        except FileError as error:
+    try:
+        files = read_sessions(folder)
+    except FileError:
+        files = []  # no folder yet (or an unreadable one): nothing to list
+    for file in files:
+        path, session = file.path, file.session
+        if session is None:
+            assert file.error is not None
             order = path.stat().st_mtime
             entries.append(
-                SessionEntry(path, visible(path.name), problem=_problem_note(error), order=order)
+                SessionEntry(
+                    path, visible(path.name), problem=_problem_note(file.error), order=order
+                )
             )
             continue
         live = session.live
