@@ -708,31 +708,42 @@ async def test_save_elsewhere_moves_the_file_when_the_folder_fails(
         assert [c.text for c in load_session(moved).cards] == ["A card"]
 
 
+class SlowDisk:
+    """Once ``slow`` is set, each write says it began (``writing``) and waits for ``release``."""
+
+    def __init__(self) -> None:
+        self.slow = threading.Event()
+        self.writing = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, path: Path, data: bytes, *, overwrite: bool = True) -> None:
+        if self.slow.is_set():
+            self.writing.set()
+            self.release.wait(10.0)
+        atomic_write(path, data, overwrite=overwrite)
+
+
+@pytest.fixture
+def slow_disk(monkeypatch: pytest.MonkeyPatch) -> SlowDisk:
+    fake = SlowDisk()
+    monkeypatch.setattr(autosave, "atomic_write", fake)
+    return fake
+
+
 async def test_closing_with_a_save_in_flight_is_quick_and_clean(
-    session_file: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+    session_file: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch, slow_disk: SlowDisk
 ) -> None:
     """The app closes (the terminal went away, or "quit anyway") while a write runs."""
     crashes: list[BaseException | None] = []
     monkeypatch.setattr(threading, "excepthook", lambda args: crashes.append(args.exc_value))
-    slow = threading.Event()
-    writing = threading.Event()
-    release = threading.Event()
-
-    def slow_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
-        if slow.is_set():
-            writing.set()
-            release.wait(5.0)
-        atomic_write(path, data, overwrite=overwrite)
-
-    monkeypatch.setattr(autosave, "atomic_write", slow_write)
     app = build(session_file, clock)
     async with app.run_test(size=SIZE) as pilot:
         screen = running(pilot)
         await saved(pilot, screen)
-        slow.set()
+        slow_disk.slow.set()
         await record(pilot, "Last words")
-        assert writing.wait(5.0)
-        threading.Timer(0.1, release.set).start()
+        assert slow_disk.writing.wait(5.0)
+        threading.Timer(0.1, slow_disk.release.set).start()
         started = time.perf_counter()
         app.exit()
     took = time.perf_counter() - started
@@ -756,30 +767,19 @@ async def test_quitting_writes_the_last_change_first(
 
 
 async def test_a_slow_disk_does_not_freeze_the_screen_while_quitting(
-    session_file: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+    session_file: Path, clock: ManualClock, slow_disk: SlowDisk
 ) -> None:
     """Ctrl+Q on a slow stick: the meeting stays on screen, says it is saving,
     keys still work, and the app goes only once the last change is written."""
-    slow = threading.Event()
-    writing = threading.Event()
-    release = threading.Event()
-
-    def slow_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
-        if slow.is_set():
-            writing.set()
-            release.wait(10.0)
-        atomic_write(path, data, overwrite=overwrite)
-
-    monkeypatch.setattr(autosave, "atomic_write", slow_write)
     app = build(session_file, clock)
     notices = recording_notices(app)
     async with app.run_test(size=SIZE) as pilot:
         screen = running(pilot)
         await pilot.press("f7")  # share: cards and a running clock
         await saved(pilot, screen)
-        slow.set()
+        slow_disk.slow.set()
         await pilot.press("ctrl+q")
-        assert writing.wait(5.0)
+        assert slow_disk.writing.wait(5.0)
         assert t("quit.saving") in notices
         assert not screen.engine.timer_running  # the clocks stopped at Ctrl+Q
         # The screen's thread is free: a line typed now is recorded…
@@ -788,7 +788,7 @@ async def test_a_slow_disk_does_not_freeze_the_screen_while_quitting(
         assert "保存中" in text_of(screen, "#saved")
         await pilot.press("ctrl+q")  # a second Ctrl+Q changes nothing
         assert app.return_code is None  # …and nothing has quit before the disk answered
-        release.set()
+        slow_disk.release.set()
         await quitted(pilot)
     assert (app.return_code, app.return_value) == (0, 0)
     on_disk = load_session(session_file)
