@@ -810,6 +810,9 @@ async def test_quit_anyway_while_the_disk_fails_exits_with_status_1(
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         assert app.return_code is None
+        await pilot.press("ctrl+q")  # again: the same question, not a second one
+        await pilot.pause(0.2)
+        assert sum(isinstance(s, ConfirmDialog) for s in app.screen_stack) == 1
         await pilot.press("y")
         await quitted(pilot)
     # Exit status 1 (the command's), not a crash.

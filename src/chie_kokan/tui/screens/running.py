@@ -1395,17 +1395,16 @@ class RunningScreen(KeyPalette, Screen[None]):
     async def _save_then_quit(self) -> None:
         saver = self.saver
         assert saver is not None
-        try:
-            # A change made while waiting (a key still works) is waited for too.
-            while await asyncio.to_thread(saver.flush, self.QUIT_WAIT):
-                if saver.written_revision >= self.engine.revision:
-                    self.app.exit(0)
-                    return
-        finally:
-            self._quitting = False
+        # A change made while waiting (a key still works) is waited for too.
+        while await asyncio.to_thread(saver.flush, self.QUIT_WAIT):
+            if saver.written_revision >= self.engine.revision:
+                self.app.exit(0)
+                return
 
         # Not on disk: the banner says why; the meeting stays open unless asked.
+        # (Ctrl+Q again meanwhile does not stack a second question.)
         def decided(quit_anyway: bool | None) -> None:
+            self._quitting = False
             if quit_anyway:
                 self.app.exit(1)
 
