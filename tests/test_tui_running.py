@@ -752,7 +752,9 @@ async def test_closing_with_a_save_in_flight_is_quick_and_clean(
             thread.join(5.0)
     assert [c.text for c in load_session(session_file).cards] == ["Last words"]
     assert crashes == [], f"the saver thread died: {crashes!r}"
-    assert took < 0.9, f"closing took {took:.2f}s: the UI and the saver waited for each other"
+    # Not a speed check: waiting for each other ends only at the 5 s flush timeout,
+    # so anything well under it, however loaded the machine, means they did not.
+    assert took < 4.0, f"closing took {took:.2f}s: the UI and the saver waited for each other"
 
 
 async def test_quitting_writes_the_last_change_first(
