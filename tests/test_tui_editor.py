@@ -308,7 +308,11 @@ async def test_file_changed_on_disk_is_not_overwritten(tmp_path: Path) -> None:
         ("p4-name", "", ('name = "田中 和子"', 'name = ""')),
         ("p4-name", "山田 花子", ('name = "田中 和子"', 'name = "山田 花子"')),
         ("s0-votes_per_person", "3", ('turns = "free"', 'turns = "free"\nvotes_per_person = 3')),
-        ("f-title", "  ", ('title = "知恵交換会 — 清水さんの困りごと（架空の事例）"', 'title = "  "')),
+        (
+            "f-title",
+            "  ",
+            ('title = "知恵交換会 — 清水さんの困りごと（架空の事例）"', 'title = "  "'),
+        ),
     ],
 )
 async def test_validation_as_typed_says_what_validate_says(

@@ -262,8 +262,8 @@ def draft_from_data(data: dict[str, Any]) -> ScenarioDraft:
         steps_written=steps is not None,
     )
     rules = data.get("ground_rules")
-    draft.ground_rules = _text(rules) if rules is not None else "\n".join(
-        default_rules(draft.language)
+    draft.ground_rules = (
+        _text(rules) if rules is not None else "\n".join(default_rules(draft.language))
     )
     draft.participants = [
         PersonDraft(**{key: _text(p.get(key)) for key in PERSON_KEYS}, origin=index)
@@ -449,9 +449,16 @@ def _update(target: Table | Container, key: str, value: Any) -> None:
 
 
 def _update_entries(
-    target: Table | Container, key: str, aot: AoT, entries: list[dict[str, Any]], keys: tuple[str, ...]
+    target: Table | Container,
+    key: str,
+    aot: AoT,
+    entries: list[dict[str, Any]],
+    keys: tuple[str, ...],
 ) -> None:
-    """An array of tables: entries updated, added, removed or moved (``__origin`` says from where)."""
+    """An array of tables: entries updated, added, removed or moved.
+
+    ``__origin`` in an entry says which table of the file it was (None: a new one).
+    """
     origins = [entry.get("__origin") for entry in entries]
     tables = list(aot.body)
     clean = [{k: v for k, v in entry.items() if k != "__origin"} for entry in entries]
@@ -518,9 +525,7 @@ _TOKENS = re.compile(
 
 def comments(text: str) -> Counter[str]:
     """Every comment in a TOML text, as written (without its ``#``)."""
-    return Counter(
-        token[1:].strip() for token in _TOKENS.findall(text) if token.startswith("#")
-    )
+    return Counter(token[1:].strip() for token in _TOKENS.findall(text) if token.startswith("#"))
 
 
 def lost_comments(before: str | None, after: str) -> list[str]:
@@ -535,4 +540,3 @@ def lost_comments(before: str | None, after: str) -> list[str]:
             missing[text] -= 1
             out.append(text)
     return out
-

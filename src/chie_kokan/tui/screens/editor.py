@@ -247,8 +247,11 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
                 yield self._row(
                     "language",
                     Select(
-                        languages, value=draft.language, allow_blank=False,
-                        compact=True, id="f-language",
+                        languages,
+                        value=draft.language,
+                        allow_blank=False,
+                        compact=True,
+                        id="f-language",
                     ),
                 )
             yield self._heading(t("editor.section_case"))
@@ -295,7 +298,10 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
         )
 
     def _step_card(self, index: int, step: StepDraft) -> Vertical:
-        kinds = [(f"{t(f'step.{k.value}.short')}（{k.value}）", k.value) for k in KINDS]
+        kinds = [
+            (t("editor.kind_option", short=t(f"step.{k.value}.short"), kind=k.value), k.value)
+            for k in KINDS
+        ]
         turns = [
             (t("editor.turns_default"), ""),
             (t("editor.turns_round"), "round"),
@@ -306,8 +312,12 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
             Horizontal(
                 Label(t("editor.step_number", number=index + 1), classes="editor-number"),
                 Select(
-                    kinds, value=step.kind, allow_blank=False, compact=True,
-                    id=f"s{index}-kind", classes="editor-kind",
+                    kinds,
+                    value=step.kind,
+                    allow_blank=False,
+                    compact=True,
+                    id=f"s{index}-kind",
+                    classes="editor-kind",
                 ),
                 self._input(f"s{index}-title", step.title, title),
                 classes="editor-step-row",
@@ -319,23 +329,39 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
             ),
             Horizontal(
                 self._label(t("editor.field_questions")),
-                self._area(f"s{index}-questions", step.questions, t("editor.questions_placeholder")),
+                self._area(
+                    f"s{index}-questions", step.questions, t("editor.questions_placeholder")
+                ),
                 classes="editor-step-row editor-questions",
             ),
             Horizontal(
                 self._label(t("editor.field_minutes")),
-                self._input(f"s{index}-minutes", step.minutes, minutes, classes="editor-number-input"),
+                self._input(
+                    f"s{index}-minutes", step.minutes, minutes, classes="editor-number-input"
+                ),
                 Label(t("editor.field_turns"), classes="editor-small-label"),
                 Select(
-                    turns, value=step.turns if step.turns in ("round", "free") else "",
-                    allow_blank=False, compact=True, id=f"s{index}-turns", classes="editor-turns",
+                    turns,
+                    value=step.turns if step.turns in ("round", "free") else "",
+                    allow_blank=False,
+                    compact=True,
+                    id=f"s{index}-turns",
+                    classes="editor-turns",
                 ),
                 Label(t("editor.field_seconds"), classes="editor-small-label"),
-                self._input(f"s{index}-seconds_per_turn", step.seconds_per_turn, "",
-                            classes="editor-number-input"),
+                self._input(
+                    f"s{index}-seconds_per_turn",
+                    step.seconds_per_turn,
+                    "",
+                    classes="editor-number-input",
+                ),
                 Label(t("editor.field_votes"), classes="editor-small-label"),
-                self._input(f"s{index}-votes_per_person", step.votes_per_person, votes,
-                            classes="editor-number-input"),
+                self._input(
+                    f"s{index}-votes_per_person",
+                    step.votes_per_person,
+                    votes,
+                    classes="editor-number-input",
+                ),
                 classes="editor-step-row",
             ),
             id=f"s{index}",
@@ -359,9 +385,7 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
         )
 
     async def on_mount(self) -> None:
-        self.query_one("#editor-file", Static).update(
-            t("editor.heading", file=visible(self.path))
-        )
+        self.query_one("#editor-file", Static).update(t("editor.heading", file=self._shown_path()))
         await self._rebuild_lists()
         self._validate()
 
@@ -384,6 +408,10 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
         self._invalid = {field for field in self._invalid if field[0] not in sections}
         self._mark_current()
         self._show_counts()
+
+    def _shown_path(self) -> str:
+        """The file as its folder and name: short, and the same on every machine."""
+        return visible(Path(self.path.parent.name) / self.path.name)
 
     def _update(self, widget_id: str, text: str) -> None:
         # Only when it changes: every update lays out the whole form again.
@@ -681,7 +709,11 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
         if self._problems:
             loc, problem = self._problems[0]
             self.notify(
-                t("editor.not_saved_problems", count=len(self._problems), problem=self._say(problem)),
+                t(
+                    "editor.not_saved_problems",
+                    count=len(self._problems),
+                    problem=self._say(problem),
+                ),
                 severity="error",
                 timeout=10,
             )
@@ -704,7 +736,9 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
 
     def _offer_new_name(self, text: str, then_leave: bool) -> None:
         other = free_path(self.path.parent, self.path.stem)
-        message = t("editor.changed_on_disk", file=visible(self.path.name), other=visible(other.name))
+        message = t(
+            "editor.changed_on_disk", file=visible(self.path.name), other=visible(other.name)
+        )
 
         def decided(yes: bool | None) -> None:
             if yes:
@@ -765,9 +799,7 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
         self.draft.steps_written = "steps" in data
         self._history.clear()  # earlier forms refer to the file before this save
         self._last_field = None
-        self.query_one("#editor-file", Static).update(
-            t("editor.heading", file=visible(self.path))
-        )
+        self.query_one("#editor-file", Static).update(t("editor.heading", file=self._shown_path()))
         self.notify(t("editor.saved", file=visible(self.path)))
         if message.then_leave:
             self._leave()

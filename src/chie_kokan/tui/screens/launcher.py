@@ -26,8 +26,8 @@ from chie_kokan.lock import holder_of
 from chie_kokan.problems import FileError, visible
 from chie_kokan.storage import load_scenario, load_session
 from chie_kokan.tui.keys import Key, KeyPalette
-from chie_kokan.tui.screens.dialogs import Field, FormDialog
 from chie_kokan.tui.line_breaking import wrapped
+from chie_kokan.tui.screens.dialogs import Field, FormDialog
 from chie_kokan.tui.widgets.key_footer import KeyFooter
 from chie_kokan.tui.widgets.wrapped_text import WrappedText
 
@@ -348,6 +348,7 @@ class LauncherScreen(KeyPalette, Screen[None]):
             "#launcher-no-sessions",
             [(f"session-{i}", _session_prompt(e)) for i, e in enumerate(message.sessions)],
         )
+        self.query_one("#launcher-edit", Button).disabled = not message.scenarios
         # Nothing to start but something to resume: the cursor goes where it can act.
         if not message.scenarios and message.sessions:
             self.query_one("#launcher-sessions").focus()
