@@ -392,3 +392,42 @@ def test_edit_a_file_with_unknown_keys_is_refused(
     path.write_text(SHIMIZU.read_text("utf-8").replace("theme =", "teme =", 1), encoding="utf-8")
     assert main(["edit", str(path)]) == 2
     assert "teme" in capsys.readouterr().err
+
+
+async def test_quit_then_save_refused_keeps_the_app(tmp_path: Path) -> None:
+    """Ctrl+Q → save, while a field is wrong: nothing written, the editor and the app stay."""
+    path = tmp_path / "s.toml"
+    shutil.copy(SHIMIZU, path)
+    app = make_app(edit_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await fill(pilot, "s1-minutes", "0")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.click("#save")
+        await settle(pilot)
+        screen = editor(app)
+        assert path.read_bytes() == SHIMIZU.read_bytes()
+        await fill(pilot, "s1-minutes", "20")
+        await pilot.press("ctrl+s")  # a plain save now: the app stays open
+        await settle(pilot)
+        assert app.screen is screen and app.is_running
+        assert path.read_bytes() == SHIMIZU.read_bytes()  # 20 again: the same file
+
+
+@pytest.mark.parametrize("name", ["../x", ".hidden", "a\\b", "a\tb", "shimizu"])
+async def test_new_scenario_names_that_cannot_be_used(tmp_path: Path, name: str) -> None:
+    scenarios = tmp_path / "scenarios"
+    shutil.copytree(SCENARIOS, scenarios)
+    app = make_app(scenarios_dir=scenarios, sessions_dir=tmp_path / "sessions")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        dialog.query_one(Input).value = name
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LauncherScreen)  # no editor for it
+    assert sorted(p.name for p in scenarios.iterdir()) == ["riverside.toml", "shimizu.toml"]

@@ -74,8 +74,11 @@ def number(text: str) -> int | str | None:
     cleaned = unicodedata.normalize("NFKC", text).strip()
     if not cleaned:
         return None
-    if re.fullmatch(r"[+-]?[0-9]{1,18}", cleaned):
-        return int(cleaned)
+    if re.fullmatch(r"[+-]?[0-9]+", cleaned):
+        try:
+            return int(cleaned)  # then the range says what is allowed
+        except ValueError:
+            pass  # more digits than Python reads (4,300): said to be no whole number
     return text.strip()
 
 

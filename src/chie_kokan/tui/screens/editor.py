@@ -706,7 +706,10 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
         """Check, then write the file (Ctrl+S)."""
         if self._saving:
             return
+        if not then_leave:
+            self._quit_after = False  # a plain save: leaving was not asked for
         if self._problems:
+            self._quit_after = False  # not saved: the editor stays, and so does the app
             loc, problem = self._problems[0]
             self.notify(
                 t(
@@ -743,6 +746,8 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
         def decided(yes: bool | None) -> None:
             if yes:
                 self._confirm_lost_comments(other, text, then_leave, new_file=True)
+            else:
+                self._quit_after = False
 
         self.app.push_screen(ConfirmDialog(message, t("editor.save_as_new")), decided)
 
@@ -761,6 +766,8 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
         def decided(yes: bool | None) -> None:
             if yes:
                 self._write(path, text, then_leave, new_file or self._raw is None)
+            else:
+                self._quit_after = False
 
         self.app.push_screen(ConfirmDialog(message, t("editor.save_anyway")), decided)
 
@@ -776,8 +783,9 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
         except FileExistsError:
             self.post_message(self.NotSaved(t("editor.appeared", file=visible(path.name))))
             return
-        except OSError as error:
-            detail = t("cli.write_failed", file=visible(path), detail=error.strerror or str(error))
+        except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+            strerror = getattr(error, "strerror", None)
+            detail = t("cli.write_failed", file=visible(path), detail=strerror or str(error))
             self.post_message(self.NotSaved(detail))
             return
         self.post_message(self.Saved(path, text, then_leave))

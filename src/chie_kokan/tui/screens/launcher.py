@@ -398,7 +398,13 @@ class LauncherScreen(KeyPalette, Screen[None]):
                 return
             if name.lower().endswith(".toml"):
                 name = name[:-5]
-            if not name or "/" in name or "\\" in name or name.startswith("."):
+            if (
+                not name
+                or "/" in name
+                or "\\" in name
+                or name.startswith(".")
+                or not name.isprintable()
+            ):
                 self.notify(t("editor.new_name_bad"), severity="error")
                 return
             path = self.scenarios_dir / f"{name}.toml"
