@@ -24,40 +24,26 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from tomlkit.container import Container
 from tomlkit.items import AoT, Item, Table
 
 from chie_kokan.i18n import Language, t_list
 from chie_kokan.models.kinds import STANDARD_FLOW, StepKind, spec
-from chie_kokan.models.scenario import SCENARIO_SCHEMA, Scenario
+from chie_kokan.models.scenario import SCENARIO_SCHEMA, Case, Participant, Scenario, Step
 from chie_kokan.problems import MAX_PROBLEMS, FileError, Problem, validation_problems
 from chie_kokan.storage import parse_toml, read_text
 
-TOP_KEYS = (
-    "schema",
-    "title",
-    "theme",
-    "language",
-    "ground_rules",
-    "private_names",
-    "case",
-    "participants",
-    "steps",
-)
-"""The documented order of a scenario's keys (DESIGN.md, the template)."""
-CASE_KEYS = ("name", "summary", "details")
-PERSON_KEYS = ("name", "organization", "role")
-STEP_KEYS = (
-    "kind",
-    "title",
-    "prompt",
-    "questions",
-    "minutes",
-    "turns",
-    "seconds_per_turn",
-    "votes_per_person",
-)
+
+def _keys(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(info.alias or name for name, info in model.model_fields.items())
+
+
+# The models list their fields in the documented order (DESIGN.md, the template).
+TOP_KEYS = _keys(Scenario)
+CASE_KEYS = _keys(Case)
+PERSON_KEYS = _keys(Participant)
+STEP_KEYS = _keys(Step)
 NUMBER_KEYS = ("minutes", "seconds_per_turn", "votes_per_person")
 
 Loc = tuple[int | str, ...]
