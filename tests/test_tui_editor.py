@@ -17,7 +17,7 @@ from chie_kokan.storage import load_scenario
 from chie_kokan.tui.app import ChieKokanApp, make_app
 from chie_kokan.tui.screens.dialogs import ConfirmDialog, FormDialog
 from chie_kokan.tui.screens.editor import EditorScreen, LeaveDialog
-from chie_kokan.tui.screens.launcher import LauncherScreen
+from chie_kokan.tui.screens.launcher import EntryList, LauncherScreen
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 SHIMIZU = SCENARIOS / "shimizu.toml"
@@ -141,6 +141,12 @@ async def test_builds_shimizu_from_nothing(tmp_path: Path) -> None:
         saved = scenarios / "shimizu.toml"
         assert saved.exists()
         assert not screen.dirty
+        await pilot.press("escape")  # back: the launcher lists the new scenario
+        await settle(pilot)
+        assert isinstance(app.screen, LauncherScreen)
+        listed = app.screen.query_one("#launcher-scenarios", EntryList)
+        assert listed.option_count == 1
+        assert "shimizu.toml" in str(listed.get_option_at_index(0).prompt)
     assert main(["validate", str(saved)]) == 0
     assert load_scenario(saved) == shipped
 

@@ -12,6 +12,7 @@ roster and the steps; leaving with unsaved changes asks.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -273,6 +274,14 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
                 yield self._button("move_down", "editor-person-down")
                 yield self._button("remove", "editor-person-remove")
                 yield self._button("import_roster", "editor-import")
+            yield Horizontal(
+                Label("", classes="editor-number"),
+                *(
+                    Label(t(f"editor.{key}"), classes="editor-column", markup=False)
+                    for key in ("person_name", "person_org", "person_role")
+                ),
+                id="editor-roster-columns",
+            )
             yield Vertical(id="editor-roster")
             yield self._heading("", "editor-steps-heading")
             with Horizontal(classes="editor-buttons"):
@@ -385,6 +394,7 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
         )
 
     async def on_mount(self) -> None:
+        self.query_one("#editor-import", Button).disabled = not self._can_import()
         self.query_one("#editor-file", Static).update(t("editor.heading", file=self._shown_path()))
         await self._rebuild_lists()
         self._validate()
@@ -641,8 +651,8 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
 
     def action_import_roster(self) -> None:
         """Members from the office's spreadsheet (CSV or Excel), appended to the roster."""
-        import importlib
-
+        if not self._can_import():
+            return  # from a button: the key itself is not offered then
         module = importlib.import_module(ROSTER_IMPORT)
         self.app.push_screen(module.RosterImportScreen(self.path.parent), self._imported)
 
@@ -845,9 +855,13 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
 
     # -- keys -----------------------------------------------------------------
 
+    @staticmethod
+    def _can_import() -> bool:
+        return importlib.util.find_spec(ROSTER_IMPORT) is not None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "import_roster":
-            return importlib.util.find_spec(ROSTER_IMPORT) is not None
+            return self._can_import()
         if action in ("move_up", "move_down", "remove"):
             return bool(self._entries(self._current[0]))
         if action == "undo":

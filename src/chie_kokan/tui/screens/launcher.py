@@ -281,6 +281,8 @@ class LauncherScreen(KeyPalette, Screen[None]):
         self.sessions_dir = sessions_dir
         self._scenario_paths: dict[str, Path] = {}
         self._session_paths: dict[str, Path] = {}
+        self._scanned = False
+        """The folders have been read once (coming back, they are read again)."""
 
     @staticmethod
     def _label(key: str, folder: Path) -> Content:
@@ -336,6 +338,7 @@ class LauncherScreen(KeyPalette, Screen[None]):
 
     @on(Scanned)
     def _show(self, message: Scanned) -> None:
+        self._scanned = True
         self._scenario_paths = {f"scenario-{i}": e.path for i, e in enumerate(message.scenarios)}
         self._session_paths = {f"session-{i}": e.path for i, e in enumerate(message.sessions)}
         self._fill(
@@ -431,7 +434,7 @@ class LauncherScreen(KeyPalette, Screen[None]):
 
     def on_screen_resume(self) -> None:
         # Back from the editor (or setup): a scenario may have been written meanwhile.
-        if self._scenario_paths or self._session_paths:
+        if self._scanned:
             self.action_reload()
 
     def _visible_lists(self) -> list[EntryList]:
