@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
 from chie_kokan.cli import main
-from chie_kokan.i18n import t
+from chie_kokan.i18n import t, t_list
 from chie_kokan.problems import FileError
 from chie_kokan.scenario_template import template_text
 from chie_kokan.storage import load_scenario
@@ -437,3 +437,55 @@ async def test_new_scenario_names_that_cannot_be_used(tmp_path: Path, name: str)
         await pilot.pause()
         assert isinstance(app.screen, LauncherScreen)  # no editor for it
     assert sorted(p.name for p in scenarios.iterdir()) == ["riverside.toml", "shimizu.toml"]
+
+
+def test_new_with_edit_writes_the_template_then_opens_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[Path] = []
+
+    def run_app(args: object, **target: Path) -> int:
+        opened.append(target["edit_path"])
+        return 0
+
+    monkeypatch.setattr("chie_kokan.cli._run_app", run_app)
+    path = tmp_path / "scenarios" / "gomi.toml"
+    assert main(["new", str(path), "--edit"]) == 0
+    assert path.read_text("utf-8") == template_text("ja")
+    assert opened == [path]
+    assert main(["edit", str(path)]) == 0
+    assert opened == [path, path]
+    assert main(["new", str(tmp_path / "other.toml")]) == 0  # without --edit: no screen
+    assert opened == [path, path]
+
+
+async def test_switching_the_language_brings_its_defaults(tmp_path: Path) -> None:
+    """Rules left as the council's three follow the language; so do the greyed defaults."""
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    app = make_app(scenarios_dir=scenarios, sessions_dir=tmp_path / "sessions")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"rubbish", "enter")
+        await pilot.pause()
+        screen = editor(app)
+        await fill(pilot, "f-title", "Knowledge exchange")
+        await fill(pilot, "f-theme", "Rubbish day")
+        await fill(pilot, "f-language", "en")
+        assert screen.draft.ground_rules.splitlines() == t_list("defaults.ground_rules", "en")
+        assert screen.query_one("#s1-title", Input).placeholder == t("step.share.title", "en")
+        await pilot.press("ctrl+z")  # back to Japanese, and its rules
+        await pilot.pause()
+        assert screen.draft.language == "ja"
+        assert screen.draft.ground_rules.splitlines() == t_list("defaults.ground_rules", "ja")
+        assert screen.query_one("#f-language", Select).value == "ja"
+        await fill(pilot, "f-language", "en")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not screen.dirty
+        await pilot.press("ctrl+z")  # a save starts the history afresh
+        await pilot.pause()
+        assert screen.draft.language == "en"
+    saved = load_scenario(scenarios / "rubbish.toml")
+    assert saved.language == "en" and saved.rules == t_list("defaults.ground_rules", "en")
+    assert "ground_rules" not in (scenarios / "rubbish.toml").read_text("utf-8")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -896,9 +895,6 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
         elif button in actions:
             event.stop()
             await self.run_action(actions[button])
-
-    def palette_keys(self) -> Iterable[Key]:
-        return self.KEYS
 
     def palette_help(self, key: Key) -> str:
         name = key.label.rpartition(".")[2]
