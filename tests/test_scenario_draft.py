@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chie_kokan.models.scenario import Scenario
+from chie_kokan.problems import FileError
 from chie_kokan.scenario_draft import (
     PersonDraft,
     ScenarioDraft,
@@ -137,3 +139,31 @@ def test_what_is_typed_is_what_is_read(
     draft.steps = [StepDraft(kind="exchange", questions=question, minutes="25")]
     expected = Scenario.model_validate(draft.data())
     assert load_path(file_text(draft, original), tmp_path) == expected
+
+
+def test_what_the_form_cannot_show_is_refused_as_validate_says(tmp_path: Path) -> None:
+    """Opened, it would be changed unasked on saving: refused with validate's own message."""
+    shimizu = (SCENARIOS / "shimizu.toml").read_text("utf-8")
+    cases = {
+        "schema": shimizu.replace("schema = 1", "schema = 2"),
+        "language": shimizu.replace('language = "ja"', 'language = "fr"'),
+        "unknown": shimizu.replace("theme =", "teme ="),
+        "table": shimizu.replace("[case]", "[case.more]"),
+    }
+    for name, text in cases.items():
+        path = tmp_path / f"{name}.toml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(FileError) as refused:
+            open_scenario(path)
+        with pytest.raises(FileError) as validated:
+            load_scenario(path)
+        assert str(refused.value) == str(validated.value), name
+
+
+def test_wrong_values_open_to_be_put_right(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    text = (SCENARIOS / "shimizu.toml").read_text("utf-8").replace("minutes = 20", "minutes = 0")
+    path.write_text(text, encoding="utf-8")
+    opened = open_scenario(path)
+    assert opened.draft.steps[1].minutes == "0"
+    assert [loc for loc, _ in opened.draft.problems(path)] == [("steps", 1, "minutes")]

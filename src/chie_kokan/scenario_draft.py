@@ -28,11 +28,11 @@ from pydantic import BaseModel, ValidationError
 from tomlkit.container import Container
 from tomlkit.items import AoT, Item, Table
 
-from chie_kokan.i18n import Language, t_list
+from chie_kokan.i18n import LANGUAGES, Language, t_list
 from chie_kokan.models.kinds import STANDARD_FLOW, StepKind, spec
 from chie_kokan.models.scenario import SCENARIO_SCHEMA, Case, Participant, Scenario, Step
 from chie_kokan.problems import MAX_PROBLEMS, FileError, Problem, validation_problems
-from chie_kokan.storage import parse_toml, read_text
+from chie_kokan.storage import is_session_document, load_scenario, parse_toml, read_text
 
 
 def _keys(model: type[BaseModel]) -> tuple[str, ...]:
@@ -284,18 +284,33 @@ class OpenedScenario:
 
 
 def open_scenario(path: Path) -> OpenedScenario:
-    """Read ``path`` for editing. Raises :class:`FileError` (as ``validate`` words it)
-    for a file that is not TOML, or has keys the form cannot show: those stay a
-    text editor's job. Values that are merely wrong open, to be put right."""
+    """Read ``path`` for editing. Raises :class:`FileError`, as ``validate`` words
+    it, for what the form cannot show without changing it unasked: a file that
+    is not TOML, a session, another schema, an unknown key or language, a
+    table where a list belongs. Those stay a text editor's job. Values that
+    are merely wrong open, to be put right in the form."""
     text = read_text(path)
     data = parse_toml(path, text)
     try:
+        load_scenario(path)
+    except FileError:
+        if not _editable(data):
+            raise
+    return OpenedScenario(path, draft_from_data(data), text, text.encode("utf-8"))
+
+
+def _editable(data: dict[str, Any]) -> bool:
+    if is_session_document(data) or not _shaped(data):
+        return False
+    if data.get("schema", SCENARIO_SCHEMA) != SCENARIO_SCHEMA:
+        return False
+    if data.get("language", "ja") not in LANGUAGES:
+        return False
+    try:
         Scenario.model_validate(data)
     except ValidationError as error:
-        unknown = [e for e in error.errors() if e["type"] == "extra_forbidden"]
-        if unknown or not _shaped(data):
-            raise FileError(validation_problems(path, error, Scenario, text)) from None
-    return OpenedScenario(path, draft_from_data(data), text, text.encode("utf-8"))
+        return not any(e["type"] == "extra_forbidden" for e in error.errors())
+    return True
 
 
 def _shaped(data: dict[str, Any]) -> bool:
