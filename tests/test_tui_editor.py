@@ -314,6 +314,8 @@ async def test_file_changed_on_disk_is_not_overwritten(tmp_path: Path) -> None:
         ("p4-name", "", ('name = "田中 和子"', 'name = ""')),
         ("p4-name", "山田 花子", ('name = "田中 和子"', 'name = "山田 花子"')),
         ("s0-votes_per_person", "3", ('turns = "free"', 'turns = "free"\nvotes_per_person = 3')),
+        # The votes left on a step that is no longer a pick step: said at the votes.
+        ("s2-kind", "share", ('kind = "pick"', 'kind = "share"')),
         (
             "f-title",
             "  ",
@@ -336,11 +338,12 @@ async def test_validation_as_typed_says_what_validate_says(
         await fill(pilot, field, typed)
         line = problems_line(app)
         assert expected in line
-        assert editor(app).query_one(f"#{field}").has_class("-invalid")
+        marked = "s2-votes_per_person" if field == "s2-kind" else field
+        assert editor(app).query_one(f"#{marked}").has_class("-invalid")
         await pilot.press("ctrl+s")  # refused, saying where
         await settle(pilot)
         assert path.read_bytes() == SHIMIZU.read_bytes()
-        assert app.screen.focused is not None and app.screen.focused.id == field
+        assert app.screen.focused is not None and app.screen.focused.id == marked
 
 
 async def test_palette_and_buttons_offer_the_keys(tmp_path: Path) -> None:
@@ -489,3 +492,30 @@ async def test_switching_the_language_brings_its_defaults(tmp_path: Path) -> Non
     saved = load_scenario(scenarios / "rubbish.toml")
     assert saved.language == "en" and saved.rules == t_list("defaults.ground_rules", "en")
     assert "ground_rules" not in (scenarios / "rubbish.toml").read_text("utf-8")
+
+
+async def test_no_steps_at_all_is_said_and_not_saved(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    shutil.copy(SHIMIZU, path)
+    broken = tmp_path / "broken.toml"
+    text = SHIMIZU.read_text("utf-8")
+    head = text[: text.index("[[steps]]")].replace(
+        'language = "ja"\n', 'language = "ja"\nsteps = []\n'
+    )
+    broken.write_text(head, encoding="utf-8")
+    app = make_app(edit_path=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = editor(app)
+        screen.query_one("#s0-kind").focus()
+        await pilot.press(*["f6"] * 6)
+        await pilot.pause()
+        assert screen.draft.steps == []
+        assert problem_messages(broken)[0] in problems_line(app)
+        await pilot.press("f6", "f4", "f5")  # nothing left to act on: nothing happens
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert path.read_bytes() == SHIMIZU.read_bytes()
+        await pilot.press("f3")  # a step again
+        await pilot.pause()
+        assert len(screen.draft.steps) == 1
