@@ -56,6 +56,13 @@ async def type_into(pilot: Pilot[int], widget_id: str, text: str) -> None:
     await pilot.press(*text)
 
 
+def shimizu_copy(folder: Path) -> tuple[Path, ChieKokanApp]:
+    """A copy of the shipped scenario, and the app with it open in the editor."""
+    path = folder / "s.toml"
+    shutil.copy(SHIMIZU, path)
+    return path, make_app(edit_path=path)
+
+
 def problem_messages(path: Path) -> list[str]:
     """What ``validate`` says about a file, message by message."""
     with pytest.raises(FileError) as caught:
@@ -213,9 +220,7 @@ async def test_says_which_comments_go(commented: Path) -> None:
 
 
 async def test_undo_takes_back_edits_and_structure(tmp_path: Path) -> None:
-    path = tmp_path / "s.toml"
-    shutil.copy(SHIMIZU, path)
-    app = make_app(edit_path=path)
+    _, app = shimizu_copy(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         screen = editor(app)
@@ -285,9 +290,7 @@ async def test_leaving_with_unsaved_changes_asks(tmp_path: Path) -> None:
 
 
 async def test_file_changed_on_disk_is_not_overwritten(tmp_path: Path) -> None:
-    path = tmp_path / "s.toml"
-    shutil.copy(SHIMIZU, path)
-    app = make_app(edit_path=path)
+    path, app = shimizu_copy(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         changed = SHIMIZU.read_text("utf-8").replace("買い物と移動", "通院")
@@ -330,9 +333,7 @@ async def test_validation_as_typed_says_what_validate_says(
     old, new = in_file
     broken.write_text(SHIMIZU.read_text("utf-8").replace(old, new, 1), encoding="utf-8")
     expected = problem_messages(broken)[0]
-    path = tmp_path / "s.toml"
-    shutil.copy(SHIMIZU, path)
-    app = make_app(edit_path=path)
+    path, app = shimizu_copy(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await fill(pilot, field, typed)
@@ -347,9 +348,7 @@ async def test_validation_as_typed_says_what_validate_says(
 
 
 async def test_palette_and_buttons_offer_the_keys(tmp_path: Path) -> None:
-    path = tmp_path / "s.toml"
-    shutil.copy(SHIMIZU, path)
-    app = make_app(edit_path=path)
+    _, app = shimizu_copy(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         titles = [command.title for command in app.get_system_commands(app.screen)]
@@ -405,9 +404,7 @@ def test_edit_a_file_with_unknown_keys_is_refused(
 
 async def test_quit_then_save_refused_keeps_the_app(tmp_path: Path) -> None:
     """Ctrl+Q → save, while a field is wrong: nothing written, the editor and the app stay."""
-    path = tmp_path / "s.toml"
-    shutil.copy(SHIMIZU, path)
-    app = make_app(edit_path=path)
+    path, app = shimizu_copy(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await fill(pilot, "s1-minutes", "0")
