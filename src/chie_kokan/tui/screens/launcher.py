@@ -393,7 +393,11 @@ class LauncherScreen(KeyPalette, Screen[None]):
 
     def action_new_scenario(self) -> None:
         """Ask for a file name, then write the scenario in the editor."""
-        field = Field("name", t("editor.new_name"), placeholder=t("editor.new_name_placeholder"))
+        field = Field(
+            "name",
+            t("editor.new_name", folder=visible(self.scenarios_dir.as_posix())),
+            placeholder=t("editor.new_name_placeholder"),
+        )
 
         def named(values: dict[str, object] | None) -> None:
             name = str((values or {}).get("name", "")).strip()
