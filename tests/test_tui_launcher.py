@@ -237,7 +237,8 @@ async def test_english_and_palette(
         assert isinstance(screen, LauncherScreen)
         assert any("Theme: Staying connected" in p for p in prompts(app, "#launcher-scenarios"))
         titles = [command.title for command in screen.palette_commands()]
-        assert titles == ["Open", "Reload", "Quit"]  # one list only: no "Other list"
+        # One list only: no "Other list".
+        assert titles == ["Open", "Reload", "New scenario", "Edit", "Quit"]
         # Through the command palette, by name: Open starts the highlighted scenario.
         await pilot.press("ctrl+p", *"Open", "enter")
         await settle(app, pilot)

@@ -355,6 +355,35 @@ def cmd_display(args: argparse.Namespace) -> int:
 # --- end display command ---
 
 
+# --- edit command (issue 13: the scenario editor) ---
+def cmd_edit(args: argparse.Namespace) -> int:
+    """Open a scenario in the editor; a file that is not there is one message, exit 2."""
+    path = Path(args.scenario)
+    if not os.path.lexists(path):
+        return _error(t("editor.cli_edit_missing", file=visible(path)))
+    return _run_app(args, edit_path=path)
+
+
+def cmd_new_then_edit(args: argparse.Namespace) -> int:
+    """``new PATH --edit``: the template as ``new`` writes it, then the editor on it."""
+    written = cmd_new(args)
+    if written != EXIT_OK or not args.edit:
+        return written
+    return _run_app(args, edit_path=Path(args.path))
+
+
+def _add_edit(
+    command: Callable[[str, Handler, str], argparse.ArgumentParser], new: argparse.ArgumentParser
+) -> None:
+    edit = command("edit", cmd_edit, "editor.cli_edit_help")
+    edit.add_argument("scenario", metavar="SCENARIO")
+    new.add_argument("--edit", action="store_true", help=t("editor.cli_new_edit_help"))
+    new.set_defaults(handler=cmd_new_then_edit)
+
+
+# --- end edit command ---
+
+
 # --- serve command ---
 def _port(text: str) -> int:
     """A TCP port for ``--port``: 1-65535 (argparse reports anything else)."""
@@ -511,6 +540,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--yes", action="store_true", help=t("width.yes_help"))
     new = command("new", cmd_new, "cli.new_help")
     new.add_argument("path", metavar="PATH")
+    _add_edit(command, new)  # edit SCENARIO, new PATH --edit
     run = command("run", cmd_run, "cli.run_help")
     run.add_argument("scenario", metavar="SCENARIO")
     _add_sessions_dir(run, default=argparse.SUPPRESS)

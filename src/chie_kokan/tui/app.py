@@ -36,6 +36,8 @@ from chie_kokan.tui.keys import Key, key_name, localized
 from chie_kokan.tui.themes import THEMES
 
 if TYPE_CHECKING:
+    from chie_kokan.scenario_draft import OpenedScenario
+    from chie_kokan.tui.screens.editor import EditorScreen
     from chie_kokan.tui.screens.launcher import LauncherScreen
     from chie_kokan.tui.screens.running import Rescue, RunningScreen
     from chie_kokan.tui.screens.setup import SetupScreen
@@ -66,6 +68,8 @@ class Start:
     session: Session | None = None
     session_path: Path | None = None
     lock: SessionLock | None = None
+    edit: OpenedScenario | None = None
+    """A scenario to open in the editor (``chie-kokan edit``)."""
 
 
 class ChieKokanApp(App[int]):
@@ -95,6 +99,8 @@ class ChieKokanApp(App[int]):
         self.scenarios_dir = scenarios_dir
         self.exports_dir = exports_dir or Path("exports")
         self.clock = clock
+        self.editing: EditorScreen | None = None
+        """The scenario editor, if open: Ctrl+Q asks it first about unsaved changes."""
         self.running: RunningScreen | None = None
         """The meeting being recorded, if any: what :meth:`rescue` saves after a crash."""
         self.language: Language = get_language()
@@ -110,6 +116,8 @@ class ChieKokanApp(App[int]):
             self.show_session(start.session, start.session_path, resumed=True, lock=start.lock)
         elif start.scenario is not None and start.scenario_path is not None:
             self.show_setup(start.scenario, start.scenario_path)
+        elif start.edit is not None:
+            self.show_editor(start.edit)
         else:
             from chie_kokan.tui.screens.launcher import LauncherScreen
 
@@ -131,6 +139,41 @@ class ChieKokanApp(App[int]):
 
     def on_launcher_screen_resume_session(self, message: LauncherScreen.ResumeSession) -> None:
         self.resume_session(message.path)
+
+    # -- the scenario editor (issue 13) ---------------------------------------
+
+    def on_launcher_screen_new_scenario(self, message: LauncherScreen.NewScenario) -> None:
+        from chie_kokan.scenario_draft import new_scenario
+
+        self.show_editor(new_scenario(message.path, self.language))
+
+    def on_launcher_screen_edit_scenario(self, message: LauncherScreen.EditScenario) -> None:
+        self._open_for_editing(message.path)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open_for_editing(self, path: Path) -> None:
+        from chie_kokan.scenario_draft import open_scenario
+
+        try:
+            opened = open_scenario(path)
+        except FileError as error:
+            self.call_from_thread(self.notify, str(error), severity="error", timeout=15)
+            return
+        self.call_from_thread(self.show_editor, opened)
+
+    def show_editor(self, opened: OpenedScenario) -> None:
+        from chie_kokan.tui.screens.editor import EditorScreen
+
+        screen = localized(EditorScreen)(opened)
+        self.editing = screen
+        first = not self.screen_stack[1:]
+
+        def closed(_: Path | None) -> None:
+            self.editing = None
+            if first:  # `chie-kokan edit`: nothing underneath to go back to
+                self.exit(0)
+
+        self.push_screen(screen, closed)
 
     @work(thread=True, exclusive=True, group="open")
     def _open(self, path: Path, *, scenario: bool, take_over: bool = False) -> None:
@@ -215,8 +258,11 @@ class ChieKokanApp(App[int]):
         when a dialog or the help is open on top of it: the clocks stop and the
         last change is flushed before the app goes."""
         running = self.running
+        editing = self.editing
         if running is not None and running.is_attached:
             running.action_save_quit()
+        elif editing is not None and editing.is_attached:
+            editing.action_leave(quit_app=True)
         else:
             self.exit(0)
 
@@ -276,13 +322,15 @@ def make_app(
     clock: Clock = system_clock,
     take_over: bool = False,
     exports_dir: Path | None = None,
+    edit_path: Path | None = None,
 ) -> ChieKokanApp:
     """Build the app. Raises :class:`FileError` for a file that cannot be used.
 
     A session is locked for recording here, before anything is drawn:
     :class:`SessionLocked` (a FileError) when another screen has it, unless
     ``take_over`` (which the user has confirmed). The UI language is
-    ``language`` if given, else the scenario's own.
+    ``language`` if given, else the scenario's own. ``edit_path`` opens a
+    scenario in the editor (a FileError when it cannot be opened there).
     """
     start = Start()
     if session_path is not None:
@@ -297,6 +345,12 @@ def make_app(
         scenario = load_scenario(scenario_path)
         start = Start(scenario=scenario, scenario_path=scenario_path)
         scenario_language = scenario.language
+    elif edit_path is not None:
+        from chie_kokan.scenario_draft import open_scenario
+
+        opened = open_scenario(edit_path)
+        start = Start(edit=opened)
+        scenario_language = opened.draft.language
     else:
         scenario_language = "ja"
     set_language(language or scenario_language)

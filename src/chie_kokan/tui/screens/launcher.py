@@ -7,6 +7,7 @@ file that cannot be read is listed with what is wrong, never a crash.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -17,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from chie_kokan.i18n import t
@@ -26,6 +27,7 @@ from chie_kokan.problems import FileError, visible
 from chie_kokan.storage import load_scenario, read_sessions, toml_files
 from chie_kokan.tui.keys import Key, KeyPalette
 from chie_kokan.tui.line_breaking import wrapped
+from chie_kokan.tui.screens.dialogs import Field, FormDialog
 from chie_kokan.tui.widgets.key_footer import KeyFooter
 from chie_kokan.tui.widgets.wrapped_text import WrappedText
 
@@ -237,6 +239,8 @@ class LauncherScreen(KeyPalette, Screen[None]):
         Key("enter", "open", "launcher.open", priority=True),
         Key("tab", "switch_list", "launcher.switch"),
         Key("f5", "reload", "launcher.reload"),
+        Key("f2", "new_scenario", "editor.new_scenario"),
+        Key("f3", "edit_scenario", "editor.edit_scenario"),
         Key("ctrl+q", "app.quit", "launcher.quit", bound=False),  # the app binds it
     )
 
@@ -263,12 +267,28 @@ class LauncherScreen(KeyPalette, Screen[None]):
             super().__init__()
             self.path = path
 
+    class NewScenario(Message):
+        """F2: write a new scenario in the editor, to be saved at ``path``."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
+    class EditScenario(Message):
+        """F3: change this scenario in the editor."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
     def __init__(self, scenarios_dir: Path, sessions_dir: Path) -> None:
         super().__init__()
         self.scenarios_dir = scenarios_dir
         self.sessions_dir = sessions_dir
         self._scenario_paths: dict[str, Path] = {}
         self._session_paths: dict[str, Path] = {}
+        self._scanned = False
+        """The folders have been read once (coming back, they are read again)."""
 
     @staticmethod
     def _label(key: str, folder: Path) -> Content:
@@ -289,6 +309,9 @@ class LauncherScreen(KeyPalette, Screen[None]):
                     id="launcher-no-scenarios",
                     classes="launcher-empty",
                 )
+                with Horizontal(id="launcher-scenario-buttons"):
+                    yield self._button("new_scenario", "launcher-new")
+                    yield self._button("edit_scenario", "launcher-edit")
             with Vertical(classes="launcher-column"):
                 yield Static(
                     self._label("launcher.sessions", self.sessions_dir), classes="launcher-label"
@@ -298,6 +321,13 @@ class LauncherScreen(KeyPalette, Screen[None]):
                     t("launcher.no_sessions"), id="launcher-no-sessions", classes="launcher-empty"
                 )
         yield KeyFooter()
+
+    def _button(self, action: str, button_id: str) -> Button:
+        key = next(key for key in self.KEYS if key.action == action)
+        label = t("setup.button", label=t(f"keys.{key.label}"), key=key.display())
+        button = Button(label, id=button_id, compact=True)
+        button.can_focus = False  # the lists keep the cursor: 編集 is for the highlighted one
+        return button
 
     def on_mount(self) -> None:
         self.query_one("#launcher-no-scenarios").display = False
@@ -314,6 +344,7 @@ class LauncherScreen(KeyPalette, Screen[None]):
 
     @on(Scanned)
     def _show(self, message: Scanned) -> None:
+        self._scanned = True
         self._scenario_paths = {f"scenario-{i}": e.path for i, e in enumerate(message.scenarios)}
         self._session_paths = {f"session-{i}": e.path for i, e in enumerate(message.sessions)}
         self._fill(
@@ -326,6 +357,7 @@ class LauncherScreen(KeyPalette, Screen[None]):
             "#launcher-no-sessions",
             [(f"session-{i}", _session_prompt(e)) for i, e in enumerate(message.sessions)],
         )
+        self.query_one("#launcher-edit", Button).disabled = not message.scenarios
         # Nothing to start but something to resume: the cursor goes where it can act.
         if not message.scenarios and message.sessions:
             self.query_one("#launcher-sessions").focus()
@@ -360,6 +392,61 @@ class LauncherScreen(KeyPalette, Screen[None]):
                 self._open(entry_list.highlighted_option.id)
                 return
 
+    def _highlighted_scenario(self) -> Path | None:
+        scenarios = self.query_one("#launcher-scenarios", EntryList)
+        option = scenarios.highlighted_option if scenarios.display else None
+        return self._scenario_paths.get(option.id or "") if option is not None else None
+
+    def action_new_scenario(self) -> None:
+        """Ask for a file name, then write the scenario in the editor."""
+        field = Field(
+            "name",
+            t("editor.new_name", folder=visible(self.scenarios_dir.as_posix())),
+            placeholder=t("editor.new_name_placeholder"),
+        )
+
+        def named(values: dict[str, object] | None) -> None:
+            name = str((values or {}).get("name", "")).strip()
+            if not name:
+                return
+            if name.lower().endswith(".toml"):
+                name = name[:-5]
+            if (
+                not name
+                or "/" in name
+                or "\\" in name
+                or name.startswith(".")
+                or not name.isprintable()
+            ):
+                self.notify(t("editor.new_name_bad"), severity="error")
+                return
+            path = self.scenarios_dir / f"{name}.toml"
+            if os.path.lexists(path):
+                self.notify(t("editor.new_exists", file=visible(path.name)), severity="error")
+                return
+            self.post_message(self.NewScenario(path))
+
+        self.app.push_screen(FormDialog(t("editor.new_title"), [field]), named)
+
+    def action_edit_scenario(self) -> None:
+        """Open the highlighted scenario in the editor."""
+        path = self._highlighted_scenario()
+        if path is not None:
+            self.post_message(self.EditScenario(path))
+
+    @on(Button.Pressed, "#launcher-new")
+    async def _new_pressed(self) -> None:
+        await self.run_action("new_scenario")
+
+    @on(Button.Pressed, "#launcher-edit")
+    async def _edit_pressed(self) -> None:
+        await self.run_action("edit_scenario")
+
+    def on_screen_resume(self) -> None:
+        # Back from the editor (or setup): a scenario may have been written meanwhile.
+        if self._scanned:
+            self.action_reload()
+
     def _visible_lists(self) -> list[EntryList]:
         return [el for el in self.query(EntryList) if el.display and el.option_count]
 
@@ -369,6 +456,8 @@ class LauncherScreen(KeyPalette, Screen[None]):
             return bool(self._visible_lists())
         if action == "switch_list":
             return len(self._visible_lists()) > 1
+        if action == "edit_scenario":
+            return self._highlighted_scenario() is not None
         return True
 
     def action_switch_list(self) -> None:
@@ -389,5 +478,5 @@ class LauncherScreen(KeyPalette, Screen[None]):
         self._scan()
 
     def palette_help(self, key: Key) -> str:
-        name = key.label.rpartition(".")[2]
-        return t(f"launcher.help.{name}", key=key.display())
+        table, _, name = key.label.rpartition(".")
+        return t(f"{table}.help.{name}", key=key.display())
