@@ -516,3 +516,37 @@ async def test_no_steps_at_all_is_said_and_not_saved(tmp_path: Path) -> None:
         await pilot.press("f3")  # a step again
         await pilot.pause()
         assert len(screen.draft.steps) == 1
+
+
+async def test_f7_imports_the_roster_with_tables_and_saves_it(tmp_path: Path) -> None:
+    """名簿を取り込む: the office's Shift_JIS CSV, its preview, then the people on the form."""
+    path, app = shimizu_copy(tmp_path)
+    members = tmp_path / "名簿.csv"
+    # 山田さん is on the roster already (written with a full-width space): skipped.
+    members.write_bytes(
+        "氏名,所属,テーブル\n山田　花子,自治会,A\n林 一郎,民生委員,B\n".encode("cp932")
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        screen = editor(app)
+        before = len(screen.draft.participants)
+        await pilot.press("f7")
+        await pilot.pause()
+        dialog = app.screen
+        assert not isinstance(dialog, EditorScreen)
+        path_input = dialog.query_one(Input)
+        path_input.value = str(members)
+        await pilot.press("enter")  # the preview
+        await settle(pilot)
+        await pilot.press("f2")  # import
+        await settle(pilot)
+        assert editor(app) is screen
+        added = screen.draft.participants[before:]
+        assert [(p.name, p.organization, p.table) for p in added] == [("林 一郎", "民生委員", "B")]
+        assert screen.query_one(f"#p{before}-table", Input).value == "B"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    people = load_scenario(path).participants
+    assert len(people) == before + 1
+    assert (people[-1].name, people[-1].table) == ("林 一郎", "B")
+    assert "# 知恵交換会「清水さんの困りごと」" in path.read_text(encoding="utf-8")  # comments kept

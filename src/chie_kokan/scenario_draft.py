@@ -80,12 +80,14 @@ class PersonDraft:
     name: str = ""
     organization: str = ""
     role: str = ""
+    table: str = ""
+    """The table they sit at when several tables meet (a report step goes round by table)."""
     origin: int | None = None
     """Its place in the opened file's roster (None: added in the editor)."""
 
     def data(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name.strip()}
-        for key in ("organization", "role"):
+        for key in ("organization", "role", "table"):
             value = getattr(self, key).strip()
             if value:
                 out[key] = value

@@ -12,11 +12,9 @@ roster and the steps; leaving with unsaved changes asks.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,6 +27,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from chie_kokan.i18n import LANGUAGES, Language, t
 from chie_kokan.models.kinds import KINDS, StepKind, spec
+from chie_kokan.models.scenario import Participant
 from chie_kokan.problems import Problem, visible
 from chie_kokan.scenario_draft import (
     Loc,
@@ -44,12 +43,6 @@ from chie_kokan.storage import atomic_write, free_path
 from chie_kokan.tui.keys import Key, KeyPalette, LocalizedKeys
 from chie_kokan.tui.screens.dialogs import ConfirmDialog
 from chie_kokan.tui.widgets.key_footer import KeyFooter
-
-if TYPE_CHECKING:
-    from chie_kokan.models.scenario import Participant
-
-ROSTER_IMPORT = "chie_kokan.tui.screens.roster_import"
-"""Written apart (issue 13's roster import): the key shows once it is there."""
 
 _TOP_FIELDS = (
     "title",
@@ -279,6 +272,7 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
                     Label(t(f"editor.{key}"), classes="editor-column", markup=False)
                     for key in ("person_name", "person_org", "person_role")
                 ),
+                Label(t("editor.person_table"), classes="editor-column -table", markup=False),
                 id="editor-roster-columns",
             )
             yield Vertical(id="editor-roster")
@@ -301,6 +295,9 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
             self._input(f"p{index}-name", person.name, t("editor.person_name")),
             self._input(f"p{index}-organization", person.organization, t("editor.person_org")),
             self._input(f"p{index}-role", person.role, t("editor.person_role")),
+            self._input(
+                f"p{index}-table", person.table, t("editor.person_table"), classes="-table"
+            ),
             id=f"p{index}",
             classes="editor-person",
         )
@@ -393,7 +390,6 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
         )
 
     async def on_mount(self) -> None:
-        self.query_one("#editor-import", Button).disabled = not self._can_import()
         self.query_one("#editor-file", Static).update(t("editor.heading", file=self._shown_path()))
         await self._rebuild_lists()
         self._validate()
@@ -650,10 +646,11 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
 
     def action_import_roster(self) -> None:
         """Members from the office's spreadsheet (CSV or Excel), appended to the roster."""
-        if not self._can_import():
-            return  # from a button: the key itself is not offered then
-        module = importlib.import_module(ROSTER_IMPORT)
-        self.app.push_screen(module.RosterImportScreen(self.path.parent), self._imported)
+        from chie_kokan.tui.screens.roster_import import RosterImportScreen
+
+        # Who is on the form already shows as skipped in the preview, never added twice.
+        roster = [Participant(name=p.name) for p in self.draft.participants if p.name.strip()]
+        self.app.push_screen(RosterImportScreen(self.path.parent, roster), self._imported)
 
     async def _imported(self, people: list[Participant] | None) -> None:
         if not people:
@@ -664,7 +661,7 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
             self._remember(None)
             for person in added:
                 self.draft.participants.append(
-                    PersonDraft(person.name, person.organization, person.role)
+                    PersonDraft(person.name, person.organization, person.role, person.table)
                 )
             await self._structure("p", len(self.draft.participants) - 1, "name")
         self.notify(t("editor.imported", added=len(added), skipped=len(people) - len(added)))
@@ -854,13 +851,7 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
 
     # -- keys -----------------------------------------------------------------
 
-    @staticmethod
-    def _can_import() -> bool:
-        return importlib.util.find_spec(ROSTER_IMPORT) is not None
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "import_roster":
-            return self._can_import()
         if action in ("move_up", "move_down", "remove"):
             return bool(self._entries(self._current[0]))
         if action == "undo":
