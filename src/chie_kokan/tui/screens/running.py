@@ -26,7 +26,15 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from chie_kokan.autosave import AutoSaver, SaveReport
-from chie_kokan.engine import CURRENT, DomainError, Draft, SessionEngine, Trouble
+from chie_kokan.engine import (
+    CURRENT,
+    EVERYTHING,
+    Changes,
+    DomainError,
+    Draft,
+    SessionEngine,
+    Trouble,
+)
 from chie_kokan.examples import example_fields
 from chie_kokan.facts import question_number
 from chie_kokan.i18n import t
@@ -207,6 +215,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         self._rescued: Rescue | None = None
         self._board_step: int | None = None
         self._applicable: frozenset[str] = frozenset()
+        self._buttons_mounted = False
         self._shown: dict[str, Text | str] = {}
         self._where: tuple[int, int, int] | None = None
         """Step, question and round last shown: a new round or question is announced."""
@@ -299,6 +308,7 @@ class RunningScreen(KeyPalette, Screen[None]):
     async def _after_first_frame(self) -> None:
         """What the room does not need in the first frame."""
         await self.query_one("#buttons", Grid).mount_all(self._buttons())
+        self._buttons_mounted = True
         self._applicable = frozenset()  # show the right buttons for this step
         self._refresh_buttons()
         self._load_report_back()
@@ -409,7 +419,7 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def _engine_changed(self, engine: SessionEngine) -> None:
         self._save_now()
-        self.refresh_view()
+        self.refresh_view(engine.changes)
         self._announce_progress()
         if engine.approval_reset:
             engine.approval_reset = False
@@ -503,8 +513,8 @@ class RunningScreen(KeyPalette, Screen[None]):
             engine.turn_elapsed(), engine.step.seconds_per_turn
         )
 
-    def refresh_view(self) -> None:
-        """Redraw everything from the engine's state."""
+    def refresh_view(self, changes: Changes = EVERYTHING) -> None:
+        """Redraw from the engine's state; on the board only the cards in ``changes``."""
         engine = self.engine
         self.query_one(StepTrack).show(
             [t(f"step.{s.kind.value}.short") for s in engine.steps], engine.step_index, engine.ended
@@ -546,7 +556,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         kind = spec(step.kind)
         board.voting = kind.takes_votes
         # The newest card on a share board; the most-voted trouble on a pick board.
-        board.show(self._rows(), follow=not kind.takes_votes)
+        if not self._board_changed(board, changes):
+            board.show(self._rows(), follow=not kind.takes_votes)
         self._show_example_fields(kind.takes_examples)
         self._show_report_list()
         if not kind.takes_turns:
@@ -651,24 +662,56 @@ class RunningScreen(KeyPalette, Screen[None]):
         # cards must not be re-rendered on every keystroke).
         return (card.id, self._card_signature(card, prefix), lambda: self._card_text(card, prefix))
 
-    def _rows(self) -> list[Row]:
+    def _card_prefix(self) -> Callable[[Card], str]:
+        """What a card's row shows before it on this step: its question, the trouble it answers."""
         engine = self.engine
         kind = spec(engine.step.kind)
-        if kind.takes_votes:
-            return self._trouble_rows()
-        titles: dict[str, str] = {}
-        if kind.takes_target and len(engine.picked_troubles()) > 1:
-            titles = {trouble.id: trouble.title for trouble in engine.troubles()}
         first_number = self._question_number() - engine.live.question
-        rows: list[Row] = []
-        for card in engine.cards_of_step():
-            prefix = ""
+        titles: dict[str, str] | None = None
+
+        def prefix(card: Card) -> str:
+            nonlocal titles
+            text = ""
             if card.question is not None:
-                prefix = f"{numbered(first_number + card.question)} "
-            if card.answers in titles:
-                prefix += f"[{ARROW}{titles[card.answers][:12]}] "
-            rows.append(self._card_row(card, prefix))
-        return rows
+                text = f"{numbered(first_number + card.question)} "
+            if card.answers is not None and kind.takes_target:
+                if titles is None:  # only for a card that answers one: the troubles are many
+                    titles = {}
+                    if len(engine.picked_troubles()) > 1:
+                        titles = {trouble.id: trouble.title for trouble in engine.troubles()}
+                if card.answers in titles:
+                    text += f"[{ARROW}{titles[card.answers][:12]}] "
+            return text
+
+        return prefix
+
+    def _rows(self) -> list[Row]:
+        engine = self.engine
+        if spec(engine.step.kind).takes_votes:
+            return self._trouble_rows()
+        prefix = self._card_prefix()
+        return [self._card_row(card, prefix(card)) for card in engine.cards_of_step()]
+
+    def _board_changed(self, board: BoardList, changes: Changes) -> bool:
+        """Redraw only the cards ``changes`` names, at the cost of the change, not of
+        the board. False when the board must be compared whole (:meth:`_rows`)."""
+        engine = self.engine
+        kind = spec(engine.step.kind)
+        if changes.whole or kind.takes_votes or board.typed_digits is not None:
+            return False  # a pick board's rows are troubles: votes move them
+        step = engine.step_index
+        cards = [*changes.edited, *changes.added]
+        if kind.takes_target and any(card.step != step for card in cards):
+            return False  # a trouble's title, which answers show, may have changed
+        prefix = self._card_prefix()
+        for card in changes.edited:
+            if card.step == step and not board.update_row(self._card_row(card, prefix(card))):
+                return False
+        board.remove_rows(changes.removed)
+        board.add_rows(
+            [self._card_row(card, prefix(card)) for card in changes.added if card.step == step]
+        )
+        return True
 
     def _trouble_rows(self) -> list[Row]:
         rows: list[Row] = []
@@ -818,7 +861,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         return True
 
     def _refresh_buttons(self) -> None:
-        if not self.query("#buttons Button"):
+        if not self._buttons_mounted:
             return  # not mounted yet
         # Only when what applies has changed: the footer rebuilds itself on
         # refresh_bindings, too slow for every keystroke.
@@ -1430,12 +1473,22 @@ class RunningScreen(KeyPalette, Screen[None]):
         opening = not engine.ended and spec(engine.step.kind).shows_case
         return opening and bool(self.report_back or engine.session.report_back)
 
+    def _step_has_cards(self) -> bool:
+        board = self.query_one(BoardList)
+        if (
+            not self.engine.ended
+            and not board.voting
+            and self._board_step == self.engine.step_index
+        ):
+            return board.option_count > 0  # a card board: a row for each card of the step
+        return bool(self.engine.cards_of_step())
+
     def _show_report_list(self) -> None:
         report_list = self.query_one(ReportBackList)
         shown = self._reporting()
         report_list.display = shown
         self.set_class(shown, "-reporting")
-        self.set_class(not self.engine.cards_of_step(), "-no-cards")
+        self.set_class(not self._step_has_cards(), "-no-cards")
         if shown and self.has_class("-short"):
             self.query_one("#context").display = False
             self._shown.pop("#context", None)  # shown again when next set
