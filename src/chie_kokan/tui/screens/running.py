@@ -58,8 +58,6 @@ from chie_kokan.tui.glyphs import ARROW, MARKED, PICKED, SEPARATOR, numbered
 from chie_kokan.tui.keys import Key, KeyPalette, localized
 from chie_kokan.tui.minutes_fields import form_fields, next_meeting_values, read_next_meeting
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, FormDialog
-from chie_kokan.tui.screens.help import HelpScreen
-from chie_kokan.tui.summary import summary_text
 from chie_kokan.tui.widgets.card_list import CardList, Row
 from chie_kokan.tui.widgets.entry_line import EntryLine
 from chie_kokan.tui.widgets.entry_row import EntryRow
@@ -228,7 +226,8 @@ class RunningScreen(KeyPalette, Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="save-banner"):
             yield Static(id="save-error")
-            yield Button(t("tui.save_elsewhere"), id="save-elsewhere", variant="error")
+            # Its button comes with the first failure (_show_saved): Button's
+            # styles are the largest Textual parses, and the first frame needs none.
         yield StepTrack(id="track")
         with Horizontal(id="main"):
             with Vertical(id="centre"):
@@ -489,6 +488,8 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _show_saved(self) -> None:
         banner = self.query_one("#save-banner")
         banner.display = self._save_error is not None
+        if banner.display and not banner.query("#save-elsewhere"):
+            banner.mount(Button(t("tui.save_elsewhere"), id="save-elsewhere", variant="error"))
         saved = self.query_one("#saved", Static)
         if self._save_error is not None:
             self.query_one("#save-error", Static).update(self._save_error)
@@ -522,6 +523,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         self.set_class(engine.ended, "-ended")
         self._refresh_buttons()
         if engine.ended:
+            from chie_kokan.tui.summary import summary_text  # once the meeting has ended
+
             self.query_one("#summary-text", Static).update(summary_text(engine))
             self._set("#prompt", Text(t("tui.summary_title"), style="bold"))
             self._set("#question", "")
@@ -1064,6 +1067,8 @@ class RunningScreen(KeyPalette, Screen[None]):
             self.notify(t("undo.took_back", what=what))
 
     def action_help(self) -> None:
+        from chie_kokan.tui.screens.help import HelpScreen  # built when first asked for
+
         self.app.push_screen(HelpScreen(self.all_keys(), self.engine.steps))
 
     # Focus moves now, not after a refresh (what Widget.focus does): the next

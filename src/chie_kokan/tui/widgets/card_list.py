@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -35,6 +36,17 @@ class CardList(OptionList):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._rows: list[tuple[str, Hashable]] = []
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual 8.2 hands a ScrollView the virtual size of its arranged children,
+        # which an OptionList has none of: it keeps its own (one line a row), so the
+        # two never agree, and every layout pass (one per character typed in the
+        # entry line) repainted the board's scrollbar, and with it every widget
+        # between the scrollbar and the entry line. Its own size is compared instead;
+        # when it changes, OptionList updates the scrollbars itself.
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
 
     def reset(self) -> None:
         """Forget the rows and the highlight (another step's board comes next)."""
