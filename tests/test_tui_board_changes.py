@@ -18,6 +18,7 @@ from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.models import Scenario
 from chie_kokan.storage import create_session_file
 from chie_kokan.tui.app import make_app
+from chie_kokan.tui.glyphs import numbered
 from chie_kokan.tui.screens.running import BoardList, RunningScreen
 from test_tui_running import record
 
@@ -89,3 +90,38 @@ async def test_the_board_follows_every_change_as_a_whole_redraw_would(
         engine.undo()
         await same_as_drawn_whole(pilot, screen, "back to the share step")
         assert board.option_count == 30
+
+
+async def test_answers_on_an_exchange_board_keep_their_question_and_trouble(
+    shimizu: Scenario, clock: ManualClock, tmp_path: Path
+) -> None:
+    """Rows of an exchange step begin with the question's number and, with two
+    troubles picked, the trouble they answer: recorded or edited alone, the same."""
+    engine = SessionEngine(new_session(shimizu, session_id="answers", clock=clock), clock)
+    engine.begin()
+    engine.next_step()
+    first = engine.record_card("駅前のスーパーが閉店した")
+    second = engine.record_card("ゴミ出しの日を忘れる")
+    engine.next_step()  # pick
+    engine.set_picked(first.id, True)
+    engine.set_picked(second.id, True)
+    engine.next_step()  # exchange
+    engine.set_target(second.id)
+    path = create_session_file(engine.session, tmp_path / "sessions")
+    app = make_app(session_path=path, sessions_dir=path.parent, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, RunningScreen)
+        engine = screen.engine
+        await record(pilot, "mobile shop")
+        await same_as_drawn_whole(pilot, screen, "an answer recorded")
+        board = screen.query_one(BoardList)
+        shown = str(board.get_option_at_index(board.option_count - 1).prompt)
+        assert shown.startswith(numbered(1)) and "ゴミ出しの日" in shown, shown
+        answer = engine.cards_of_step()[-1]
+        engine.edit_card(answer.id, "移動販売の日を回覧板で知らせる")
+        await same_as_drawn_whole(pilot, screen, "the answer edited")
+        engine.set_target(first.id)
+        await record(pilot, "bus")
+        await same_as_drawn_whole(pilot, screen, "an answer to the other trouble")
+        assert "駅前" in str(board.get_option_at_index(board.option_count - 1).prompt)
