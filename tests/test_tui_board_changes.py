@@ -17,10 +17,10 @@ from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.models import Scenario
 from chie_kokan.storage import create_session_file
-from chie_kokan.tui.app import make_app
+from chie_kokan.tui.app import ChieKokanApp, make_app
 from chie_kokan.tui.glyphs import numbered
 from chie_kokan.tui.screens.running import BoardList, RunningScreen
-from test_tui_running import record
+from test_tui_running import record, running
 
 
 def board_rows(board: BoardList) -> list[tuple[str | None, str]]:
@@ -29,6 +29,12 @@ def board_rows(board: BoardList) -> list[tuple[str | None, str]]:
 
 def drawn_whole(screen: RunningScreen) -> list[tuple[str | None, str]]:
     return [(row_id, str(render())) for row_id, _, render in screen._rows()]
+
+
+def opened(engine: SessionEngine, clock: ManualClock, tmp_path: Path) -> ChieKokanApp:
+    """The app as ``resume`` opens this engine's session, saved first."""
+    path = create_session_file(engine.session, tmp_path / "sessions")
+    return make_app(session_path=path, sessions_dir=path.parent, clock=clock)
 
 
 async def same_as_drawn_whole(pilot: Pilot[Any], screen: RunningScreen, what: str) -> None:
@@ -49,11 +55,8 @@ async def test_the_board_follows_every_change_as_a_whole_redraw_would(
     for number in range(30):  # more than the board's height
         clock.advance(10)
         engine.record_card(f"困りごと{number + 1}")
-    path = create_session_file(engine.session, tmp_path / "sessions")
-    app = make_app(session_path=path, sessions_dir=path.parent, clock=clock)
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, RunningScreen)
+    async with opened(engine, clock, tmp_path).run_test(size=(120, 36)) as pilot:
+        screen = running(pilot)
         engine = screen.engine
         board = screen.query_one(BoardList)
         await same_as_drawn_whole(pilot, screen, "opened")
@@ -107,11 +110,8 @@ async def test_answers_on_an_exchange_board_keep_their_question_and_trouble(
     engine.set_picked(second.id, True)
     engine.next_step()  # exchange
     engine.set_target(second.id)
-    path = create_session_file(engine.session, tmp_path / "sessions")
-    app = make_app(session_path=path, sessions_dir=path.parent, clock=clock)
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, RunningScreen)
+    async with opened(engine, clock, tmp_path).run_test(size=(120, 36)) as pilot:
+        screen = running(pilot)
         engine = screen.engine
         await record(pilot, "mobile shop")
         await same_as_drawn_whole(pilot, screen, "an answer recorded")
