@@ -6,11 +6,15 @@ Not a test: run it by hand, or with ``make bench``.
 
 Both programs run in the same real terminal (a private tmux server, 120×36,
 xterm-256color, UTF-8), alternately, after one warm-up run each. The clock
-starts just before tmux launches the process and stops when the screen
-shows what a person needs to begin: for chie-kokan the running screen with
-the entry line ready for the current speaker; for the empty app its one
-label. Medians are compared with the target from DESIGN.md: chie-kokan
-within 1.3× the empty app.
+starts just before tmux launches the process; two moments are taken:
+
+* first paint: the first time the terminal shows anything at all;
+* usable: the screen shows what a person needs to begin: for chie-kokan
+  the running screen with the entry line ready for the current speaker;
+  for the empty app its one label (its first paint is its usable screen).
+
+Medians are compared with the targets of issue 12: first paint at most
+1.3× the empty app's, the usable screen at most 2.0×.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -37,7 +40,8 @@ from chie_kokan.storage import create_session_file, load_scenario
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TMUX = shutil.which("tmux") or "/usr/bin/tmux"
-TARGET_RATIO = 1.3
+FIRST_PAINT_RATIO = 1.3
+USABLE_RATIO = 2.0
 TIMEOUT = 30.0
 
 EMPTY_APP = """
@@ -102,20 +106,24 @@ class Terminal:
         )
         return result.stdout
 
-    def time_to_screen(self, argv: list[str], ready: str) -> float:
-        """Seconds from launching ``argv`` until ``ready`` is on the screen."""
+    def time_to_screen(self, argv: list[str], ready: str) -> tuple[float, float]:
+        """Seconds from launching ``argv`` to its first paint, and until ``ready`` is shown."""
         name = f"r{uuid.uuid4().hex[:6]}"
         start = time.perf_counter()
         self.tmux(
             "new-session", "-d", "-s", name, "-x", "120", "-y", "36",
             "-c", str(self.workdir), "-e", "LANG=C.UTF-8", *argv,
         )  # fmt: skip
+        first_paint: float | None = None
         try:
             while True:
-                screen = self.tmux("capture-pane", "-p", "-t", name)
-                if ready in "".join(screen.split()):
-                    return time.perf_counter() - start
-                if time.perf_counter() - start > TIMEOUT:
+                screen = "".join(self.tmux("capture-pane", "-p", "-t", name).split())
+                now = time.perf_counter() - start
+                if first_paint is None and screen:
+                    first_paint = now
+                if ready in screen:
+                    return first_paint or now, now
+                if now > TIMEOUT:
                     raise RuntimeError(f"{argv} never showed {ready!r}:\n{screen}")
         finally:
             self.tmux("kill-session", "-t", name)
@@ -146,12 +154,12 @@ def main() -> int:
         workdir = Path(tmp)
         original = make_session(workdir / "template")
         terminal = Terminal(workdir)
-        samples: dict[str, list[float]] = {"empty": [], "resume": []}
+        samples: dict[str, list[float]] = {"empty": [], "paint": [], "resume": []}
 
-        def run_empty() -> float:
+        def run_empty() -> tuple[float, float]:
             return terminal.time_to_screen([sys.executable, "-c", EMPTY_APP], EMPTY_READY)
 
-        def run_resume() -> float:
+        def run_resume() -> tuple[float, float]:
             # A fresh copy each time: resuming writes the file.
             sessions = workdir / "sessions"
             shutil.rmtree(sessions, ignore_errors=True)
@@ -161,22 +169,25 @@ def main() -> int:
             argv = [str(program), "resume", str(path)]
             return terminal.time_to_screen(argv, "".join(RESUME_READY.split()))
 
-        runs: dict[str, Callable[[], float]] = {"empty": run_empty, "resume": run_resume}
         try:
-            for run in runs.values():
-                run()  # warm-up: bytecode and file caches
+            run_empty(), run_resume()  # warm-up: bytecode and file caches
             for _ in range(args.runs):
-                for name, run in runs.items():
-                    samples[name].append(run())
+                samples["empty"].append(run_empty()[1])
+                paint, usable = run_resume()
+                samples["paint"].append(paint)
+                samples["resume"].append(usable)
         finally:
             terminal.close()
 
-    empty, resume = median_ms(samples["empty"]), median_ms(samples["resume"])
-    ratio = resume / empty
-    report.say(f"startup to a usable screen (tmux 120x36, median of {args.runs}, after a warm-up):")
-    report.add(Figure("empty Textual app", empty, "ms", note=fmt(samples["empty"])))
-    report.add(Figure("chie-kokan resume", resume, "ms", note=fmt(samples["resume"])))
-    report.add(Figure("resume / empty app", ratio, "x", TARGET_RATIO))
+    empty, paint, resume = (median_ms(samples[name]) for name in ("empty", "paint", "resume"))
+    report.say(f"start-up (tmux 120x36, median of {args.runs}, after a warm-up):")
+    report.add(
+        Figure("empty Textual app: its label shown", empty, "ms", note=fmt(samples["empty"]))
+    )
+    report.add(Figure("chie-kokan resume: first paint", paint, "ms", note=fmt(samples["paint"])))
+    report.add(Figure("chie-kokan resume: usable", resume, "ms", note=fmt(samples["resume"])))
+    report.add(Figure("first paint / empty app", paint / empty, "x", FIRST_PAINT_RATIO))
+    report.add(Figure("usable screen / empty app", resume / empty, "x", USABLE_RATIO))
     return report.finish()
 
 

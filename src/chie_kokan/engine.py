@@ -4,7 +4,7 @@ Pure Python, no Textual: the screen is a thin view over this, and every rule
 of the meeting is tested here. Every change goes through :meth:`_change`,
 which notes what it touches for undo (:mod:`chie_kokan.models.journal`),
 takes it back if the change fails half way, and tells listeners (the saver,
-the screen) that something changed.
+the screen) that something changed, and which cards (:class:`Changes`).
 """
 
 from __future__ import annotations
@@ -91,6 +91,33 @@ class _Undo:
     what: str
     context: dict[str, str]
     notes: list[journal.Note]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What the last change (or undo) did to the cards, read from its journal notes.
+
+    A view may redraw only these cards; with ``whole`` it redraws from the
+    session: the step changed, or people, groups or the scenario (which
+    cards' rows also show), or undo put a whole list of cards back.
+    """
+
+    added: tuple[Card, ...] = ()
+    """New cards, in the order they joined the end of the session's cards."""
+    edited: tuple[Card, ...] = ()
+    """Cards still in the session, some field of which changed."""
+    removed: tuple[str, ...] = ()
+    """Ids of cards no longer in the session."""
+    whole: bool = False
+
+
+EVERYTHING = Changes(whole=True)
+
+# What a card's row may show besides the card: the step it is on, its
+# speaker's name, its group, its question's number (the scenario).
+_SHOWN_WITH_CARDS = {(Session, "members"), (Session, "groups"), (Session, "scenario")}
+_SHOWN_WITH_CARDS |= {(Live, "step")}
+_SHOWN_WITH_CARDS_MODELS = (Member, Group)
 
 
 def _short(text: str, limit: int = 24) -> str:
@@ -228,6 +255,8 @@ class SessionEngine:
         """Ids of what changed since the last :meth:`file_text` (serialised again)."""
         self._documents = DocumentCache()
         self._listeners: list[Callable[[SessionEngine], None]] = []
+        self.changes: Changes = EVERYTHING
+        """What the change listeners are being told about did to the cards."""
         self.approval_reset = False
         """Set when a change returned approved minutes to 案 (see :meth:`_back_to_draft`);
         the screen says so and sets it back to False."""
@@ -239,8 +268,54 @@ class SessionEngine:
     # -- plumbing -----------------------------------------------------------
 
     def subscribe(self, listener: Callable[[SessionEngine], None]) -> None:
-        """Call ``listener(engine)`` after every change."""
+        """Call ``listener(engine)`` after every change; ``engine.changes`` says what it did."""
         self._listeners.append(listener)
+
+    def _changes_in(self, notes: list[journal.Note], *, undone: bool) -> Changes:
+        """What ``notes`` did to the cards (``undone``: what taking them back will do).
+
+        Read before an undo reverts them. The cost is that of the notes, but
+        for a list of cards replaced (a card deleted), which is compared by id.
+        """
+        session = self.session
+        added: list[Card] = []
+        edited: dict[str, Card] = {}
+        removed: list[str] = []
+        for owner, field, old in notes:
+            if field is None:  # an item appended to a list
+                if owner is session.cards:
+                    new = owner[old:]
+                    if undone:
+                        removed.extend(card.id for card in new)
+                    else:
+                        added.extend(new)
+                elif owner is session.groups:
+                    return EVERYTHING
+            elif isinstance(owner, Card):
+                if field == "step":
+                    return EVERYTHING
+                edited[owner.id] = owner
+            elif owner is self:
+                if field == "session" and old is not session:
+                    return EVERYTHING
+            elif isinstance(owner, Session) and field == "cards":
+                if undone or owner is not session:
+                    return EVERYTHING  # a whole list put back: rows in between
+                kept = {card.id for card in session.cards}
+                if not kept <= {card.id for card in old}:
+                    return EVERYTHING
+                removed.extend(card.id for card in old if card.id not in kept)
+            elif (type(owner), field) in _SHOWN_WITH_CARDS or isinstance(
+                owner, _SHOWN_WITH_CARDS_MODELS
+            ):
+                return EVERYTHING
+        gone = set(removed)
+        new_ids = {card.id for card in added}  # drawn whole as they join
+        return Changes(
+            added=tuple(card for card in added if card.id not in gone),
+            edited=tuple(card for key, card in edited.items() if key not in gone | new_ids),
+            removed=tuple(removed),
+        )
 
     @contextmanager
     def _change(self, what: str, **context: str) -> Iterator[datetime]:
@@ -257,6 +332,7 @@ class SessionEngine:
                 raise
             self._touch()
             self._mark_touched(entry.notes)
+            self.changes = self._changes_in(entry.notes, undone=False)
         self._undo.append(entry)
         del self._undo[: -self.MAX_UNDO]
         self._notify()
@@ -331,6 +407,7 @@ class SessionEngine:
             raise DomainError("nothing_to_undo")
         with self.lock:
             last = self._undo.pop()
+            self.changes = self._changes_in(last.notes, undone=True)
             journal.revert(last.notes)
             self._mark_touched(last.notes)
             self._changed()
@@ -606,6 +683,7 @@ class SessionEngine:
                 self._pause_timer(index, now)
             self._suspend_turn(now)
             self._touch()
+            self.changes = Changes()  # clocks and turns: no card
         self._notify()
 
     def resume(self) -> None:

@@ -7,11 +7,17 @@ for content such as default questions, lists of strings.
 
 from __future__ import annotations
 
-import tomllib
 import unicodedata
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
+
+try:
+    # Compiled (mypyc): the catalog is read on every start, before the first frame;
+    # the same parser as tomllib (tomli 2.1-2.2, TOML 1.0), so the same result.
+    from tomli import loads as _loads
+except ImportError:  # pragma: no cover - installed with the package
+    from tomllib import loads as _loads
 
 Language = Literal["ja", "en"]
 LANGUAGES: tuple[Language, ...] = ("ja", "en")
@@ -34,7 +40,7 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def catalog(language: Language) -> dict[str, Any]:
     """The flattened catalog of one language."""
     text = resources.files(__package__).joinpath(f"{language}.toml").read_text("utf-8")
-    return _flatten(tomllib.loads(text))
+    return _flatten(_loads(text))
 
 
 def set_language(language: Language) -> None:

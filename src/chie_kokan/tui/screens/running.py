@@ -27,7 +27,15 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from chie_kokan.autosave import AutoSaver, SaveReport
-from chie_kokan.engine import CURRENT, DomainError, Draft, SessionEngine, Trouble
+from chie_kokan.engine import (
+    CURRENT,
+    EVERYTHING,
+    Changes,
+    DomainError,
+    Draft,
+    SessionEngine,
+    Trouble,
+)
 from chie_kokan.examples import example_fields
 from chie_kokan.facts import question_number
 from chie_kokan.i18n import at_table, t, table_label
@@ -52,8 +60,6 @@ from chie_kokan.tui.glyphs import ARROW, MARKED, PICKED, SEPARATOR, numbered
 from chie_kokan.tui.keys import Key, KeyPalette, localized
 from chie_kokan.tui.minutes_fields import form_fields, next_meeting_values
 from chie_kokan.tui.screens.dialogs import ChooseDialog, ConfirmDialog, Field, FormDialog
-from chie_kokan.tui.screens.help import HelpScreen
-from chie_kokan.tui.summary import summary_text
 from chie_kokan.tui.widgets.card_list import CardList, Row
 from chie_kokan.tui.widgets.entry_line import EntryLine
 from chie_kokan.tui.widgets.entry_row import EntryRow
@@ -214,6 +220,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         """Ctrl+Q was pressed and the last change is on its way to the disk."""
         self._board_step: int | None = None
         self._applicable: frozenset[str] = frozenset()
+        self._buttons_mounted = False
         self._shown: dict[str, Text | str] = {}
         self._where: tuple[int, int, int] | None = None
         """Step, question and round last shown: a new round or question is announced."""
@@ -226,7 +233,8 @@ class RunningScreen(KeyPalette, Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="save-banner"):
             yield Static(id="save-error")
-            yield Button(t("tui.save_elsewhere"), id="save-elsewhere", variant="error")
+            # Its button comes with the first failure (_show_saved): Button's
+            # styles are the largest Textual parses, and the first frame needs none.
         yield StepTrack(id="track")
         with Horizontal(id="main"):
             with Vertical(id="centre"):
@@ -306,6 +314,7 @@ class RunningScreen(KeyPalette, Screen[None]):
     async def _after_first_frame(self) -> None:
         """What the room does not need in the first frame."""
         await self.query_one("#buttons", Grid).mount_all(self._buttons())
+        self._buttons_mounted = True
         self._applicable = frozenset()  # show the right buttons for this step
         self._refresh_buttons()
         self._load_report_back()
@@ -416,7 +425,7 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     def _engine_changed(self, engine: SessionEngine) -> None:
         self._save_now()
-        self.refresh_view()
+        self.refresh_view(engine.changes)
         self._announce_progress()
         if engine.approval_reset:
             engine.approval_reset = False
@@ -486,6 +495,8 @@ class RunningScreen(KeyPalette, Screen[None]):
     def _show_saved(self) -> None:
         banner = self.query_one("#save-banner")
         banner.display = self._save_error is not None
+        if banner.display and not banner.query("#save-elsewhere"):
+            banner.mount(Button(t("tui.save_elsewhere"), id="save-elsewhere", variant="error"))
         saved = self.query_one("#saved", Static)
         if self._save_error is not None:
             self.query_one("#save-error", Static).update(self._save_error)
@@ -510,8 +521,8 @@ class RunningScreen(KeyPalette, Screen[None]):
             engine.turn_elapsed(), engine.step.seconds_per_turn
         )
 
-    def refresh_view(self) -> None:
-        """Redraw everything from the engine's state."""
+    def refresh_view(self, changes: Changes = EVERYTHING) -> None:
+        """Redraw from the engine's state; on the board only the cards in ``changes``."""
         engine = self.engine
         self.query_one(StepTrack).show(
             [t(f"step.{s.kind.value}.short") for s in engine.steps], engine.step_index, engine.ended
@@ -519,6 +530,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         self.set_class(engine.ended, "-ended")
         self._refresh_buttons()
         if engine.ended:
+            from chie_kokan.tui.summary import summary_text  # once the meeting has ended
+
             self.query_one("#summary-text", Static).update(summary_text(engine))
             self._set("#prompt", Text(t("tui.summary_title"), style="bold"))
             self._set("#question", "")
@@ -553,7 +566,8 @@ class RunningScreen(KeyPalette, Screen[None]):
         kind = spec(step.kind)
         board.voting = kind.takes_votes
         # The newest card on a share board; the most-voted trouble on a pick board.
-        board.show(self._rows(), follow=not kind.takes_votes)
+        if not self._board_changed(board, changes):
+            board.show(self._rows(), follow=not kind.takes_votes)
         self._show_example_fields(kind.takes_examples)
         self._show_report_list()
         if not kind.takes_turns:
@@ -669,24 +683,56 @@ class RunningScreen(KeyPalette, Screen[None]):
         # cards must not be re-rendered on every keystroke).
         return (card.id, self._card_signature(card, prefix), lambda: self._card_text(card, prefix))
 
-    def _rows(self) -> list[Row]:
+    def _card_prefix(self) -> Callable[[Card], str]:
+        """What a card's row shows before it on this step: its question, the trouble it answers."""
         engine = self.engine
         kind = spec(engine.step.kind)
-        if kind.takes_votes:
-            return self._trouble_rows()
-        titles: dict[str, str] = {}
-        if kind.takes_target and len(engine.picked_troubles()) > 1:
-            titles = {trouble.id: trouble.title for trouble in engine.troubles()}
         first_number = self._question_number() - engine.live.question
-        rows: list[Row] = []
-        for card in engine.cards_of_step():
-            prefix = ""
+        titles: dict[str, str] | None = None
+
+        def prefix(card: Card) -> str:
+            nonlocal titles
+            text = ""
             if card.question is not None:
-                prefix = f"{numbered(first_number + card.question)} "
-            if card.answers in titles:
-                prefix += f"[{ARROW}{titles[card.answers][:12]}] "
-            rows.append(self._card_row(card, prefix))
-        return rows
+                text = f"{numbered(first_number + card.question)} "
+            if card.answers is not None and kind.takes_target:
+                if titles is None:  # only for a card that answers one: the troubles are many
+                    titles = {}
+                    if len(engine.picked_troubles()) > 1:
+                        titles = {trouble.id: trouble.title for trouble in engine.troubles()}
+                if card.answers in titles:
+                    text += f"[{ARROW}{titles[card.answers][:12]}] "
+            return text
+
+        return prefix
+
+    def _rows(self) -> list[Row]:
+        engine = self.engine
+        if spec(engine.step.kind).takes_votes:
+            return self._trouble_rows()
+        prefix = self._card_prefix()
+        return [self._card_row(card, prefix(card)) for card in engine.cards_of_step()]
+
+    def _board_changed(self, board: BoardList, changes: Changes) -> bool:
+        """Redraw only the cards ``changes`` names, at the cost of the change, not of
+        the board. False when the board must be compared whole (:meth:`_rows`)."""
+        engine = self.engine
+        kind = spec(engine.step.kind)
+        if changes.whole or kind.takes_votes or board.typed_digits is not None:
+            return False  # a pick board's rows are troubles: votes move them
+        step = engine.step_index
+        cards = [*changes.edited, *changes.added]
+        if kind.takes_target and any(card.step != step for card in cards):
+            return False  # a trouble's title, which answers show, may have changed
+        prefix = self._card_prefix()
+        for card in changes.edited:
+            if card.step == step and not board.update_row(self._card_row(card, prefix(card))):
+                return False
+        board.remove_rows(changes.removed)
+        board.add_rows(
+            [self._card_row(card, prefix(card)) for card in changes.added if card.step == step]
+        )
+        return True
 
     def _trouble_rows(self) -> list[Row]:
         rows: list[Row] = []
@@ -836,7 +882,7 @@ class RunningScreen(KeyPalette, Screen[None]):
         return True
 
     def _refresh_buttons(self) -> None:
-        if not self.query("#buttons Button"):
+        if not self._buttons_mounted:
             return  # not mounted yet
         # Only when what applies has changed: the footer rebuilds itself on
         # refresh_bindings, too slow for every keystroke.
@@ -1050,6 +1096,8 @@ class RunningScreen(KeyPalette, Screen[None]):
             self.notify(t("undo.took_back", what=what))
 
     def action_help(self) -> None:
+        from chie_kokan.tui.screens.help import HelpScreen  # built when first asked for
+
         self.app.push_screen(HelpScreen(self.all_keys(), self.engine.steps))
 
     # Focus moves now, not after a refresh (what Widget.focus does): the next
@@ -1479,12 +1527,22 @@ class RunningScreen(KeyPalette, Screen[None]):
         opening = not engine.ended and spec(engine.step.kind).shows_case
         return opening and bool(self.report_back or engine.session.report_back)
 
+    def _step_has_cards(self) -> bool:
+        board = self.query_one(BoardList)
+        if (
+            not self.engine.ended
+            and not board.voting
+            and self._board_step == self.engine.step_index
+        ):
+            return board.option_count > 0  # a card board: a row for each card of the step
+        return bool(self.engine.cards_of_step())
+
     def _show_report_list(self) -> None:
         report_list = self.query_one(ReportBackList)
         shown = self._reporting()
         report_list.display = shown
         self.set_class(shown, "-reporting")
-        self.set_class(not self.engine.cards_of_step(), "-no-cards")
+        self.set_class(not self._step_has_cards(), "-no-cards")
         if shown and self.has_class("-short"):
             self.query_one("#context").display = False
             self._shown.pop("#context", None)  # shown again when next set
