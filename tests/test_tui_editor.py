@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
@@ -68,6 +69,13 @@ def problem_messages(path: Path) -> list[str]:
     with pytest.raises(FileError) as caught:
         load_scenario(path)
     return [problem.message for problem in caught.value.problems]
+
+
+def problems_said(path: Path) -> list[str]:
+    """What ``validate`` says about a file: the field as people count it, then the message."""
+    with pytest.raises(FileError) as caught:
+        load_scenario(path)
+    return [f"{p.named_field()}: {p.message}" for p in caught.value.problems]
 
 
 def problems_line(app: ChieKokanApp) -> str:
@@ -332,7 +340,7 @@ async def test_validation_as_typed_says_what_validate_says(
     broken = tmp_path / "broken.toml"
     old, new = in_file
     broken.write_text(SHIMIZU.read_text("utf-8").replace(old, new, 1), encoding="utf-8")
-    expected = problem_messages(broken)[0]
+    expected = problems_said(broken)[0]  # e.g. 3番目の手順（steps[2].minutes）: …
     path, app = shimizu_copy(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -550,3 +558,35 @@ async def test_f7_imports_the_roster_with_tables_and_saves_it(tmp_path: Path) ->
     assert len(people) == before + 1
     assert (people[-1].name, people[-1].table) == ("林 一郎", "B")
     assert "# 知恵交換会「清水さんの困りごと」" in path.read_text(encoding="utf-8")  # comments kept
+
+
+async def test_keys_typed_right_after_f2_go_to_the_new_line(tmp_path: Path) -> None:
+    """A fast typist: F2 and the name at once land in the new person's name, not the old row."""
+    _, app = shimizu_copy(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        screen = editor(app)
+        screen.query_one("#p0-role", Input).focus()
+        await pilot.pause()
+        before = len(screen.draft.participants)
+        # Queued together, as a terminal delivers a burst of keys.
+        for key, character in [("f2", None), ("a", "a"), ("b", "b")]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        await pilot.pause()
+        assert len(screen.draft.participants) == before + 1
+        assert screen.draft.participants[-1].name == "ab"
+        assert screen.draft.participants[0].role == "会長"
+        # The same after F3, which builds the steps again (the focused row goes).
+        screen.query_one("#s1-prompt").focus()
+        await pilot.pause()
+        people = [person.data() for person in screen.draft.participants]
+        steps = [step.data() for step in screen.draft.steps]
+        for key, character in [("f3", None), ("x", "x")]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "s2-kind"
+        # The "x" met the new step's kind (which takes no typing), no other field.
+        assert [person.data() for person in screen.draft.participants] == people
+        assert [step.data() for i, step in enumerate(screen.draft.steps) if i != 2] == steps

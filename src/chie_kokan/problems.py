@@ -42,12 +42,15 @@ class Problem:
             where = t("validation.at_line", file=file, line=self.line)
         else:
             where = t("validation.file_label", file=file)
-        field = ""
-        if self.field:
-            place = position(self.loc)
-            named = t("position.field", place=place, path=self.field) if place else self.field
-            field = f" {named}:"
+        field = f" {self.named_field()}:" if self.field else ""
         return f"{where}:{field} {self.message}"
+
+    def named_field(self) -> str:
+        """The field as people count (2番目の手順（steps[1].minutes）), or "" for none."""
+        if not self.field:
+            return ""
+        place = position(self.loc)
+        return t("position.field", place=place, path=self.field) if place else self.field
 
 
 class FileError(Exception):

@@ -544,7 +544,8 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
 
     @staticmethod
     def _say(problem: Problem) -> str:
-        return f"{problem.field}: {problem.message}" if problem.field else problem.message
+        # Said as `validate` says it: positions counted from one, the path kept.
+        return f"{problem.named_field()}: {problem.message}" if problem.field else problem.message
 
     def _show_problems(self) -> None:
         line = self.query_one("#editor-problems", Static)
@@ -565,7 +566,10 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
             return
         found = self.query(f"#{field_id}")
         if found:
-            found.first().focus()
+            # At once, not as widget.focus() does (after the messages queued now):
+            # keys typed while a list was rebuilt must reach this field, not the
+            # one Textual chose when the focused row was removed.
+            self.set_focus(found.first())
             found.first().scroll_visible()
 
     # -- roster and steps -----------------------------------------------------
