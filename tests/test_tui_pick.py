@@ -539,3 +539,21 @@ async def test_other_steps_keep_the_one_entry_line(pick_file: Path, clock: Manua
         assert app.focused is what
         await pilot.press(*"Our bus", "enter")
         assert screen.engine.cards_of_step()[-1].text == "Our bus"
+
+
+async def test_arrows_stop_at_the_ends_of_the_board_rather_than_wrap(
+    pick_file: Path, clock: ManualClock
+) -> None:
+    """↑ once too often on the top trouble must not vote for the bottom one."""
+    app = build(pick_file, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await on_board(pilot, "home")
+        rows = board(screen)
+        first, last = rows.highlighted_id, rows.get_option_at_index(rows.option_count - 1).id
+        await pilot.press("up", "f9")
+        assert rows.highlighted_id == first
+        await pilot.press("end", "down", "f9")
+        assert rows.highlighted_id == last
+        assert first is not None and last is not None and first != last
+        assert votes(screen.engine)[first] == 1
+        assert votes(screen.engine)[last] == 1

@@ -48,6 +48,25 @@ class CardList(OptionList):
         # when it changes, OptionList updates the scrollbars itself.
         return super()._size_updated(size, self.virtual_size, container_size, layout)
 
+    # ↑ on the first card stays there, ↓ on the last too. OptionList wraps round:
+    # a recorder pressing ↑ once too often on a pick board would land on the
+    # bottom trouble and give it the next vote or the ✔ without noticing.
+    def action_cursor_up(self) -> None:
+        if self._enabled_beyond(-1):
+            super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        if self._enabled_beyond(+1):
+            super().action_cursor_down()
+
+    def _enabled_beyond(self, direction: int) -> bool:
+        """Whether there is a row to move to above (-1) or below (+1) the highlight."""
+        at = self.highlighted
+        if at is None:
+            return True  # nothing highlighted yet: the first move highlights a row
+        rows = self.options[:at] if direction < 0 else self.options[at + 1 :]
+        return any(not option.disabled for option in rows)
+
     def reset(self) -> None:
         """Forget the rows and the highlight (another step's board comes next)."""
         self.clear_options()
