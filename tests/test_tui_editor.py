@@ -590,3 +590,22 @@ async def test_keys_typed_right_after_f2_go_to_the_new_line(tmp_path: Path) -> N
         # The "x" met the new step's kind (which takes no typing), no other field.
         assert [person.data() for person in screen.draft.participants] == people
         assert [step.data() for i, step in enumerate(screen.draft.steps) if i != 2] == steps
+
+
+async def test_fields_a_kind_does_not_take_are_greyed_unless_written(tmp_path: Path) -> None:
+    _, app = shimizu_copy(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        screen = editor(app)
+        assert screen.query_one("#s0-votes_per_person").disabled  # votes: pick steps only
+        assert not screen.query_one("#s2-votes_per_person").disabled  # the pick step
+        await fill(pilot, "s1-kind", "break")  # the share step becomes a break
+        await pilot.pause()
+        assert screen.query_one("#s1-questions").disabled  # none written
+        # Written for the share step: open, and marked with validate's message.
+        assert not screen.query_one("#s1-seconds_per_turn").disabled
+        assert screen.query_one("#s1-seconds_per_turn").has_class("-invalid")
+        await fill(pilot, "s1-kind", "share")
+        await pilot.pause()
+        assert not screen.query_one("#s1-questions").disabled
+        assert not screen.query_one("#s1-seconds_per_turn").has_class("-invalid")

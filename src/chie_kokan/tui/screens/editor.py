@@ -409,6 +409,8 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
             steps = self.query_one("#editor-steps", Vertical)
             await steps.remove_children()
             await steps.mount_all([self._step_card(i, s) for i, s in enumerate(self.draft.steps)])
+            for index in range(len(self.draft.steps)):
+                self._refresh_step(index)
         # The new widgets carry no marks yet.
         self._invalid = {field for field in self._invalid if field[0] not in sections}
         self._mark_current()
@@ -487,6 +489,23 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
             ("votes_per_person", votes),
         ):
             self.query_one(f"#s{index}-{attr}", Input).placeholder = text
+        # What the kind does not take is greyed and skipped by Tab (a break has no
+        # questions, turns or votes), unless something is written there: then it
+        # stays open to be seen and removed, with validate's message beside it.
+        step = self.draft.steps[index]
+        try:
+            kind = spec(StepKind(step.kind))
+        except ValueError:
+            return
+        applies = {
+            "questions": kind.takes_cards,
+            "turns": kind.takes_turns,
+            "seconds_per_turn": kind.takes_turns,
+            "votes_per_person": kind.takes_votes,
+        }
+        for attr, taken in applies.items():
+            written = bool(getattr(step, attr).strip())
+            self.query_one(f"#s{index}-{attr}").disabled = not taken and not written
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
