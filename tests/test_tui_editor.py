@@ -444,7 +444,9 @@ async def test_new_scenario_names_that_cannot_be_used(tmp_path: Path, name: str)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LauncherScreen)  # no editor for it
-    assert sorted(p.name for p in scenarios.iterdir()) == ["riverside.toml", "shimizu.toml"]
+    assert sorted(p.name for p in scenarios.iterdir()) == sorted(
+        p.name for p in SCENARIOS.iterdir()
+    )
 
 
 def test_new_with_edit_writes_the_template_then_opens_it(
