@@ -79,6 +79,9 @@ def test_removed_comments_are_listed(tmp_path: Path) -> None:
     assert lost_comments(opened.text, text) == [
         "公開用の議事録（--redact）では消す名前",
         "役職（なくてもかまいません）",
+        # The commented-out example under the first person goes with them.
+        'table = "A"                       # テーブル名（任意）: '
+        "グループ発表はテーブルごとに一人ずつ発表します",
     ]
 
 

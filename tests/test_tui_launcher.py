@@ -27,9 +27,15 @@ SIZES = [(120, 36), (100, 30)]
 
 @pytest.fixture
 def scenarios_dir(tmp_path: Path) -> Path:
-    """The shipped scenarios, copied into the test's own folder."""
+    """Two shipped scenarios (one Japanese, one English), copied into the test's own folder.
+
+    Named, not the whole folder: a scenario shipped later must not change what
+    these tests see (each test says which row it opens).
+    """
     folder = tmp_path / "scenarios"
-    shutil.copytree(SCENARIOS, folder)
+    folder.mkdir()
+    for name in ("shimizu.toml", "riverside.toml"):
+        shutil.copy(SCENARIOS / name, folder / name)
     return folder
 
 
