@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import html
 import io
-import multiprocessing
 import os
 import re
 import stat
-import threading
 import zipfile
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -182,49 +178,15 @@ def _own_stem(directory: Path, base: str, mark: str) -> str:
     return free_stem(base, free_or_ours)
 
 
-PARALLEL_FROM = 64
-"""From this many session files on, they are read in parallel processes: a
-city's resource file over a year or two of meetings is hundreds of files, and
-reading TOML and validating it is nearly all of the time."""
-
-
-def _read_session(path: Path) -> Session | list[Problem]:
-    """One file, or its problems (returned, not raised: they cross a process)."""
-    try:
-        return load_session(path)
-    except FileError as error:
-        return error.problems
-
-
-def _read_sessions(paths: list[Path]) -> list[Session | list[Problem]]:
-    workers = min(os.cpu_count() or 1, 8)
-    # Forked workers start at once with everything imported; forking is only
-    # safe without other threads (the command line), never under the screen.
-    if (
-        len(paths) < PARALLEL_FROM
-        or workers < 2
-        or threading.active_count() > 1
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return [_read_session(path) for path in paths]
-    context = multiprocessing.get_context("fork")
-    try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return list(pool.map(_read_session, paths, chunksize=8))
-    except (OSError, BrokenProcessPool):  # no processes to be had: read them here
-        return [_read_session(path) for path in paths]
-
-
 def load_sessions(paths: Sequence[Path]) -> list[Session]:
     """Every session, or one FileError listing the problems of all bad files."""
     sessions: list[Session] = []
     problems: list[Problem] = []
-    # The same file twice is one table, not two.
-    for read in _read_sessions(list(dict.fromkeys(paths))):
-        if isinstance(read, Session):
-            sessions.append(read)
-        else:
-            problems += read
+    for path in dict.fromkeys(paths):  # the same file twice is one table, not two
+        try:
+            sessions.append(load_session(path))
+        except FileError as error:
+            problems += error.problems
     if problems:
         raise FileError(problems)
     return sessions
