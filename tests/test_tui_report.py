@@ -193,12 +193,32 @@ async def test_setup_shows_each_members_table_and_the_session_keeps_it(
         assert "テーブルA　第三団地自治会・会長" in roster.render_line(0).text
         last = roster.render_line(len(TABLES) - 1).text
         assert "小林 直子" in last and "テーブル" not in last  # no table: as before
+        # A walk-in at the door: name, organisation, table, each with Enter.
+        app.screen.query_one("#setup-walk-in-name", Input).focus()
+        await pilot.pause()
+        await pilot.press(*"Kimura", "enter", *"NPO", "enter", "B", "enter")
+        await pilot.pause()
+        assert "テーブルB　NPO" in roster.render_line(len(TABLES)).text
         await pilot.press("f7")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
     (path,) = (tmp_path / "sessions").glob("*.toml")
-    assert [m.table for m in load_session(path).members] == TABLES
+    members = load_session(path).members
+    assert [m.table for m in members] == [*TABLES, "B"]
+    assert (members[-1].name, members[-1].walk_in) == ("Kimura", True)
+
+
+async def test_setup_asks_a_walk_in_for_a_table_only_when_tables_meet(
+    clock: ManualClock, tmp_path: Path
+) -> None:
+    app = make_app(
+        scenario_path=SCENARIOS / "shimizu.toml", sessions_dir=tmp_path / "sessions", clock=clock
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.screen.query("#setup-walk-in-name")
+        assert not app.screen.query("#setup-walk-in-table")
 
 
 async def test_a_walk_in_joins_a_table_from_f4(tables_file: Path, clock: ManualClock) -> None:

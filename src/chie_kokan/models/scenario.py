@@ -167,6 +167,13 @@ class Scenario(Strict):
         return self.steps
 
     @property
+    def uses_tables(self) -> bool:
+        """Several tables meet: someone on the roster sits at one, or a step goes by table."""
+        return any(p.table.strip() for p in self.participants) or any(
+            spec(step.kind).by_table for step in self.flow
+        )
+
+    @property
     def rules(self) -> list[str]:
         assert self.ground_rules is not None
         return self.ground_rules

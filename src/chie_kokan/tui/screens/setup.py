@@ -202,6 +202,12 @@ class SetupScreen(KeyPalette, Screen[None]):
                         id="setup-walk-in-organization",
                         compact=True,
                     )
+                    if self.scenario.uses_tables:  # a report goes round by table
+                        yield Input(
+                            placeholder=t("setup.walk_in_table"),
+                            id="setup-walk-in-table",
+                            compact=True,
+                        )
                     yield Button(self._button_label("walk_in"), id="setup-add", compact=True)
             with Vertical(id="setup-details"):
                 yield Static(t("setup.meeting"), classes="setup-section")
@@ -379,6 +385,8 @@ class SetupScreen(KeyPalette, Screen[None]):
         if any(a.name == name for a in self.attendees):
             self._problem(t("setup.walk_in_duplicate", name=name))
             return
+        tables = self.query("#setup-walk-in-table").results(Input)
+        table_input = next(tables, None)
         self._walk_ins += 1
         self.attendees.append(
             Attendee(
@@ -386,10 +394,13 @@ class SetupScreen(KeyPalette, Screen[None]):
                 name,
                 organization_input.value.strip(),
                 walk_in=True,
+                table=table_input.value.strip() if table_input else "",
             )
         )
         name_input.value = ""
         organization_input.value = ""
+        if table_input:
+            table_input.value = ""
         self._show_roster(highlight=len(self.attendees) - 1)
         self._say(t("setup.walk_in_added", name=name))
         name_input.focus()
@@ -400,6 +411,14 @@ class SetupScreen(KeyPalette, Screen[None]):
             self.query_one("#setup-walk-in-organization", Input).focus()
 
     @on(Input.Submitted, "#setup-walk-in-organization")
+    def _walk_in_organization_done(self) -> None:
+        tables = self.query("#setup-walk-in-table")
+        if tables:
+            tables.first().focus()
+        else:
+            self.action_walk_in()
+
+    @on(Input.Submitted, "#setup-walk-in-table")
     def _walk_in_done(self) -> None:
         self.action_walk_in()
 
