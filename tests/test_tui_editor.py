@@ -64,6 +64,15 @@ def shimizu_copy(folder: Path) -> tuple[Path, ChieKokanApp]:
     return path, make_app(edit_path=path)
 
 
+def two_scenarios(tmp_path: Path) -> Path:
+    """A scenarios folder with the shipped Shimizu and Riverside (riverside listed first)."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in ("shimizu.toml", "riverside.toml"):
+        shutil.copy(SCENARIOS / name, folder / name)
+    return folder
+
+
 def problem_messages(path: Path) -> list[str]:
     """What ``validate`` says about a file, message by message."""
     with pytest.raises(FileError) as caught:
@@ -255,8 +264,7 @@ async def test_undo_takes_back_edits_and_structure(tmp_path: Path) -> None:
 
 
 async def test_leaving_with_unsaved_changes_asks(tmp_path: Path) -> None:
-    scenarios = tmp_path / "scenarios"
-    shutil.copytree(SCENARIOS, scenarios)
+    scenarios = two_scenarios(tmp_path)
     path = scenarios / "shimizu.toml"
     app = make_app(scenarios_dir=scenarios, sessions_dir=tmp_path / "sessions")
     async with app.run_test(size=(120, 36)) as pilot:
@@ -324,7 +332,7 @@ async def test_file_changed_on_disk_is_not_overwritten(tmp_path: Path) -> None:
         ("s1-minutes", "abc", ("minutes = 20", 'minutes = "abc"')),
         ("p4-name", "", ('name = "田中 和子"', 'name = ""')),
         ("p4-name", "山田 花子", ('name = "田中 和子"', 'name = "山田 花子"')),
-        ("s0-votes_per_person", "3", ('turns = "free"', 'turns = "free"\nvotes_per_person = 3')),
+        # (Votes typed on an opening step: the field is greyed, see the test below.)
         # The votes left on a step that is no longer a pick step: said at the votes.
         ("s2-kind", "share", ('kind = "pick"', 'kind = "share"')),
         (
@@ -431,8 +439,7 @@ async def test_quit_then_save_refused_keeps_the_app(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["../x", ".hidden", "a\\b", "a\tb", "shimizu"])
 async def test_new_scenario_names_that_cannot_be_used(tmp_path: Path, name: str) -> None:
-    scenarios = tmp_path / "scenarios"
-    shutil.copytree(SCENARIOS, scenarios)
+    scenarios = two_scenarios(tmp_path)
     app = make_app(scenarios_dir=scenarios, sessions_dir=tmp_path / "sessions")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -444,9 +451,7 @@ async def test_new_scenario_names_that_cannot_be_used(tmp_path: Path, name: str)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LauncherScreen)  # no editor for it
-    assert sorted(p.name for p in scenarios.iterdir()) == sorted(
-        p.name for p in SCENARIOS.iterdir()
-    )
+    assert sorted(p.name for p in scenarios.iterdir()) == ["riverside.toml", "shimizu.toml"]
 
 
 def test_new_with_edit_writes_the_template_then_opens_it(
