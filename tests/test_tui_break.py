@@ -67,6 +67,9 @@ async def test_a_break_shows_its_time_box_and_records_nothing(
         assert panel_text(panel) == "休憩中 発言の順番はありません"
         entry = screen.query_one("#entry", Input)
         assert "休憩中は記録しません" in entry.placeholder
+        # No empty board on the projector: a break records nothing.
+        board = screen.query_one("#cards")
+        assert not board.display
 
         cards, turns = len(engine.session.cards), len(engine.session.turns)
         await type_line(pilot, "kyuukei")
@@ -90,6 +93,8 @@ async def test_a_break_shows_its_time_box_and_records_nothing(
         await pilot.press("f7")  # back to work: what was typed is still there for pick
         assert engine.step_index == PICK
         assert entry.value == "kyuukei"
+        await pilot.pause()
+        assert board.display  # the troubles to vote on
         await saved(pilot, screen)
         on_disk = load_session(break_file)
         assert [card for card in on_disk.cards if card.step == BREAK] == []

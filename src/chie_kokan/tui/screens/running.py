@@ -537,6 +537,7 @@ class RunningScreen(KeyPalette, Screen[None]):
             self._set("#question", "")
             self._set("#context", "")
             self._set("#side-actions", "")
+            self.set_class(False, "-no-board")
             self.query_one("#entry", EntryLine).placeholder = t("tui.entry_ended")
             self._show_holder("")
             self.query_one(BoardList).voting = False
@@ -545,6 +546,7 @@ class RunningScreen(KeyPalette, Screen[None]):
             self._show_saved()
             return
         step = engine.step
+        self.set_class(not spec(step.kind).takes_cards, "-no-board")
         heading = Text()
         if not self.has_class("-short") or not step.prompt:
             # On a short screen the track above already names the step.
