@@ -115,8 +115,12 @@ EVERYTHING = Changes(whole=True)
 
 # What a card's row may show besides the card: the step it is on, its
 # speaker's name, its group, its question's number (the scenario).
-_SHOWN_WITH_CARDS = {(Session, "members"), (Session, "groups"), (Session, "scenario")}
-_SHOWN_WITH_CARDS |= {(Live, "step")}
+_SHOWN_WITH_CARDS = {
+    (Session, "members"),
+    (Session, "groups"),
+    (Session, "scenario"),
+    (Live, "step"),
+}
 _SHOWN_WITH_CARDS_MODELS = (Member, Group)
 
 
