@@ -20,8 +20,8 @@ import chie_kokan.autosave as autosave
 from chie_kokan.autosave import AutoSaver, SaveReport
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.files import atomic_write as real_atomic_write
 from chie_kokan.models import Scenario
-from chie_kokan.storage import atomic_write as real_atomic_write
 from chie_kokan.storage import load_session, session_text
 
 WAIT = 5.0

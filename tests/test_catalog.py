@@ -112,7 +112,7 @@ def test_the_scan_finds_keys() -> None:
     # Guard the test above against a pattern that silently matches nothing.
     assert "engine.no_speaker" in keys_used_in(SRC / "engine.py")
     assert "validation.steps_empty" in keys_used_in(SRC / "models" / "scenario.py")
-    assert "validation.empty" in keys_used_in(SRC / "storage.py")
+    assert "validation.empty" in keys_used_in(SRC / "files.py")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

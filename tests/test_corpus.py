@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from chie_kokan import storage
+from chie_kokan import files
 from chie_kokan.cli import main
 from chie_kokan.models.ids import safe_session_id
 from chie_kokan.problems import FileError
@@ -91,7 +91,7 @@ def _folder(folder: Path) -> Path:
 def _oversize(folder: Path) -> Path:
     path = folder / "huge.toml"
     with path.open("wb") as handle:
-        handle.truncate(storage.MAX_FILE_BYTES + 1)  # sparse: no disk used
+        handle.truncate(files.MAX_FILE_BYTES + 1)  # sparse: no disk used
     return path
 
 
@@ -136,8 +136,8 @@ def place(case: str, folder: Path) -> Path:
 def tree(folder: Path, *, skip: str | None = None) -> dict[str, Any]:
     """Everything under ``folder`` (without following links): kind and content."""
     found: dict[str, Any] = {}
-    for root, dirs, files in os.walk(folder):
-        for name in [*dirs, *files]:
+    for root, dirs, names in os.walk(folder):
+        for name in [*dirs, *names]:
             path = Path(root, name)
             relative = str(path.relative_to(folder))
             if skip is not None and (relative == skip or relative.startswith(skip + os.sep)):

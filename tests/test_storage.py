@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import tomli_w
 
-from chie_kokan import storage
+from chie_kokan import files, storage
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.i18n import set_language, t
@@ -227,8 +227,8 @@ def test_a_directory_or_a_symlink_to_one(tmp_path: Path) -> None:
 def test_a_file_over_the_size_limit_is_refused_and_the_limit_is_named(tmp_path: Path) -> None:
     path = tmp_path / "huge.toml"
     with path.open("wb") as handle:
-        handle.truncate(storage.MAX_FILE_BYTES + 1)  # sparse: no disk used
-    megabytes = storage.MAX_FILE_BYTES // 2**20
+        handle.truncate(files.MAX_FILE_BYTES + 1)  # sparse: no disk used
+    megabytes = files.MAX_FILE_BYTES // 2**20
     refused(path, "validation.too_large", limit=megabytes)
     assert f"{megabytes} MB" in t("validation.too_large", limit=megabytes)
 
@@ -236,8 +236,8 @@ def test_a_file_over_the_size_limit_is_refused_and_the_limit_is_named(tmp_path: 
 def test_a_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD)
     with path.open("ab") as handle:
-        handle.write(b"#" * (storage.MAX_FILE_BYTES - path.stat().st_size))
-    assert path.stat().st_size == storage.MAX_FILE_BYTES
+        handle.write(b"#" * (files.MAX_FILE_BYTES - path.stat().st_size))
+    assert path.stat().st_size == files.MAX_FILE_BYTES
     assert load_scenario(path).title == "知恵交換会"
 
 
@@ -247,7 +247,7 @@ def test_only_the_limit_is_read_from_a_file_that_keeps_growing(
     # A regular file can still be endless (one being appended to, or /proc):
     # reading stops one byte past the limit.
     path = write(tmp_path, GOOD)
-    monkeypatch.setattr(storage, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 100)
     reads: list[int] = []
     real_read = os.read
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chie_kokan.files import parse_toml
 from chie_kokan.i18n import t
 from chie_kokan.models.base import _STAND_INS, visible_controls
 from chie_kokan.problems import FileError
-from chie_kokan.storage import parse_toml
 
 
 @pytest.mark.parametrize(

@@ -34,10 +34,11 @@ from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.export.resources import resource_records
 from chie_kokan.facts import question_number
+from chie_kokan.files import atomic_write
 from chie_kokan.i18n import set_language, t
 from chie_kokan.models import Outcome, Scenario, StepKind
 from chie_kokan.resources import CardResource
-from chie_kokan.storage import atomic_write, create_session_file, load_session, save_session
+from chie_kokan.storage import create_session_file, load_session, save_session
 from chie_kokan.tui.app import ChieKokanApp, make_app
 from chie_kokan.tui.glyphs import PICKED, numbered
 from chie_kokan.tui.keys import key_name

@@ -21,10 +21,11 @@ from textual.widgets import Input
 import chie_kokan.autosave as autosave
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.files import atomic_write
 from chie_kokan.i18n import t
 from chie_kokan.lock import LockInfo, SessionLock, SessionLocked, lock_path
 from chie_kokan.models import Approval, Scenario, Status
-from chie_kokan.storage import atomic_write, create_session_file, load_session, save_session
+from chie_kokan.storage import create_session_file, load_session, save_session
 from chie_kokan.tui.app import make_app
 from chie_kokan.tui.screens.dialogs import ConfirmDialog, FormDialog
 from chie_kokan.tui.screens.launcher import LauncherScreen

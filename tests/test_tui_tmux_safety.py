@@ -201,3 +201,20 @@ def test_escape_sequences_in_a_file_never_reach_the_terminal(
     assert f"{numbered(1)}地域の困りごと" in screen  # the screen was not wiped
     tmux.keys("C-q")
     assert tmux.exit_status() == 0
+
+
+def test_a_session_the_models_refuse_gets_one_message_in_a_real_terminal(
+    tmux: Tmux, session_file: Path
+) -> None:
+    """At a terminal the file is validated behind the first frame (issue 12): a refusal
+    closes the app and prints the same one message, exit status 2, with no lock left."""
+    text = session_file.read_text(encoding="utf-8")
+    session_file.write_text(text.replace("\nminutes = 10\n", "\nminutes = 0\n", 1), "utf-8")
+    before = session_file.read_bytes()
+    path = relative(tmux, session_file)
+    tmux.start("resume", path)
+    assert tmux.exit_status() == 2
+    screen = printed(tmux, path, "minutes", "1 から 1440 までの数")
+    assert "Traceback" not in screen
+    assert session_file.read_bytes() == before
+    assert sorted(p.name for p in session_file.parent.iterdir()) == [session_file.name]

@@ -20,11 +20,12 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chie_kokan import storage
+from chie_kokan import files
 from chie_kokan.cli import main
+from chie_kokan.files import parse_toml
 from chie_kokan.i18n import set_language
 from chie_kokan.problems import MAX_PROBLEMS, FileError
-from chie_kokan.storage import load_scenario, parse_toml
+from chie_kokan.storage import load_scenario
 from chie_kokan.widths import TWINS, fix_widths, width_mistakes
 from text_helpers import CONTROL
 
@@ -339,7 +340,7 @@ def test_a_file_that_cannot_be_replaced_is_said_and_kept(
     def refused(source: Path, target: Path) -> None:
         raise PermissionError(13, "Permission denied")  # a read-only share, an open file
 
-    monkeypatch.setattr(storage, "replace", refused)
+    monkeypatch.setattr(files, "replace", refused)
     code, _, err = run(["validate", "--fix", "--yes", str(slipped)], capsys)
     assert code == 2
     assert str(slipped) in err and "Permission denied" in err and "Traceback" not in err

@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 
 import chie_kokan.cli as cli
+import chie_kokan.files as files
 import chie_kokan.lock as lock
-import chie_kokan.storage as storage
+from chie_kokan.files import atomic_write
 from chie_kokan.lock import LockInfo, SessionLock, SessionLocked, lock_path
-from chie_kokan.storage import atomic_write
 
 JST = timezone(timedelta(hours=9))
 OTHER_PID = 4242
@@ -32,9 +32,9 @@ OTHER_PID = 4242
 
 @pytest.fixture
 def windows(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(storage, "_WINDOWS", True)
+    monkeypatch.setattr(files, "_WINDOWS", True)
     monkeypatch.setattr(lock, "_WINDOWS", True)
-    monkeypatch.setattr(storage, "_REPLACE_PAUSE", 0)
+    monkeypatch.setattr(files, "_REPLACE_PAUSE", 0)
     monkeypatch.delattr(os, "fchmod", raising=False)
 
     def kill(pid: int, sig: int) -> None:

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chie_kokan.clock import Clock, system_clock
+from chie_kokan.files import recording_path
 from chie_kokan.i18n import t
 from chie_kokan.lock import SessionLock
 from chie_kokan.models import Approval, Session, Status
 from chie_kokan.problems import FileError, Problem
-from chie_kokan.storage import load_session, recording_path, save_session
+from chie_kokan.storage import load_session, save_session
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from typing import Any
 
 import tomli_w
 
+from chie_kokan.files import atomic_write
 from chie_kokan.lock import LockLost
-from chie_kokan.storage import atomic_write
 
 Take = Callable[[], tuple[int, str]]
 """Returns the newest revision and its file's text (``SessionEngine.file_text``)."""

@@ -126,8 +126,8 @@ def _ask_yes(question: str, *, no_answer: str | None = None) -> bool:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Write the commented scenario template, never over an existing file."""
+    from chie_kokan.files import atomic_write
     from chie_kokan.scenario_template import template_text
-    from chie_kokan.storage import atomic_write
 
     path = Path(args.path)
     shown_path = visible(path)
@@ -150,7 +150,14 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace, **target: Path) -> int:
-    """Open the screen; the file is checked (and a session locked) before anything is drawn."""
+    """Open the screen on a file read, parsed and (a session) locked before anything is drawn.
+
+    At a terminal the file is validated behind the first frame (issue 12):
+    the models' import alone costs half an empty app's start-up. A file that
+    fails closes the app and gets the same one message and exit status 2.
+    Where output goes elsewhere (a script, a test) there is nobody to paint
+    for: the file is validated first and a broken one never starts the app.
+    """
     from chie_kokan.lock import SessionLocked
     from chie_kokan.tui.app import make_app
 
@@ -160,6 +167,7 @@ def _run_app(args: argparse.Namespace, **target: Path) -> int:
             scenarios_dir=Path("scenarios"),
             language=args.lang,
             take_over=take_over,
+            paint_first=sys.stdout.isatty(),
             **target,
         )
 
@@ -182,6 +190,8 @@ def _run_app(args: argparse.Namespace, **target: Path) -> int:
         rescue = app.rescue()
     if app.return_code:
         return _crashed(captured.getvalue(), rescue)
+    if app.opening_error is not None:
+        raise app.opening_error  # one message, exit status 2 (main)
     if captured.getvalue():
         print(captured.getvalue(), file=sys.stderr, end="")
     return EXIT_OK if result is None else result

@@ -34,9 +34,9 @@ from pathlib import Path
 import tomli_w
 
 from chie_kokan.clock import Clock, system_clock
+from chie_kokan.files import atomic_write, recording_path, replace
 from chie_kokan.i18n import t
 from chie_kokan.problems import FileError, Problem, shown, visible
-from chie_kokan.storage import atomic_write, recording_path, replace
 
 LOCK_SUFFIX = ".lock"
 _MAX_LOCK_BYTES = 4096

@@ -11,12 +11,15 @@ import re
 import reprlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args, get_origin
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from chie_kokan.i18n import catalog, get_language, t
 from chie_kokan.widths import WidthMistake
+
+if TYPE_CHECKING:
+    # Only pydantic's errors are read here: importing it at start would cost
+    # the first frame half an empty app's start-up (see tui.app).
+    from pydantic import BaseModel, ValidationError
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,7 @@ def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseMo
     for part in loc:
         if isinstance(part, int):
             continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        if not _is_model(current):
             return None
         info = current.model_fields.get(part) or next(
             (f for f in current.model_fields.values() if f.alias == part), None
@@ -229,7 +232,13 @@ def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseMo
         if info is None:
             return None
         current = _unwrap(info.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+    return current if _is_model(current) else None
+
+
+def _is_model(value: Any) -> bool:
+    from pydantic import BaseModel  # imported by then: a model was validated
+
+    return isinstance(value, type) and issubclass(value, BaseModel)
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -238,7 +247,7 @@ def _unwrap(annotation: Any) -> Any:
         args = [a for a in get_args(annotation) if a is not type(None)]
         if get_origin(annotation) is None or not args:
             return annotation
-        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        models = [a for a in args if _is_model(a)]
         annotation = models[0] if models else args[0]
 
 

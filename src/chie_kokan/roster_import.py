@@ -22,11 +22,12 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
+from chie_kokan.files import atomic_write, decode_text, read_bytes
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Participant, Scenario
 from chie_kokan.models.base import visible_controls
 from chie_kokan.problems import FileError, Problem, shown
-from chie_kokan.storage import atomic_write, decode_text, read_bytes, scenario_from_text
+from chie_kokan.storage import scenario_from_text
 
 MAX_ROWS = 2_000
 """Members read from one file. A council has 8-20, a whole town's list a few

@@ -28,11 +28,12 @@ from pydantic import BaseModel, ValidationError
 from tomlkit.container import Container
 from tomlkit.items import AoT, Item, Table
 
+from chie_kokan.files import is_session_document, parse_toml, read_text
 from chie_kokan.i18n import LANGUAGES, Language, t_list
 from chie_kokan.models.kinds import STANDARD_FLOW, StepKind, spec
 from chie_kokan.models.scenario import SCENARIO_SCHEMA, Case, Participant, Scenario, Step
 from chie_kokan.problems import MAX_PROBLEMS, FileError, Problem, validation_problems
-from chie_kokan.storage import is_session_document, load_scenario, parse_toml, read_text
+from chie_kokan.storage import load_scenario
 
 
 def _keys(model: type[BaseModel]) -> tuple[str, ...]:

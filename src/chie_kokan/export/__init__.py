@@ -34,12 +34,11 @@ from chie_kokan.export.resources import (
 )
 from chie_kokan.export.word import render_article_docx, render_docx
 from chie_kokan.facts import meeting_day
+from chie_kokan.files import atomic_write, file_mode
 from chie_kokan.i18n import Language, t
 from chie_kokan.models import Session
 from chie_kokan.problems import FileError, Problem
 from chie_kokan.storage import (
-    atomic_write,
-    file_mode,
     free_stem,
     load_any,
     load_session,

@@ -26,9 +26,9 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from chie_kokan.export.minutes import Minutes
+from chie_kokan.files import read_text
 from chie_kokan.i18n import t
 from chie_kokan.problems import FileError, Problem
-from chie_kokan.storage import read_text
 
 TextFormat = Literal["md", "html"]
 

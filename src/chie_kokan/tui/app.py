@@ -1,16 +1,22 @@
 """The application: which screen comes first, and the session's life on disk.
 
 ``make_app`` builds the app the same way for the command line and the tests
-(posting's ``make_posting``). Files are loaded *before* the app starts, so a
-broken file gets the same clear message as ``validate`` and never a screen.
+(posting's ``make_posting``). A file is read, parsed and (a session) locked
+*before* the app starts, so a file that is not TOML, or is locked, gets the
+same clear message as ``validate`` and never a screen. With ``paint_first``
+(the command line at a terminal) the models are imported and the file
+validated behind a light first frame; a file that fails then closes the app
+with that one message (:attr:`ChieKokanApp.opening_error`). Nothing on the
+start path imports pydantic (tests/test_start_path.py).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -21,26 +27,24 @@ from textual.screen import Screen
 from textual.system_commands import SystemCommandsProvider
 
 from chie_kokan.clock import Clock, system_clock
-from chie_kokan.engine import SessionEngine
-from chie_kokan.i18n import Language, get_language, set_language, t
+from chie_kokan.files import document_language, read_document, recording_path, require_kind
+from chie_kokan.i18n import LANGUAGES, Language, get_language, set_language, t
 from chie_kokan.lock import SessionLock, SessionLocked, lock_session
-from chie_kokan.models import Scenario, Session
 from chie_kokan.problems import FileError, visible
-from chie_kokan.storage import (
-    create_session_file,
-    load_scenario,
-    load_session,
-    recording_path,
-)
 from chie_kokan.tui.keys import Key, key_name, localized
 from chie_kokan.tui.themes import THEMES
 
 if TYPE_CHECKING:
+    from chie_kokan.models import Scenario, Session
     from chie_kokan.scenario_draft import OpenedScenario
     from chie_kokan.tui.screens.editor import EditorScreen
     from chie_kokan.tui.screens.launcher import LauncherScreen
     from chie_kokan.tui.screens.running import Rescue, RunningScreen
     from chie_kokan.tui.screens.setup import SetupScreen
+
+
+_SCREEN_MODULE = {True: "chie_kokan.tui.screens.running", False: "chie_kokan.tui.screens.setup"}
+"""The screen a session (True) or a scenario (False) opens on."""
 
 
 class NoMatchProvider(Provider):
@@ -70,6 +74,20 @@ class Start:
     lock: SessionLock | None = None
     edit: OpenedScenario | None = None
     """A scenario to open in the editor (``chie-kokan edit``)."""
+    opening: Opening | None = None
+    """A file read but not yet validated: validated behind the first frame."""
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A scenario or session file read and parsed (and a session locked), not yet validated."""
+
+    path: Path
+    text: str
+    data: dict[str, Any]
+    session: bool
+    """A session to resume; else a scenario to set up."""
+    lock: SessionLock | None = None
 
 
 class ChieKokanApp(App[int]):
@@ -104,6 +122,11 @@ class ChieKokanApp(App[int]):
         self.running: RunningScreen | None = None
         """The meeting being recorded, if any: what :meth:`rescue` saves after a crash."""
         self.language: Language = get_language()
+        self.opening_error: FileError | None = None
+        """Why the file the app opened on could not be used (``paint_first``): the
+        app has closed, and the command prints this, exit status 2."""
+        self._opening_lock = start.opening.lock if start.opening is not None else None
+        """Taken before the app started and not yet handed to the running screen."""
         # Before the first styling pass: a theme set on mount restyles every
         # widget a second time (a visible part of start-up).
         for theme in THEMES:
@@ -112,7 +135,13 @@ class ChieKokanApp(App[int]):
 
     def on_mount(self) -> None:
         start = self.start
-        if start.session is not None and start.session_path is not None:
+        if start.opening is not None:
+            from chie_kokan.tui.screens.opening import OpeningScreen
+
+            self.push_screen(OpeningScreen(start.opening.path))
+            # Validation (and the import of the models) starts once the first frame is out.
+            self.call_after_refresh(self._validate_opening, start.opening)
+        elif start.session is not None and start.session_path is not None:
             self.show_session(start.session, start.session_path, resumed=True, lock=start.lock)
         elif start.scenario is not None and start.scenario_path is not None:
             self.show_setup(start.scenario, start.scenario_path)
@@ -122,6 +151,44 @@ class ChieKokanApp(App[int]):
             from chie_kokan.tui.screens.launcher import LauncherScreen
 
             self.push_screen(localized(LauncherScreen)(self.scenarios_dir, self.sessions_dir))
+
+    @work(thread=True, exclusive=True, group="open")
+    def _validate_opening(self, opening: Opening) -> None:
+        from chie_kokan.storage import scenario_from_document, session_from_document
+
+        try:
+            if opening.session:
+                loaded: Scenario | Session = session_from_document(
+                    opening.path, opening.text, opening.data
+                )
+            else:
+                loaded = scenario_from_document(opening.path, opening.text, opening.data)
+            # The next screen's module is imported here too, not on the screen's thread.
+            importlib.import_module(_SCREEN_MODULE[opening.session])
+        except FileError as error:
+            self.call_from_thread(self._not_opened, error)
+            return
+        self.call_from_thread(self._opened, opening, loaded)
+
+    def _opened(self, opening: Opening, loaded: Scenario | Session) -> None:
+        from chie_kokan.models import Session
+
+        if isinstance(loaded, Session):
+            self._opening_lock = None  # the running screen has it now
+            self.show_session(loaded, opening.path, resumed=True, lock=opening.lock)
+        else:
+            self.show_setup(loaded, opening.path, replace=True)
+
+    def _not_opened(self, error: FileError) -> None:
+        self.release_opening_lock()
+        self.opening_error = error
+        self.exit(2)
+
+    def release_opening_lock(self) -> None:
+        """Let go of the lock taken for a file that never reached the running screen."""
+        if self._opening_lock is not None:
+            self._opening_lock.release()
+            self._opening_lock = None
 
     # -- moving between screens --------------------------------------------
 
@@ -179,6 +246,8 @@ class ChieKokanApp(App[int]):
     def _open(self, path: Path, *, scenario: bool, take_over: bool = False) -> None:
         # Reading and validating a file (a long session takes a while) stays
         # off the screen's thread; a broken file becomes a notice, no screen.
+        from chie_kokan.storage import load_scenario, load_session
+
         if not scenario:
             path = recording_path(path)
         try:
@@ -186,7 +255,7 @@ class ChieKokanApp(App[int]):
         except FileError as error:
             self.call_from_thread(self.notify, str(error), severity="error", timeout=15)
             return
-        if isinstance(loaded, Scenario):
+        if scenario:
             self.call_from_thread(self.show_setup, loaded, path)
             return
         try:
@@ -209,10 +278,15 @@ class ChieKokanApp(App[int]):
         dialog = ConfirmDialog(message, t("lock.take_over_button"), default_no=True)
         self.push_screen(dialog, decided)
 
-    def show_setup(self, scenario: Scenario, path: Path) -> None:
+    def show_setup(self, scenario: Scenario, path: Path, *, replace: bool = False) -> None:
+        """The setup screen, on top (from the launcher) or ``replace``-ing the opening frame."""
         from chie_kokan.tui.screens.setup import SetupScreen
 
-        self.push_screen(localized(SetupScreen)(scenario, path.stem, clock=self.clock))
+        screen = localized(SetupScreen)(scenario, path.stem, clock=self.clock)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     def on_setup_screen_start(self, message: SetupScreen.Start) -> None:
         """From the setup screen: create the file, then the meeting begins."""
@@ -220,6 +294,8 @@ class ChieKokanApp(App[int]):
 
     @work(thread=True, exclusive=True, group="create")
     def _create_file(self, session: Session, setup: SetupScreen) -> None:
+        from chie_kokan.storage import create_session_file
+
         try:
             path = create_session_file(session, self.sessions_dir)
             # A brand-new name: nobody else can hold it unless they race us.
@@ -235,6 +311,7 @@ class ChieKokanApp(App[int]):
     def show_session(
         self, session: Session, path: Path, *, resumed: bool, lock: SessionLock | None = None
     ) -> None:
+        from chie_kokan.engine import SessionEngine
         from chie_kokan.tui.screens.running import RunningScreen
 
         engine = SessionEngine(session, clock=self.clock)
@@ -271,6 +348,7 @@ class ChieKokanApp(App[int]):
 
         None when no meeting was open. Safe to call more than once.
         """
+        self.release_opening_lock()  # closed before the session was checked
         return self.running.rescue() if self.running is not None else None
 
     def get_driver_class(self) -> type[Driver]:
@@ -323,6 +401,7 @@ def make_app(
     take_over: bool = False,
     exports_dir: Path | None = None,
     edit_path: Path | None = None,
+    paint_first: bool = False,
 ) -> ChieKokanApp:
     """Build the app. Raises :class:`FileError` for a file that cannot be used.
 
@@ -331,29 +410,32 @@ def make_app(
     ``take_over`` (which the user has confirmed). The UI language is
     ``language`` if given, else the scenario's own. ``edit_path`` opens a
     scenario in the editor (a FileError when it cannot be opened there).
+
+    With ``paint_first`` a scenario or session is only read and parsed here
+    (and a session locked): it is validated behind the app's first frame, and
+    a file that fails closes the app with :attr:`ChieKokanApp.opening_error`.
     """
     start = Start()
-    if session_path is not None:
-        session_path = recording_path(session_path)
-        session = load_session(session_path)
-        if language is None:
-            set_language(session.scenario.language)  # the lock's message reads in it
-        lock = lock_session(session_path, take_over=take_over, clock=clock)
-        start = Start(session=session, session_path=session_path, lock=lock)
-        scenario_language = session.scenario.language
-    elif scenario_path is not None:
-        scenario = load_scenario(scenario_path)
-        start = Start(scenario=scenario, scenario_path=scenario_path)
-        scenario_language = scenario.language
+    scenario_language: str | None = "ja"
+    if session_path is not None or scenario_path is not None:
+        is_session = session_path is not None
+        path = recording_path(session_path) if session_path is not None else scenario_path
+        assert path is not None
+        text, data = read_document(path)
+        require_kind(path, data, session=is_session)
+        scenario_language = document_language(data)
+        if language is None and scenario_language in LANGUAGES:
+            set_language(scenario_language)  # type: ignore[arg-type]  # the lock's message reads in it
+        lock = lock_session(path, take_over=take_over, clock=clock) if is_session else None
+        opening = Opening(path, text, data, session=is_session, lock=lock)
+        start = Start(opening=opening) if paint_first else _validated(opening)
     elif edit_path is not None:
         from chie_kokan.scenario_draft import open_scenario
 
         opened = open_scenario(edit_path)
         start = Start(edit=opened)
         scenario_language = opened.draft.language
-    else:
-        scenario_language = "ja"
-    set_language(language or scenario_language)
+    set_language(language or _known(scenario_language))
     return localized(ChieKokanApp)(
         start,
         sessions_dir=sessions_dir,
@@ -361,3 +443,24 @@ def make_app(
         clock=clock,
         exports_dir=exports_dir,
     )
+
+
+def _known(language: str | None) -> Language:
+    """The file's language where the UI has it; else Japanese (validation names the mistake)."""
+    return language if language in LANGUAGES else "ja"  # type: ignore[return-value]
+
+
+def _validated(opening: Opening) -> Start:
+    """The file checked now, before the app starts; the lock let go if it fails."""
+    from chie_kokan.storage import scenario_from_document, session_from_document
+
+    path, text, data = opening.path, opening.text, opening.data
+    try:
+        if opening.session:
+            session = session_from_document(path, text, data)
+            return Start(session=session, session_path=path, lock=opening.lock)
+        return Start(scenario=scenario_from_document(path, text, data), scenario_path=path)
+    except FileError:
+        if opening.lock is not None:
+            opening.lock.release()
+        raise

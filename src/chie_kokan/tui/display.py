@@ -36,11 +36,12 @@ from textual.worker import get_current_worker
 from chie_kokan.clock import Clock, system_clock
 from chie_kokan.engine import SessionEngine
 from chie_kokan.facts import Trouble, question_number
+from chie_kokan.files import recording_path
 from chie_kokan.i18n import Language, at_table, set_language, t
 from chie_kokan.models import Card, Member, ReportItem, Session, TurnMode, spec
 from chie_kokan.problems import FileError, visible
 from chie_kokan.report_back import report_back, with_status
-from chie_kokan.storage import load_session, recording_path
+from chie_kokan.storage import load_session
 from chie_kokan.tui.glyphs import PICKED, SEPARATOR, numbered
 from chie_kokan.tui.line_breaking import wrap
 from chie_kokan.tui.summary import cards_per_step

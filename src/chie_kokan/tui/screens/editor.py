@@ -25,6 +25,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from chie_kokan.files import atomic_write
 from chie_kokan.i18n import LANGUAGES, Language, t
 from chie_kokan.models.kinds import KINDS, StepKind, spec
 from chie_kokan.models.scenario import Participant
@@ -39,7 +40,7 @@ from chie_kokan.scenario_draft import (
     file_text,
     lost_comments,
 )
-from chie_kokan.storage import atomic_write, free_path
+from chie_kokan.storage import free_path
 from chie_kokan.tui.keys import Key, KeyPalette, LocalizedKeys
 from chie_kokan.tui.screens.dialogs import ConfirmDialog
 from chie_kokan.tui.widgets.key_footer import KeyFooter
