@@ -16,6 +16,13 @@ from markdown_it.token import Token
 from chie_kokan.clock import ManualClock
 from chie_kokan.engine import SessionEngine, new_session
 from chie_kokan.export import render_minutes, render_resources
+from chie_kokan.export.render import (
+    _LINE_BREAK,
+    _MD_INLINE,
+    _MD_LINE_MARK,
+    _MD_LINE_NUMBER,
+    md_escape,
+)
 from chie_kokan.models import Resource, Scenario, Session, StepKind
 from export_helpers import CARD_TEXT, fixture
 
@@ -169,3 +176,25 @@ def test_no_person_text_lands_in_an_html_attribute(
     values = {value for _, _, value in parser.seen}
     # Every attribute value is the template's own: a class name, the language, the viewport.
     assert all(re.fullmatch(r"[a-z0-9 =,.-]*", value or "") for value in values), values
+
+
+def _escaped_line_by_line(text: str) -> str:
+    """md_escape as written before its shortcut: every line through every escape."""
+    escaped = []
+    for line in _LINE_BREAK.split(text.rstrip("\r\n")):
+        line = _MD_INLINE.sub(r"\\\1", line)
+        line = _MD_LINE_MARK.sub(r"\1\\\2", line)
+        escaped.append(_MD_LINE_NUMBER.sub(r"\1\\\2", line))
+    return "\\\n".join(escaped)
+
+
+@given(
+    st.text(
+        st.sampled_from(list("あ清 \t\r\n#+=-1.)*_[]<>|~&`\\x9")) | st.characters(), max_size=30
+    )
+)
+def test_text_with_nothing_markdown_reads_is_returned_as_it_is_and_the_rest_escaped(
+    text: str,
+) -> None:
+    """The shortcut for plain text (most cards) gives what escaping every line gives."""
+    assert md_escape(text) == _escaped_line_by_line(text)

@@ -19,8 +19,6 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from docx import Document
-
 from chie_kokan.export.actions import OpenAction, actions_csv, actions_markdown, open_actions
 from chie_kokan.export.article import article_markdown, build_article
 from chie_kokan.export.minutes import Minutes, build_minutes
@@ -32,7 +30,6 @@ from chie_kokan.export.resources import (
     resources_html,
     resources_markdown,
 )
-from chie_kokan.export.word import render_article_docx, render_docx
 from chie_kokan.facts import meeting_day
 from chie_kokan.files import atomic_write, file_mode
 from chie_kokan.i18n import Language, t
@@ -83,12 +80,16 @@ def render_article(
     """
     article = build_article(sessions, language)
     if fmt == "article-docx":
+        from chie_kokan.export.word import render_article_docx  # python-docx: 70 ms to import
+
         return render_article_docx(article)
     return article_markdown(article).encode("utf-8")
 
 
 def _minutes_bytes(minutes: Minutes, fmt: MinutesFormat, template: Path | None = None) -> bytes:
     if fmt == "docx":
+        from chie_kokan.export.word import render_docx  # python-docx: 70 ms to import
+
         return render_docx(minutes)
     return render_text(minutes, fmt, template).encode("utf-8")
 
@@ -141,6 +142,8 @@ def _marked(data: bytes, fmt: MinutesFormat, mark: str) -> bytes:
     if fmt == "html":
         meta = _MARK_HTML.format(html.escape(mark, quote=True)).encode("utf-8")
         return data.replace(b"<head>", b"<head>\n" + meta, 1)
+    from docx import Document
+
     document = Document(io.BytesIO(data))
     document.core_properties.identifier = mark
     out = io.BytesIO()

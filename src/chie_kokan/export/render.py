@@ -41,6 +41,8 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
 _MD_LINE_MARK = re.compile(r"^([ \t]*)([#+=-])")
 _MD_LINE_NUMBER = re.compile(r"^([ \t]*\d{1,9})([.)])")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_MD_ANY = re.compile(r"[\\`*_\[\]<>|~&\r\n]")
+"""Anything the escapes below could touch but a mark at the text's start."""
 
 
 def md_escape(text: str) -> str:
@@ -51,6 +53,9 @@ def md_escape(text: str) -> str:
     renders ``\\*`` as ``*``), those at the start of a line only where they
     start one; a line break becomes a hard break (a backslash at the line's end).
     """
+    if not _MD_ANY.search(text) and not _MD_LINE_MARK.match(text):
+        if not _MD_LINE_NUMBER.match(text):
+            return text  # most of people's text: one line with nothing Markdown reads
     lines = _LINE_BREAK.split(text.rstrip("\r\n"))
     escaped = []
     for line in lines:
