@@ -13,6 +13,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,29 @@ def test_a_file_that_is_not_toml_or_is_locked_is_refused_before_the_app_starts(
         opening_app(clock, tmp_path, scenario_path=broken)
     assert str(broken) in str(refused.value)
     assert not lock_path(session_file).exists()
+
+
+@pytest.mark.parametrize(("name", "lang"), [("shimizu", "ja"), ("riverside", "en")])
+def test_the_opening_frame(
+    name: str,
+    lang: str,
+    snap_compare: Callable[..., bool],
+    clock: ManualClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What the projector shows while the file is checked: which file, calm, centred."""
+    checked = threading.Event()
+    validate = storage.scenario_from_document
+
+    def held(*args: object) -> object:
+        checked.wait(10)
+        return validate(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "scenario_from_document", held)
+    app = opening_app(clock, tmp_path, scenario_path=ROOT / "scenarios" / f"{name}.toml")
+    assert app.language == lang  # the file's own language, before it is validated
+    try:
+        assert snap_compare(app, terminal_size=(80, 24))
+    finally:
+        checked.set()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.console import RenderableType
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -127,6 +128,8 @@ class ChieKokanApp(App[int]):
         app has closed, and the command prints this, exit status 2."""
         self._opening_lock = start.opening.lock if start.opening is not None else None
         """Taken before the app started and not yet handed to the running screen."""
+        self._leaving = False
+        """Set by :meth:`exit`: the app is closing."""
         # Before the first styling pass: a theme set on mount restyles every
         # widget a second time (a visible part of start-up).
         for theme in THEMES:
@@ -173,6 +176,8 @@ class ChieKokanApp(App[int]):
     def _opened(self, opening: Opening, loaded: Scenario | Session) -> None:
         from chie_kokan.models import Session
 
+        if self._leaving:
+            return  # closed on the opening frame: no meeting opens now (rescue() lets the lock go)
         if isinstance(loaded, Session):
             self._opening_lock = None  # the running screen has it now
             self.show_session(loaded, opening.path, resumed=True, lock=opening.lock)
@@ -181,8 +186,17 @@ class ChieKokanApp(App[int]):
 
     def _not_opened(self, error: FileError) -> None:
         self.release_opening_lock()
-        self.opening_error = error
-        self.exit(2)
+        if not self._leaving:  # else closed already, as asked: no error to report
+            self.opening_error = error
+            self.exit(2)
+
+    def exit(
+        self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        # A worker may still hand a file over while the app closes (asyncio runs
+        # what threads send until the loop is shut): then nothing more opens.
+        self._leaving = True
+        super().exit(result, return_code, message)
 
     def release_opening_lock(self) -> None:
         """Let go of the lock taken for a file that never reached the running screen."""
@@ -283,6 +297,7 @@ class ChieKokanApp(App[int]):
         from chie_kokan.tui.screens.setup import SetupScreen
 
         screen = localized(SetupScreen)(scenario, path.stem, clock=self.clock)
+        self._add_css_of(screen)
         if replace:
             self.switch_screen(screen)
         else:
@@ -324,11 +339,24 @@ class ChieKokanApp(App[int]):
             engine, path, resumed=resumed, lock=lock, exports_dir=self.exports_dir
         )
         self.running = screen
+        self._add_css_of(screen)
         # The setup screen (or launcher) is done with; the meeting is the app now.
         if isinstance(self.screen, Screen) and self.screen is not self.screen_stack[0]:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def _add_css_of(self, screen: Screen[Any]) -> None:
+        """Add the screen's own ``.tcss`` to the stylesheet before it is shown.
+
+        On a push Textual would add it by parsing every source again from an
+        empty cache (``Stylesheet.reparse``): a tenth of the running screen's
+        start-up. Added here, only the new file is parsed, and Textual finds it
+        there. Its rules are the screen's own, so nothing shown now restyles.
+        """
+        for path in screen.css_path:
+            if not self.stylesheet.has_source(str(path), ""):
+                self.stylesheet.read(path)
 
     async def action_quit(self) -> None:
         """Ctrl+Q: on a running session, save first (the screen knows how) — also
