@@ -29,6 +29,7 @@ from chie_kokan.tui.app import ChieKokanApp
 from chie_kokan.tui.glyphs import SEPARATOR
 from chie_kokan.tui.screens.help import HelpScreen
 from chie_kokan.tui.screens.running import RunningScreen
+from chie_kokan.tui.widgets.card_list import CardList
 from chie_kokan.tui.widgets.timebox import ClockDigits
 from chie_kokan.tui.widgets.wrapped_text import WrappedText
 from test_snapshots_running import (
@@ -86,7 +87,7 @@ async def test_at_80_by_24_the_board_keeps_eight_rows_and_nothing_overlaps(
         whole = screen.region
         assert whole.size == SMALL
 
-        cards = screen.query_one("#cards", OptionList)
+        cards = screen.query_one("#cards", CardList)
         assert cards.display and cards.content_region.height >= 8
 
         # The parts of the screen: each whole on screen, none over another.
@@ -335,7 +336,7 @@ async def test_who_said_it_never_leaves_its_mark_alone_at_a_line_end(
     app = opened(JA, clock, tmp_path, SHARE)
     async with app.run_test(size=size) as pilot:
         screen = await started(pilot)
-        cards = screen.query_one("#cards", OptionList)
+        cards = screen.query_one("#cards", CardList)
         width = cards.content_region.width - 2  # the option's own padding
         lines = [
             line.plain.rstrip()
@@ -355,7 +356,7 @@ async def test_at_80_by_24_the_action_items_go_under_the_clock_and_the_board_kee
     async with app.run_test(size=SMALL) as pilot:
         screen = await started(pilot)
         assert screen.engine.session.actions  # the meeting has some to show
-        cards = screen.query_one("#cards", OptionList)
+        cards = screen.query_one("#cards", CardList)
         assert cards.display and cards.content_region.height >= 8
         side_actions = screen.query_one("#side-actions", WrappedText)
         assert side_actions.display

@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
-from textual.visual import VisualType
-from textual.widgets.option_list import OptionDoesNotExist
 
 from chie_kokan.i18n import t
 from chie_kokan.models.bounds import MAX_VOTES
@@ -69,7 +66,7 @@ class _Typed:
 
     row_id: str
     digits: str
-    prompt: VisualType
+    prompt: Text
     """The row as it was before the count was shown on it."""
 
 
@@ -234,16 +231,13 @@ class PickBoard(CardList):
     def _paint(self, typed: _Typed) -> None:
         """The count over its row, and how to finish it under the board."""
         badge = Text(t("tui.typed_votes", digits=typed.digits), style="bold reverse")
-        prompt = typed.prompt
-        row = Text.assemble(badge, " ", prompt if isinstance(prompt, Text | str) else str(prompt))
-        self.replace_option_prompt(typed.row_id, row)
+        self.set_prompt(typed.row_id, Text.assemble(badge, " ", typed.prompt))
         self.border_subtitle = t("tui.typed_votes_hint", digits=typed.digits or "_")
 
     def _unpaint(self, typed: _Typed) -> None:
         self.border_subtitle = ""
         # The row may be gone (undone, grouped): then there is nothing to put back.
-        with suppress(OptionDoesNotExist):
-            self.replace_option_prompt(typed.row_id, typed.prompt)
+        self.set_prompt(typed.row_id, typed.prompt)
 
     def _drop(self, *, tell: bool = False, painted: bool = True) -> None:
         """Stop typing a count; ``tell`` says so when digits were typed and not set."""

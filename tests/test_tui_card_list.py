@@ -1,0 +1,137 @@
+"""The board widget on its own: which row each line of the board belongs to.
+
+The board keeps each row's height and where each row starts; an edit that
+changes a row's height, or a row taken out in the middle, must move every
+row below it. A wrong line map shows as the wrong words on a line, a click
+landing on the card above or below, or ↓ skipping a card.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+
+from chie_kokan.tui.widgets.card_list import CardList, Row
+
+LONG = "駅前のバス停にベンチがなく、買い物帰りのお年寄りが立ったまま三十分も待っている。" * 2
+
+
+def row(row_id: str, words: str) -> Row:
+    return row_id, words, lambda: Text(words)
+
+
+class BoardApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.selected: list[tuple[str, int]] = []
+
+    def compose(self) -> ComposeResult:
+        yield CardList()
+
+    @on(CardList.OptionSelected)
+    def _selected(self, event: CardList.OptionSelected) -> None:
+        self.selected.append((event.option_id, event.option_index))
+
+
+def shown_lines(board: CardList) -> list[str]:
+    """The words on every line of the board, scrolled to the top."""
+    board.scroll_to(y=0, animate=False, immediate=True)
+    return [board.render_line(y).text.rstrip() for y in range(board.virtual_size.height)]
+
+
+def expected_lines(board: CardList, pilot: Pilot[Any]) -> list[tuple[str, str]]:
+    """(row id, words) for every line, each row wrapped at the board's width."""
+    width = board.scrollable_content_region.width
+    return [
+        (option.id, line.plain.rstrip())
+        for option in board.options
+        for line in option.prompt.wrap(pilot.app.console, width)
+    ]
+
+
+async def test_lines_clicks_and_keys_follow_rows_that_grow_and_go() -> None:
+    app = BoardApp()
+    async with app.run_test(size=(40, 30)) as pilot:
+        board = app.query_one(CardList)
+        board.show([row(f"c{n}", f"カード{n}") for n in range(8)])
+        board.focus()
+        await pilot.pause()
+        assert board.virtual_size.height == 8
+
+        board.update_row(row("c2", LONG))  # one line becomes several
+        board.remove_rows(["c5"])  # one goes from the middle
+        await pilot.pause()
+        expected = expected_lines(board, pilot)
+        grown = sum(1 for row_id, _ in expected if row_id == "c2")
+        assert grown >= 3
+        assert [option.id for option in board.options] == ["c0", "c1", "c2", "c3", "c4", "c6", "c7"]
+        assert board.virtual_size.height == len(expected) == 6 + grown
+        assert shown_lines(board) == [words for _, words in expected]
+
+        # A click on any line of a row chooses that row.
+        for line, (row_id, _) in enumerate(expected):
+            await pilot.click(CardList, offset=(3, 1 + line))  # 1: the border
+            assert board.highlighted_id == row_id, line
+        assert app.selected[-1] == ("c7", 6)
+        assert [row_id for row_id, _ in app.selected[2 : 2 + grown]] == ["c2"] * grown
+
+        # ↑ and ↓ go one card at a time, and stop at the ends.
+        await pilot.press("home", "up")
+        assert board.highlighted_id == "c0"
+        visited = []
+        for _ in range(8):
+            await pilot.press("down")
+            visited.append(board.highlighted_id)
+        assert visited == ["c1", "c2", "c3", "c4", "c6", "c7", "c7", "c7"]
+        await pilot.press("enter")
+        assert app.selected[-1] == ("c7", 6)
+
+        # Back to one line: the rows below move up again.
+        board.update_row(row("c2", "短く直した"))
+        await pilot.pause()
+        assert board.virtual_size.height == 7
+        assert shown_lines(board) == [
+            "カード0",
+            "カード1",
+            "短く直した",
+            "カード3",
+            "カード4",
+            "カード6",
+            "カード7",
+        ]
+        await pilot.click(CardList, offset=(3, 1 + 3))
+        assert board.highlighted_id == "c3"
+
+
+async def test_a_narrower_board_wraps_again_and_scrolls_to_the_highlight() -> None:
+    app = BoardApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        board = app.query_one(CardList)
+        board.show([row(f"c{n}", f"{n}: {LONG}") for n in range(6)])
+        await pilot.pause()
+        wide = board.virtual_size.height
+        await pilot.resize_terminal(30, 12)
+        await pilot.pause()
+        assert board.virtual_size.height > wide
+        assert board.highlighted_id == "c5"  # the card just shown, still in view
+        assert board.scroll_y == board.max_scroll_y > 0
+        expected = expected_lines(board, pilot)
+        assert board.virtual_size.height == len(expected)
+        assert shown_lines(board) == [words for _, words in expected]
+
+        board.focus()
+        await pilot.press("home")
+        assert (board.highlighted_id, board.scroll_y) == ("c0", 0)
+        height = board.scrollable_content_region.height
+        for _ in range(3):
+            await pilot.press("pagedown")
+            top = board.scroll_y
+            lines = [n for n, (row_id, _) in enumerate(expected) if row_id == board.highlighted_id]
+            assert top <= lines[0] and lines[-1] < top + height  # the whole card in view
+        assert board.highlighted_id == "c3"  # a card is longer than the board: one a page
+        await pilot.press("end", "pageup")
+        assert board.highlighted_id == "c3"  # a page up from the top of the last card
