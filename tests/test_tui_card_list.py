@@ -40,7 +40,7 @@ class BoardApp(App[None]):
 def shown_lines(board: CardList) -> list[str]:
     """The words on every line of the board, scrolled to the top."""
     board.scroll_to(y=0, animate=False, immediate=True)
-    return [board.render_line(y).text.rstrip() for y in range(board.virtual_size.height)]
+    return [board.render_line(y).text.rstrip() for y in range(board.line_count)]
 
 
 def expected_lines(board: CardList, pilot: Pilot[Any]) -> list[tuple[str, str]]:
@@ -60,7 +60,7 @@ async def test_lines_clicks_and_keys_follow_rows_that_grow_and_go() -> None:
         board.show([row(f"c{n}", f"カード{n}") for n in range(8)])
         board.focus()
         await pilot.pause()
-        assert board.virtual_size.height == 8
+        assert board.line_count == 8
 
         board.update_row(row("c2", LONG))  # one line becomes several
         board.remove_rows(["c5"])  # one goes from the middle
@@ -69,7 +69,7 @@ async def test_lines_clicks_and_keys_follow_rows_that_grow_and_go() -> None:
         grown = sum(1 for row_id, _ in expected if row_id == "c2")
         assert grown >= 3
         assert [option.id for option in board.options] == ["c0", "c1", "c2", "c3", "c4", "c6", "c7"]
-        assert board.virtual_size.height == len(expected) == 6 + grown
+        assert board.line_count == len(expected) == 6 + grown
         assert shown_lines(board) == [words for _, words in expected]
 
         # A click on any line of a row chooses that row.
@@ -93,7 +93,7 @@ async def test_lines_clicks_and_keys_follow_rows_that_grow_and_go() -> None:
         # Back to one line: the rows below move up again.
         board.update_row(row("c2", "短く直した"))
         await pilot.pause()
-        assert board.virtual_size.height == 7
+        assert board.line_count == 7
         assert shown_lines(board) == [
             "カード0",
             "カード1",
@@ -113,14 +113,14 @@ async def test_a_narrower_board_wraps_again_and_scrolls_to_the_highlight() -> No
         board = app.query_one(CardList)
         board.show([row(f"c{n}", f"{n}: {LONG}") for n in range(6)])
         await pilot.pause()
-        wide = board.virtual_size.height
+        wide = board.line_count
         await pilot.resize_terminal(30, 12)
         await pilot.pause()
-        assert board.virtual_size.height > wide
+        assert board.line_count > wide
         assert board.highlighted_id == "c5"  # the card just shown, still in view
         assert board.scroll_y == board.max_scroll_y > 0
         expected = expected_lines(board, pilot)
-        assert board.virtual_size.height == len(expected)
+        assert board.line_count == len(expected)
         assert shown_lines(board) == [words for _, words in expected]
 
         board.focus()

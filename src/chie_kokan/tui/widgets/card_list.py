@@ -36,8 +36,10 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
+from textual.css.scalar import Scalar
 from textual.geometry import Region, Size, clamp
 from textual.message import Message
 from textual.reactive import reactive
@@ -45,6 +47,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import Padding, Visual, visualize
+from textual.widget import Widget
 
 Row = tuple[str, Hashable, Callable[[], Text]]
 """(row id, a signature of what the row shows, how to render it)"""
@@ -62,8 +65,25 @@ class CardRow:
         self._visual: Visual | None = None
 
 
+class BoardExtent(Widget):
+    """An unseen child as tall as the board's rows.
+
+    A ScrollView keeps its own virtual size, but every layout pass (Textual's
+    ``Input`` asks for one on each character typed in the entry line) hands
+    it the size of what it contains; when the two differ, it repaints its
+    scrollbar, and with it the screen between the scrollbar and the entry
+    line. With this child the layout's size is the board's.
+    """
+
+    DEFAULT_CSS = """
+    BoardExtent { visibility: hidden; width: 1fr; height: 0; }
+    """
+
+
 class CardList(ScrollView, can_focus=True):
     """The board: one row per card (or per trouble on a pick step)."""
+
+    ALLOW_SELECT = False  # a click chooses a card; it does not start selecting text
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "cursor_down", "Down", show=False),
@@ -145,6 +165,7 @@ class CardList(ScrollView, can_focus=True):
         """Where each row starts (a line), and the number of lines last."""
         self._width: int | None = None
         """The width the heights were measured at (None: not yet measured)."""
+        self._extent = BoardExtent()
         self._strips: LRUCache[tuple[CardRow, Style, int], list[Strip]] = LRUCache(1024)
 
     # -- what the screen and the tests read -----------------------------------------
@@ -210,10 +231,26 @@ class CardList(ScrollView, can_focus=True):
         self._set_virtual_size()
 
     def _set_virtual_size(self) -> None:
-        size = Size(self._width or 0, self._starts[-1])
+        lines = self._starts[-1]
+        if self._extent.styles.height != Scalar.from_number(lines):
+            self._extent.styles.height = lines
+        # As the layout reckons it (the extent's lines, or the view when they fit).
+        size = Size(self._width or 0, max(lines, self.scrollable_content_region.height))
         if size != self.virtual_size:
             self.virtual_size = size
             self.refresh()
+
+    @property
+    def line_count(self) -> int:
+        """How many lines the rows take at the board's width."""
+        return self._starts[-1]
+
+    @property
+    def is_container(self) -> bool:
+        return True  # for its extent alone (see BoardExtent)
+
+    def compose(self) -> ComposeResult:
+        yield self._extent
 
     def _height_of(self, row: CardRow) -> int:
         return 1 if self._width is None else self._measure(row, self._width)
@@ -232,8 +269,13 @@ class CardList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._check_width()
+        self._set_virtual_size()  # a taller view: the lines may fit now
 
     # -- drawing --------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        self.refresh()  # focus came or went: the highlight takes another colour
+        super().notify_style_update()
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._check_width()  # a scrollbar came or went: another width
@@ -381,14 +423,15 @@ class CardList(ScrollView, can_focus=True):
         if same_prefix:
             self._append([self._new_row(row) for row in rows[len(shown) :]])
         else:
-            kept = self._by_id
+            pairs = zip(self._rows, self._heights, strict=True)
+            kept = {old.id: (old, height) for old, height in pairs}
             new_rows: list[CardRow] = []
             heights: list[int] = []
             for row in rows:
-                old = kept.get(row[0])
+                old, height = kept.get(row[0], (None, 0))
                 if old is not None and old.signature == row[1]:
                     new_rows.append(old)
-                    heights.append(self._heights[self._rows.index(old)])
+                    heights.append(height)
                 else:
                     new_rows.append(self._new_row(row))
                     heights.append(self._height_of(new_rows[-1]))
