@@ -37,7 +37,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.css.scalar import Scalar
 from textual.geometry import Region, Size, clamp
@@ -48,6 +48,7 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.visual import Padding, Visual, visualize
 from textual.widget import Widget
+from textual.widgets import OptionList
 
 Row = tuple[str, Hashable, Callable[[], Text]]
 """(row id, a signature of what the row shows, how to render it)"""
@@ -85,15 +86,8 @@ class CardList(ScrollView, can_focus=True):
 
     ALLOW_SELECT = False  # a click chooses a card; it does not start selecting text
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("end", "last", "Last", show=False),
-        Binding("enter", "select", "Select", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("pagedown", "page_down", "Page Down", show=False),
-        Binding("pageup", "page_up", "Page Up", show=False),
-        Binding("up", "cursor_up", "Up", show=False),
-    ]
+    # The keys of Textual's option list: ↑↓, PageUp/PageDown, Home/End, Enter.
+    BINDINGS: ClassVar[list[BindingType]] = list(OptionList.BINDINGS)
 
     # Textual's OptionList styles, which the board had when it was one, and its own.
     DEFAULT_CSS = """
