@@ -79,6 +79,17 @@ async def test_lines_clicks_and_keys_follow_rows_that_grow_and_go() -> None:
         assert app.selected[-1] == ("c7", 6)
         assert [row_id for row_id, _ in app.selected[2 : 2 + grown]] == ["c2"] * grown
 
+        # The mouse over a line lights the row it belongs to, and that row only.
+        c6 = next(line for line, (row_id, _) in enumerate(expected) if row_id == "c6")
+        await pilot.hover(CardList, offset=(3, 1 + c6))
+        hover = board.get_visual_style("option-list--option", "option-list--option-hover")
+        lit = [
+            line
+            for line in range(board.line_count)
+            if next(iter(board.render_line(line))).style.bgcolor == hover.rich_style.bgcolor
+        ]
+        assert lit == [c6]
+
         # ↑ and ↓ go one card at a time, and stop at the ends.
         await pilot.press("home", "up")
         assert board.highlighted_id == "c0"

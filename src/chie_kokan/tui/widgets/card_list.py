@@ -393,6 +393,7 @@ class CardList(ScrollView, can_focus=True):
         self._by_id = {}
         self._heights = []
         self._strips.clear()
+        self._hover = None
         self.highlighted = None
         self.scroll_y = 0
         self._sum_heights()
@@ -431,6 +432,7 @@ class CardList(ScrollView, can_focus=True):
                     heights.append(self._height_of(new_rows[-1]))
             self._rows = new_rows
             self._by_id = {row.id: row for row in new_rows}
+            self._hover = None
             self._heights = heights
             self._sum_heights()
             self.refresh()
@@ -510,6 +512,7 @@ class CardList(ScrollView, can_focus=True):
                 del self._rows[index], self._heights[index], self._by_id[row_id]
                 removed = True
         if removed:
+            self._hover = None  # the rows below moved up under the mouse
             self._sum_heights()
             self.refresh()
             self._settle(highlighted, follow=follow, grew=False)
