@@ -25,6 +25,8 @@ correction with 5,000 cards. It looks the same: the same component classes
 (``option-list--option``, ``-highlighted``, ``-hover``), border and padding,
 and the same wrapping, and it posts the same ``OptionSelected`` and
 ``OptionHighlighted`` messages (``option_id``, ``option_index``, ``option``).
+It uses no private Textual API: an unseen child (:class:`BoardExtent`)
+keeps a typed character from repainting the board's scrollbar.
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ Row = tuple[str, Hashable, Callable[[], Text]]
 
 
 class CardRow:
-    """One row of the board: what it shows, and what drawing it costs to know."""
+    """One row of the board: its id, the signature of what it shows, its prompt
+    (and that prompt made ready to draw, once)."""
 
     __slots__ = ("_visual", "id", "prompt", "signature")
 
