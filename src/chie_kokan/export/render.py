@@ -53,9 +53,9 @@ def md_escape(text: str) -> str:
     renders ``\\*`` as ``*``), those at the start of a line only where they
     start one; a line break becomes a hard break (a backslash at the line's end).
     """
-    if not _MD_ANY.search(text) and not _MD_LINE_MARK.match(text):
-        if not _MD_LINE_NUMBER.match(text):
-            return text  # most of people's text: one line with nothing Markdown reads
+    plain = not (_MD_ANY.search(text) or _MD_LINE_MARK.match(text) or _MD_LINE_NUMBER.match(text))
+    if plain:
+        return text  # most of people's text: one line with nothing Markdown reads
     lines = _LINE_BREAK.split(text.rstrip("\r\n"))
     escaped = []
     for line in lines:
