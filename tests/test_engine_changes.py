@@ -122,3 +122,26 @@ def test_recording_editing_and_deleting_name_only_that_card(clock: ManualClock) 
     assert engine.changes == Changes(removed=(second.id,))
     engine.next_step()
     assert engine.changes.whole  # another step's board
+
+
+def test_a_card_is_found_by_id_after_any_way_the_list_of_cards_changed(
+    clock: ManualClock,
+) -> None:
+    """The engine's index of cards (a lookup costs the change, not the board) never
+    answers with a card that has gone, nor misses one that came."""
+    engine = a_meeting(clock)
+    engine.begin()
+    engine.next_step()
+    first = engine.record_card("一枚目")
+    second = engine.record_card("二枚目")
+    assert engine.card(second.id) is second
+    engine.undo()  # the second card goes: the list is one shorter...
+    third = engine.record_card("三枚目")  # ...and as long again, with another last card
+    assert engine.card(third.id) is third  # (it may have the id the second one had)
+    assert all(engine.card(card.id) is card for card in engine.session.cards)
+    engine.delete_card(first.id)  # a delete replaces the list
+    assert engine.card(third.id) is third
+    assert [c.id for c in engine.session.cards] == [third.id]
+    engine.undo()  # the old list comes back
+    assert engine.card(first.id) is engine.session.cards[0]
+    assert engine.card(third.id) is engine.session.cards[1]

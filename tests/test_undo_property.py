@@ -190,6 +190,7 @@ def test_undo_after_any_sequence_gives_back_exactly_the_earlier_session(
     engine = SessionEngine(new_session(scenario, session_id="four", clock=clock), clock)
     # (the session before the change, what Ctrl+Z says for it), newest last.
     history: list[tuple[dict[str, Any], str]] = []
+    ever: set[str] = set()  # every card id seen so far
     if data.draw(st.booleans()):
         # Most changes need a meeting under way, cards, and the pick step.
         prelude = [engine.begin, lambda: engine.go_to_step(data.draw(st.sampled_from([1, 2])))]
@@ -207,6 +208,13 @@ def test_undo_after_any_sequence_gives_back_exactly_the_earlier_session(
             assert reads(engine) == reads(
                 SessionEngine(engine.session.model_copy(deep=True), clock)
             )
+            # Its index of cards finds each card there is, and none that has gone.
+            ever |= {card.id for card in engine.session.cards}
+            for card in engine.session.cards:
+                assert engine.card(card.id) is card
+            for gone in ever - {card.id for card in engine.session.cards}:
+                with pytest.raises(DomainError):
+                    engine.card(gone)
         clock.advance(data.draw(st.sampled_from([0, 1, 7, 65])))
         choice = data.draw(st.sampled_from(["change"] * 6 + ["undo", "undo", "close"]))
         if choice == "undo":
