@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from operator import attrgetter
 from typing import Any, Protocol
 
 from pydantic import ValidationError
@@ -51,18 +50,19 @@ from chie_kokan.models.bounds import MAX_ELAPSED, MAX_ROUND, MAX_VOTES
 from chie_kokan.models.ids import safe_session_id
 from chie_kokan.storage import DocumentCache
 
-_ANSWERS = attrgetter("answers")
-
 
 class _CardIndex:
-    """The session's cards by id, for :meth:`SessionEngine.card`: a lookup costs the
-    change, not the board (5,000 cards took 0.3 ms to search, twice per edit).
+    """The session's cards by id, for :meth:`SessionEngine.card`, and what they
+    answer: a lookup costs the change, not the board (5,000 cards took 0.3 ms
+    to search, twice per edit; 0.5 ms to look for answers, per delete).
 
     Kept in step with the list it indexed, which the engine changes in three
     ways only: cards appended (added here), the tail taken off (an undo of
     appends) and the list replaced (a delete, an undo of one, another
     session). Any list that is not the one indexed, or whose length or last
     card differ from what was indexed, is indexed again before it is read.
+    What the cards answer is forgotten too whenever a change (or an undo)
+    sets any ``answers`` (:meth:`noticed`); it is counted again when asked.
     """
 
     def __init__(self) -> None:
@@ -70,8 +70,32 @@ class _CardIndex:
         self._count = 0
         self._last: Card | None = None
         self._by_id: dict[str, Card] = {}
+        self._answered: set[str] | None = None
+        """What some card answers (a card or group id); None: not counted since."""
 
     def get(self, cards: list[Card], card_id: str) -> Card | None:
+        self._sync(cards)
+        return self._by_id.get(card_id)
+
+    def answered(self, cards: list[Card], target: str) -> bool:
+        """Whether some card answers ``target`` (never a no when one does)."""
+        self._sync(cards)
+        if self._answered is None:
+            self._answered = {card.answers for card in cards if card.answers is not None}
+        return target in self._answered
+
+    def noticed(self, notes: list[journal.Note]) -> None:
+        """A change or an undo: what the cards answer may have changed."""
+        if any(field == "answers" for _, field, _ in notes):
+            self._answered = None
+
+    def taken_out(self, cards: list[Card], card: Card) -> None:
+        """``cards`` replaced the indexed list without ``card`` (a delete)."""
+        if self._by_id.get(card.id) is card:
+            del self._by_id[card.id]
+            self._track(cards)  # what it answered may stay counted: a yes only costs a look
+
+    def _sync(self, cards: list[Card]) -> None:
         count = self._count
         if (
             cards is not self._cards
@@ -79,17 +103,13 @@ class _CardIndex:
             or (count and cards[count - 1] is not self._last)
         ):
             self._by_id = {card.id: card for card in cards}
+            self._answered = None
         else:
             for card in cards[count:]:  # appended since
                 self._by_id[card.id] = card
+                if self._answered is not None and card.answers is not None:
+                    self._answered.add(card.answers)
         self._track(cards)
-        return self._by_id.get(card_id)
-
-    def taken_out(self, cards: list[Card], card: Card) -> None:
-        """``cards`` replaced the indexed list without ``card`` (a delete)."""
-        if self._by_id.get(card.id) is card:
-            del self._by_id[card.id]
-            self._track(cards)
 
     def _track(self, cards: list[Card]) -> None:
         self._cards, self._count = cards, len(cards)
@@ -422,7 +442,9 @@ class SessionEngine:
             self._mark_touched(notes[start:])
 
     def _mark_touched(self, notes: list[journal.Note]) -> None:
+        # Every change, failed change, note outside undo and undo passes here.
         self._touched.update(id(owner) for owner, _, _ in notes)
+        self._cards_by_id.noticed(notes)
 
     def file_text(self) -> tuple[int, str]:
         """The revision and the session's file as it should be now (``storage.session_text``).
@@ -1236,7 +1258,7 @@ class SessionEngine:
             self._cards_by_id.taken_out(s.cards, gone)
             for group in s.groups:
                 group.cards = [c for c in group.cards if c != card_id]
-            if card_id in map(_ANSWERS, s.cards):
+            if self._cards_by_id.answered(s.cards, card_id):
                 for card in s.cards:
                     if card.answers == card_id:
                         card.answers = None
