@@ -8,6 +8,7 @@ landing on the card above or below, or ↓ skipping a card.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -15,7 +16,13 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
+from chie_kokan.clock import ManualClock
+from chie_kokan.engine import SessionEngine, new_session
+from chie_kokan.models import Scenario
+from chie_kokan.storage import create_session_file
+from chie_kokan.tui.app import make_app
 from chie_kokan.tui.widgets.card_list import CardList, Row
+from screen_helpers import screen_lines
 
 LONG = "駅前のバス停にベンチがなく、買い物帰りのお年寄りが立ったまま三十分も待っている。" * 2
 
@@ -146,3 +153,27 @@ async def test_a_narrower_board_wraps_again_and_scrolls_to_the_highlight() -> No
         assert board.highlighted_id == "c3"  # a card is longer than the board: one a page
         await pilot.press("end", "pageup")
         assert board.highlighted_id == "c3"  # a page up from the top of the last card
+
+
+async def test_a_resumed_meeting_shows_its_latest_card_when_rows_wrap(
+    shimizu: Scenario, clock: ManualClock, tmp_path: Path
+) -> None:
+    """Found in tmux: with 300 two-line cards the projector opened on cards 150-160.
+    The rows were first placed one line each (no width yet); when the board got
+    its width they wrapped, and the view stayed where the latest card had been."""
+    engine = SessionEngine(new_session(shimizu, session_id="wrap", clock=clock), clock)
+    engine.begin()
+    engine.next_step()
+    for number in range(1, 301):
+        engine.record_card(f"困りごと{number}: " + "坂の上の団地から重い物を買いに行けない" * 2)
+    engine.record_card("いちばん新しいカード")
+    path = create_session_file(engine.session, tmp_path / "sessions")
+    app = make_app(session_path=path, sessions_dir=tmp_path / "sessions", clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        board = app.screen.query_one(CardList)
+        assert board.highlighted_id == engine.session.cards[-1].id
+        assert board.line_count > 2 * 300  # the rows did wrap
+        assert any("いちばん新しいカード" in line for line in screen_lines(app))
+        await app.action_quit()

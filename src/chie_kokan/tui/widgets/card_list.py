@@ -216,8 +216,9 @@ class CardList(ScrollView, can_focus=True):
         """Every row's height at the current width (a new width: O(rows), once)."""
         was, width = self._width, self._content_width()
         self._width = width
-        if was is not None and width != was:
-            # The rows wrap anew: keep the highlighted card in view (once laid out).
+        if width is not None and width != was:
+            # The rows wrap anew (or for the first time, if they were placed before
+            # the board had a width): keep the highlighted card in view once laid out.
             self.call_after_refresh(self.scroll_to_highlight)
         if width is None:
             self._heights = [1] * len(self._rows)
