@@ -54,6 +54,19 @@ def opening_app(clock: ManualClock, tmp_path: Path, **target: Path) -> ChieKokan
     return make_app(clock=clock, sessions_dir=tmp_path / "sessions", paint_first=True, **target)
 
 
+def hold_validation(monkeypatch: pytest.MonkeyPatch, loader: str) -> threading.Event:
+    """Validation (``storage.<loader>``) waits in its worker until the event is set."""
+    go_on = threading.Event()
+    validate = getattr(storage, loader)
+
+    def held(*args: object) -> object:
+        assert go_on.wait(10), "the test never let validation go on"
+        return validate(*args)
+
+    monkeypatch.setattr(storage, loader, held)
+    return go_on
+
+
 def test_the_start_path_imports_no_pydantic(session_file: Path) -> None:
     """Everything up to the first frame: the command, the app, the opening screen, the lock."""
     program = f"""
@@ -77,14 +90,7 @@ print(loaded or "none")
 async def test_a_session_opens_on_its_file_name_then_the_meeting(
     session_file: Path, clock: ManualClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    checked = threading.Event()
-    validate = storage.session_from_document
-
-    def slow_validation(*args: object) -> object:
-        assert checked.wait(10), "the test never let validation go on"
-        return validate(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(storage, "session_from_document", slow_validation)
+    checked = hold_validation(monkeypatch, "session_from_document")
     app = opening_app(clock, tmp_path, session_path=session_file)
     assert lock_path(session_file).exists()  # locked before anything is drawn
     async with app.run_test(size=SIZE) as pilot:
@@ -129,14 +135,7 @@ async def test_closing_before_the_file_is_checked_lets_the_lock_go(
     session_file: Path, clock: ManualClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ctrl+Q on the opening frame: no meeting was open, nothing is saved, the lock goes."""
-    checked = threading.Event()
-    validate = storage.session_from_document
-
-    def slow_validation(*args: object) -> object:
-        checked.wait(10)
-        return validate(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(storage, "session_from_document", slow_validation)
+    checked = hold_validation(monkeypatch, "session_from_document")
     before = session_file.read_bytes()
     app = opening_app(clock, tmp_path, session_path=session_file)
     async with app.run_test(size=SIZE) as pilot:
@@ -187,14 +186,7 @@ def test_the_opening_frame(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """What the projector shows while the file is checked: which file, calm, centred."""
-    checked = threading.Event()
-    validate = storage.scenario_from_document
-
-    def held(*args: object) -> object:
-        checked.wait(10)
-        return validate(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(storage, "scenario_from_document", held)
+    checked = hold_validation(monkeypatch, "scenario_from_document")
     app = opening_app(clock, tmp_path, scenario_path=ROOT / "scenarios" / f"{name}.toml")
     assert app.language == lang  # the file's own language, before it is validated
     try:
