@@ -10,6 +10,7 @@ terminal, where the command line takes it.
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import threading
@@ -193,3 +194,25 @@ def test_the_opening_frame(
         assert snap_compare(app, terminal_size=(80, 24))
     finally:
         checked.set()
+
+
+@pytest.mark.parametrize("paint_first", [True, False])
+async def test_ctrl_q_the_moment_the_meeting_shows_saves_and_quits(
+    paint_first: bool, session_file: Path, clock: ManualClock, tmp_path: Path
+) -> None:
+    """Found by the tmux suite: Ctrl+Q right after the first frame closed the screen
+    while its buttons were still being mounted, and finding them then crashed the app
+    (exit status 3) instead of quitting."""
+    for _ in range(3):  # the moment varies: a few tries
+        app = make_app(
+            session_path=session_file,
+            sessions_dir=tmp_path / "sessions",
+            clock=clock,
+            paint_first=paint_first,
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            while not isinstance(app.screen, RunningScreen):
+                await asyncio.sleep(0.001)
+            await save_and_quit(pilot)
+        assert app.return_code == 0
+        assert not lock_path(session_file).exists()

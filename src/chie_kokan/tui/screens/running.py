@@ -313,7 +313,10 @@ class RunningScreen(KeyPalette, Screen[None]):
 
     async def _after_first_frame(self) -> None:
         """What the room does not need in the first frame."""
-        await self.query_one("#buttons", Grid).mount_all(self._buttons())
+        buttons = self._buttons()
+        await self.query_one("#buttons", Grid).mount_all(buttons)
+        if not all(button.is_attached for button in buttons):
+            return  # Ctrl+Q at once: the screen closed while they were being mounted
         self._buttons_mounted = True
         self._applicable = frozenset()  # show the right buttons for this step
         self._refresh_buttons()
