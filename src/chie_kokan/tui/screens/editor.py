@@ -44,6 +44,7 @@ from chie_kokan.storage import free_path
 from chie_kokan.tui.keys import Key, KeyPalette, LocalizedKeys
 from chie_kokan.tui.screens.dialogs import ConfirmDialog
 from chie_kokan.tui.widgets.key_footer import KeyFooter
+from chie_kokan.tui.widgets.list_area import ListArea
 
 _TOP_FIELDS = (
     "title",
@@ -214,7 +215,7 @@ class EditorScreen(KeyPalette, Screen[Path | None]):
         return Input(value, placeholder=placeholder, id=widget_id, compact=True, **kwargs)
 
     def _area(self, widget_id: str, value: str, placeholder: str = "") -> TextArea:
-        area = TextArea(
+        area = ListArea(
             value,
             id=widget_id,
             soft_wrap=True,
