@@ -90,6 +90,13 @@ class Opening:
     """A session to resume; else a scenario to set up."""
     lock: SessionLock | None = None
 
+    def checked(self) -> Scenario | Session:
+        """The file validated (the models imported now); a FileError when it is refused."""
+        from chie_kokan.storage import scenario_from_document, session_from_document
+
+        load = session_from_document if self.session else scenario_from_document
+        return load(self.path, self.text, self.data)
+
 
 class ChieKokanApp(App[int]):
     """chie-kokan: run a council workshop on the projector."""
@@ -157,15 +164,8 @@ class ChieKokanApp(App[int]):
 
     @work(thread=True, exclusive=True, group="open")
     def _validate_opening(self, opening: Opening) -> None:
-        from chie_kokan.storage import scenario_from_document, session_from_document
-
         try:
-            if opening.session:
-                loaded: Scenario | Session = session_from_document(
-                    opening.path, opening.text, opening.data
-                )
-            else:
-                loaded = scenario_from_document(opening.path, opening.text, opening.data)
+            loaded = opening.checked()
             # The next screen's module is imported here too, not on the screen's thread.
             importlib.import_module(_SCREEN_MODULE[opening.session])
         except FileError as error:
@@ -480,15 +480,14 @@ def _known(language: str | None) -> Language:
 
 def _validated(opening: Opening) -> Start:
     """The file checked now, before the app starts; the lock let go if it fails."""
-    from chie_kokan.storage import scenario_from_document, session_from_document
+    from chie_kokan.models import Session
 
-    path, text, data = opening.path, opening.text, opening.data
     try:
-        if opening.session:
-            session = session_from_document(path, text, data)
-            return Start(session=session, session_path=path, lock=opening.lock)
-        return Start(scenario=scenario_from_document(path, text, data), scenario_path=path)
+        loaded = opening.checked()
     except FileError:
         if opening.lock is not None:
             opening.lock.release()
         raise
+    if isinstance(loaded, Session):
+        return Start(session=loaded, session_path=opening.path, lock=opening.lock)
+    return Start(scenario=loaded, scenario_path=opening.path)
