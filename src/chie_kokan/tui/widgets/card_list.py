@@ -23,8 +23,9 @@ Textual's ``OptionList``, which the board used to be, forgets every row's
 height on any edit or removal and measures all of them again: 30-40 ms a
 correction with 5,000 cards. It looks the same: the same component classes
 (``option-list--option``, ``-highlighted``, ``-hover``), border and padding,
-and the same wrapping, and it posts the same ``OptionSelected`` and
-``OptionHighlighted`` messages (``option_id``, ``option_index``, ``option``).
+and the same wrapping, and it posts the same ``OptionSelected`` message
+(``option_id``, ``option_index``, ``option``); nothing listens for a
+highlight, so none is posted.
 It uses no private Textual API: an unseen child (:class:`BoardExtent`)
 keeps a typed character from repainting the board's scrollbar.
 """
@@ -146,9 +147,6 @@ class CardList(ScrollView, can_focus=True):
         @property
         def control(self) -> CardList:
             return self.card_list
-
-    class OptionHighlighted(OptionMessage):
-        """A row was highlighted."""
 
     class OptionSelected(OptionMessage):
         """A row was chosen (Enter, or a click)."""
@@ -326,7 +324,6 @@ class CardList(ScrollView, can_focus=True):
         if highlighted is None:
             return
         self.scroll_to_highlight()
-        self.post_message(self.OptionHighlighted(self, self._rows[highlighted], highlighted))
 
     def scroll_to_highlight(self, top: bool = False) -> None:
         highlighted = self.highlighted
